@@ -1,0 +1,54 @@
+import type { Shape } from "../../shape.js";
+import { sizeOf, stridesOf } from "../../shape.js";
+
+/**
+ * For an input broadcast to `outShape`, the element offset of the input for every output
+ * element, or null when the input already has the output's shape (identity).
+ */
+export function broadcastOffsets(inShape: Shape, outShape: Shape): Int32Array | null {
+  if (inShape.length === outShape.length && inShape.every((d, i) => d === outShape[i])) return null;
+  const n = sizeOf(outShape);
+  const offsets = new Int32Array(n);
+  if (sizeOf(inShape) === 1) return offsets;
+  const rank = outShape.length;
+  const inStrides = stridesOf(inShape);
+  // Stride of each output axis in the input: 0 where the input is broadcast.
+  const s = new Array<number>(rank).fill(0);
+  for (let i = 0; i < inShape.length; i++) {
+    const axis = i + rank - inShape.length;
+    s[axis] = inShape[i] === 1 ? 0 : inStrides[i];
+  }
+  stridedOffsets(outShape, s, 0, offsets);
+  return offsets;
+}
+
+/** Fill `into` with base + sum_k idx_k * strides[k] for every index of `shape` in row-major order. */
+export function stridedOffsets(shape: Shape, strides: readonly number[], base: number, into: Int32Array): Int32Array {
+  const rank = shape.length;
+  if (rank === 0) {
+    into[0] = base;
+    return into;
+  }
+  const last = rank - 1;
+  const inner = shape[last];
+  const innerStride = strides[last];
+  const idx = new Array<number>(rank).fill(0);
+  let off = base;
+  let o = 0;
+  const total = sizeOf(shape);
+  while (o < total) {
+    for (let j = 0, p = off; j < inner; j++, p += innerStride) into[o++] = p;
+    // odometer over the outer axes
+    let k = last - 1;
+    while (k >= 0) {
+      idx[k]++;
+      off += strides[k];
+      if (idx[k] < shape[k]) break;
+      off -= strides[k] * shape[k];
+      idx[k] = 0;
+      k--;
+    }
+    if (k < 0) break;
+  }
+  return into;
+}

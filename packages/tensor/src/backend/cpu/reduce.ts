@@ -1,0 +1,132 @@
+import { type DataArray, isComplex } from "../../dtype.js";
+import type { KernelAttrs } from "../../kernels.js";
+import { sizeOf, stridesOf } from "../../shape.js";
+import type { TensorInfo } from "../backend.js";
+import type { CpuBackend } from "./cpu-backend.js";
+import { stridedOffsets } from "./indexing.js";
+
+/**
+ * Offsets of the input elements grouped by output element: kept axes outer, reduced axes inner,
+ * so output element o reduces offsets[o * inner .. (o + 1) * inner).
+ */
+function groupedOffsets(shape: readonly number[], axes: readonly number[]): { offsets: Int32Array; inner: number; outer: number } {
+  const strides = stridesOf(shape);
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const order = [...kept, ...axes];
+  const inner = sizeOf(axes.map((a) => shape[a]));
+  const total = sizeOf(shape);
+  const offsets = stridedOffsets(
+    order.map((a) => shape[a]),
+    order.map((a) => strides[a]),
+    0,
+    new Int32Array(total),
+  );
+  return { offsets, inner, outer: inner === 0 ? sizeOf(kept.map((a) => shape[a])) : total / inner };
+}
+
+/**
+ * Pairwise summation (as numpy): error grows like O(log n) ulps instead of O(n).
+ * Sums values[offsets[start + k] * c + part] for k < len.
+ */
+function pairwiseSum(values: DataArray, offsets: Int32Array, start: number, len: number, c: number, part: number): number {
+  if (len <= 16) {
+    let s = 0;
+    for (let k = start; k < start + len; k++) s += values[offsets[k] * c + part];
+    return s;
+  }
+  const half = len >>> 1;
+  return pairwiseSum(values, offsets, start, half, c, part) + pairwiseSum(values, offsets, start + half, len - half, c, part);
+}
+
+export function reduce(inputs: readonly TensorInfo[], { op, axes, keepDims }: KernelAttrs["Reduce"], be: CpuBackend): TensorInfo {
+  const x = inputs[0];
+  const xv = be.values(x);
+  const outShape = reducedShape(x.shape, axes, keepDims);
+  const { info, values: out } = be.alloc(outShape, x.dtype);
+  const { offsets, inner, outer } = groupedOffsets(x.shape, axes);
+  const complex = isComplex(x.dtype);
+  for (let o = 0; o < outer; o++) {
+    const start = o * inner;
+    if (op === "sum") {
+      if (complex) {
+        out[2 * o] = pairwiseSum(xv, offsets, start, inner, 2, 0);
+        out[2 * o + 1] = pairwiseSum(xv, offsets, start, inner, 2, 1);
+      } else {
+        out[o] = pairwiseSum(xv, offsets, start, inner, 1, 0);
+      }
+    } else if (op === "prod") {
+      if (complex) {
+        let re = 1;
+        let im = 0;
+        for (let k = start; k < start + inner; k++) {
+          const a = xv[2 * offsets[k]];
+          const b = xv[2 * offsets[k] + 1];
+          const t = re * a - im * b;
+          im = re * b + im * a;
+          re = t;
+        }
+        out[2 * o] = re;
+        out[2 * o + 1] = im;
+      } else {
+        let p = 1;
+        for (let k = start; k < start + inner; k++) p *= xv[offsets[k]];
+        out[o] = p;
+      }
+    } else {
+      // max / min: NaN propagates (numpy's amax).
+      const isMax = op === "max";
+      let m = isMax ? -Infinity : Infinity;
+      for (let k = start; k < start + inner; k++) {
+        const v = xv[offsets[k]];
+        if (Number.isNaN(v)) {
+          m = v;
+          break;
+        }
+        if (isMax ? v > m : v < m) m = v;
+      }
+      out[o] = m;
+    }
+  }
+  return info;
+}
+
+export function argReduce(
+  inputs: readonly TensorInfo[],
+  { op, axis, keepDims }: KernelAttrs["ArgReduce"],
+  be: CpuBackend,
+): TensorInfo {
+  const x = inputs[0];
+  const xv = be.values(x);
+  const outShape = reducedShape(x.shape, [axis], keepDims);
+  const { info, values: out } = be.alloc(outShape, "int32");
+  const { offsets, inner, outer } = groupedOffsets(x.shape, [axis]);
+  const isMax = op === "argmax";
+  for (let o = 0; o < outer; o++) {
+    let best = 0;
+    let m = xv[offsets[o * inner]];
+    if (!Number.isNaN(m)) {
+      for (let k = 1; k < inner; k++) {
+        const v = xv[offsets[o * inner + k]];
+        if (Number.isNaN(v)) {
+          best = k;
+          break;
+        }
+        if (isMax ? v > m : v < m) {
+          m = v;
+          best = k;
+        }
+      }
+    }
+    out[o] = best;
+  }
+  return info;
+}
+
+export function reducedShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (!axes.includes(i)) out.push(shape[i]);
+    else if (keepDims) out.push(1);
+  }
+  return out;
+}
