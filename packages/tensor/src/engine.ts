@@ -261,6 +261,29 @@ export class Engine {
     }
   }
 
+  /**
+   * A fresh handle on recorded storage (the original tensor may be disposed). Tapes still
+   * recording that track the original get an identity node from it to the handle, so gradients
+   * computed from the handle (a gradient of a gradient) flow back to the original.
+   */
+  alias(id: number, info: TensorInfo, backend: Backend): Tensor {
+    const t = this.wrap(info, backend);
+    if (this.noGradDepth > 0) return t;
+    for (const tape of this.tapes) {
+      if (!tape.tracked.has(id)) continue;
+      tape.tracked.add(t.id);
+      this.retain(info.dataId, backend);
+      this.retain(info.dataId, backend);
+      tape.nodes.push({
+        kernel: "Reshape",
+        attrs: { shape: info.shape },
+        inputs: [{ id, info, backend }],
+        output: { id: t.id, info: t, backend },
+      });
+    }
+    return t;
+  }
+
   /** Start recording operations that depend on `watched`. */
   pushTape(watched: readonly Tensor[]): Tape {
     const tape: Tape = { tracked: new Set(watched.map((t) => t.id)), nodes: [] };

@@ -76,6 +76,7 @@ export class Generator {
     readonly seed: number | bigint = 0,
     readonly stream = 0,
   ) {
+    if (typeof seed !== "bigint" && !Number.isInteger(seed)) throw new ValueError("Generator", "seed", "an integer or bigint", show(seed));
     const s = BigInt.asUintN(64, BigInt(seed));
     this.key = [Number(s & 0xffffffffn), Number(s >> 32n)];
     if (!Number.isInteger(stream) || stream < 0 || stream >= TWO_POW_32 * TWO_POW_32) {
@@ -145,7 +146,12 @@ export class Generator {
     const c = dtype.startsWith("complex") ? 2 : 1;
     const u = this.uniforms(n * c, dtype === "float64" || dtype === "complex128" ? "float64" : "float32");
     const data = allocate(dtype, n);
-    for (let i = 0; i < n * c; i++) data[i] = low + (high - low) * u[i];
+    // low + (high - low) u can round up to high (float32: for about 2^-24 of draws on [1, 2)); keep it below.
+    const top = largestBelow(high, dtype === "float32" || dtype === "complex64");
+    for (let i = 0; i < n * c; i++) {
+      data[i] = low + (high - low) * u[i];
+      if (data[i] >= high && high > low) data[i] = top;
+    }
     return ENGINE.makeTensor(data, s, dtype, backendOf(opts), "uniform");
   }
 
@@ -174,6 +180,9 @@ export class Generator {
     if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low || high - low > TWO_POW_32) {
       throw new ValueError("randint", "high", `an integer in (low, low + 2^32]`, show(high));
     }
+    if (low < -2147483648 || high > 2147483648) {
+      throw new ValueError("randint", low < -2147483648 ? "low" : "high", "bounds within the int32 range [-2^31, 2^31]", show(low < -2147483648 ? low : high));
+    }
     const range = high - low;
     const limit = TWO_POW_32 - (TWO_POW_32 % range);
     const n = sizeOf(s);
@@ -185,6 +194,24 @@ export class Generator {
     }
     return ENGINE.makeTensor(data, s, "int32", backendOf(opts), "randint");
   }
+}
+
+const BITS = new DataView(new ArrayBuffer(8));
+
+/** The largest float32 (or float64) value strictly below x (x finite). */
+function largestBelow(x: number, f32: boolean): number {
+  if (f32) {
+    const h = Math.fround(x);
+    if (h < x) return h;
+    if (h === 0) return -1.401298464324817e-45;
+    BITS.setFloat32(0, h);
+    BITS.setUint32(0, BITS.getUint32(0) + (h > 0 ? -1 : 1));
+    return BITS.getFloat32(0);
+  }
+  if (x === 0) return -Number.MIN_VALUE;
+  BITS.setFloat64(0, x);
+  BITS.setBigUint64(0, BITS.getBigUint64(0) + (x > 0 ? -1n : 1n));
+  return BITS.getFloat64(0);
 }
 
 function floatDType(d: DType | undefined, fn: string): DType {

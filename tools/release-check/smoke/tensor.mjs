@@ -1,20 +1,26 @@
 // Smoke test of the published @modewise/tensor, run by tools/release-check/run.mjs as
 // `node smoke.mjs` in an empty project that installed only this package from a local registry.
 import assert from "node:assert/strict";
-import * as tensor from "@modewise/tensor";
+import * as T from "@modewise/tensor";
 
-// Every name the package index must export. Add public exports here as they land.
-const EXPECTED_EXPORTS = ["VERSION"];
+// A sample of the public API across its areas (creation, ops, autograd, RNG, interop, memory).
+const EXPECTED_EXPORTS = [
+  "Tensor", "tensor", "zeros", "arange", "linspace", "eye", "add", "mul", "matmul", "einsum",
+  "conv2d", "sum", "mean", "softmax", "gelu", "complex", "slice", "pad", "gradientsOf", "grad",
+  "valueAndGrad", "noGrad", "tidy", "dispose", "memory", "Generator", "fromNdarray", "toNdarray",
+  "ShapeError", "DTypeError", "registerBackend",
+];
 
-const missing = EXPECTED_EXPORTS.filter((name) => !(name in tensor));
+const missing = EXPECTED_EXPORTS.filter((name) => !(name in T));
 assert.deepEqual(missing, [], `@modewise/tensor is missing exports: ${missing.join(", ")}`);
 
-// Call the package. Replace with a real use once the core is exported, e.g.:
-//   const t = tensor.tensor([[1, 2], [3, 4]], { dtype: "float64" });
-//   assert.deepEqual(t.shape, [2, 2]);
-//   assert.deepEqual(Array.from(t.dataSync()), [1, 2, 3, 4]);
-assert.equal(typeof tensor.VERSION, "string");
+const a = T.tensor([[1, 2], [3, 4]], { dtype: "float64" });
+assert.deepEqual(a.shape, [2, 2]);
+assert.deepEqual(Array.from(T.matmul(a, a).dataSync()), [7, 10, 15, 22]);
+const g = T.grad((x) => T.sum(T.square(x)))(a);
+assert.deepEqual(Array.from(g.dataSync()), [2, 4, 6, 8]);
+const nd = T.toNdarray(a);
+assert.equal(nd.get(1, 0), 3);
+assert.throws(() => T.add(a, T.zeros([3])), T.ShapeError);
 
-console.log(
-  `@modewise/tensor: ${EXPECTED_EXPORTS.length} expected export(s) present, smoke call ok`,
-);
+console.log(`@modewise/tensor: ${EXPECTED_EXPORTS.length} expected exports present, smoke calls ok`);

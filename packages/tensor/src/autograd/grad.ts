@@ -37,8 +37,8 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
     const gradFn = GRADIENTS[node.kernel] as GradFn<KernelName> | null;
     if (gradFn === null) continue;
     // Fresh handles on the retained storage (the user may have disposed the originals).
-    const inputs = node.inputs.map((i) => ENGINE.wrap(i.info, i.backend));
-    const output = ENGINE.wrap(node.output.info, node.output.backend);
+    const inputs = node.inputs.map((i) => ENGINE.alias(i.id, i.info, i.backend));
+    const output = ENGINE.alias(node.output.id, node.output.info, node.output.backend);
     const dxs = gradFn(g, inputs, output, node.attrs as never);
     node.inputs.forEach((inp, i) => {
       const dx = dxs[i];
@@ -85,7 +85,11 @@ export function gradientsOf(f: () => Tensor, wrt: readonly Tensor[], dy?: Tensor
       } else if (!shapesEqual(seed.shape, y.shape) || seed.dtype !== y.dtype) {
         throw new ShapeError("gradientsOf", "dy", `shape [${y.shape}] ${y.dtype}`, `shape [${seed.shape}] ${seed.dtype}`);
       }
-      return { value: y, grads: backprop(tape, y, seed, wrt) };
+      // The caller owns what comes back: a tensor that f did not create (an input, a constant,
+      // dy itself) is returned as a fresh handle on the same storage, so that disposing the
+      // result (grads() disposes the value) never disposes the caller's tensor.
+      const g = backprop(tape, y, seed, wrt).map((t) => (t === dy ? ENGINE.alias(t.id, t, t.backend) : t));
+      return { value: ENGINE.alias(y.id, y, y.backend), grads: g };
     });
     return result;
   } finally {

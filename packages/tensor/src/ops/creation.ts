@@ -38,7 +38,7 @@ export function tensor(
       ? "float64"
       : values instanceof Int32Array
         ? "int32"
-        : values instanceof Uint8Array || typeof values === "boolean"
+        : values instanceof Uint8Array || typeof values === "boolean" || allBooleans(values)
           ? "bool"
           : getDefaultFloatDType();
   const dtype = dtypeOf(opts, fn, fallback);
@@ -47,6 +47,9 @@ export function tensor(
   let shape: number[];
   if (isTyped) {
     flat = values as TypedArray;
+    if (flat.length % c !== 0) {
+      throw new ShapeError(fn, "values", `interleaved (re, im) pairs (an even length) for ${dtype}`, `length ${flat.length}`);
+    }
     shape = opts.shape ? validateShape(opts.shape, fn) : [flat.length / c];
   } else if (typeof values === "number" || typeof values === "boolean") {
     flat = [Number(values)];
@@ -54,7 +57,9 @@ export function tensor(
     if (c === 2) flat = [Number(values), 0];
   } else {
     shape = inferShape(values, fn, "values");
-    flat = flatten(values);
+    const leaves = flatten(values);
+    for (const v of leaves) if (typeof v !== "number") throw new ValueError(fn, "values", "numbers or booleans", show(v));
+    flat = leaves;
     if (c === 2) {
       if (shape[shape.length - 1] !== 2) {
         throw new ShapeError(fn, "values", "nested arrays of [re, im] pairs for a complex dtype", `shape [${shape}]`);
@@ -71,9 +76,15 @@ export function tensor(
     throw new ShapeError(fn, "values", `${sizeOf(shape) * c} numbers for shape [${shape}] ${dtype}`, `${flat.length}`);
   }
   const data = allocate(dtype, sizeOf(shape));
-  if (dtype === "bool") for (let i = 0; i < flat.length; i++) data[i] = flat[i] ? 1 : 0;
+  if (dtype === "bool") for (let i = 0; i < flat.length; i++) data[i] = flat[i] !== 0 ? 1 : 0; // NaN is true
   else data.set(flat as ArrayLike<number>);
   return ENGINE.makeTensor(data, shape, dtype, backendOf(opts), fn);
+}
+
+/** Nested arrays whose leaves are all JS booleans (numpy and PyTorch infer bool for them). */
+function allBooleans(values: unknown): boolean {
+  if (!Array.isArray(values) || values.length === 0) return false;
+  return values.every((v) => typeof v === "boolean" || allBooleans(v));
 }
 
 /** A tensor filled with `value` (for complex dtypes, the real part; use `complex` for others). */
@@ -84,7 +95,7 @@ export function full(shape: readonly number[], value: number, opts?: CreateOptio
   const data = allocate(dtype, sizeOf(s));
   if (value !== 0) {
     if (isComplex(dtype)) for (let i = 0; i < data.length; i += 2) data[i] = value;
-    else data.fill(value);
+    else data.fill(dtype === "bool" ? 1 : value);
   }
   return ENGINE.makeTensor(data, s, dtype, backendOf(opts), "full");
 }
@@ -123,7 +134,8 @@ export function arange(start: number, stop?: number, step = 1, opts?: CreateOpti
   }
   if (step === 0) throw new ValueError("arange", "step", "a non-zero number", "0");
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const allInt = Number.isInteger(start) && Number.isInteger(step);
+  // int32 only when every argument is an integer: arange(0, 2.5) is float, as in numpy and PyTorch.
+  const allInt = Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step);
   const dtype = dtypeOf(opts, "arange", allInt ? "int32" : getDefaultFloatDType());
   const data = allocate(dtype, n);
   const c = componentsOf(dtype);

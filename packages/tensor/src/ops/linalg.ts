@@ -100,7 +100,11 @@ function reduceLocal(t: Tensor, subs: string, keep: string): [Tensor, string] {
  * in both and in keep are batch axes, the rest are M (from a) and N (from b).
  */
 function contractPair(a: Tensor, sa: string, b: Tensor, sb: string, keep: string): [Tensor, string] {
-  const size = (c: string) => (sa.includes(c) ? a.shape[sa.indexOf(c)] : b.shape[sb.indexOf(c)]);
+  // A shared subscript of size 1 on one side broadcasts to the other side's size.
+  const size = (c: string) => {
+    const da = sa.includes(c) ? a.shape[sa.indexOf(c)] : 1;
+    return da === 1 && sb.includes(c) ? b.shape[sb.indexOf(c)] : da;
+  };
   for (const c of sa) {
     if (sb.includes(c)) {
       const da = a.shape[sa.indexOf(c)];

@@ -3,7 +3,7 @@
  * scalars and promotion casts are released; the tape keeps what backprop needs), and turn
  * tensor-like arguments into tensors with typed errors.
  */
-import { type DataArray, type DType, getDefaultFloatDType, isComplex, isDType, isFloat } from "../dtype.js";
+import { type DataArray, type DType, getDefaultFloatDType, isComplex, isDType, isFloat, realPart } from "../dtype.js";
 import { ENGINE } from "../engine.js";
 import { DTypeError, ShapeError, ValueError, show } from "../errors.js";
 import type { KernelAttrs, KernelName } from "../kernels.js";
@@ -76,7 +76,9 @@ export function toTensor(x: TensorLike, fn: string, arg: string, like?: DType): 
     for (const v of flat) {
       if (typeof v !== "number") throw new ValueError(fn, arg, "numbers or booleans", show(v));
     }
-    const dtype = like !== undefined && isFloat(like) && !isComplex(like) ? like : getDefaultFloatDType();
+    // An array next to a float or complex tensor takes its precision (float64 values next to a
+    // complex128 tensor must not pass through float32).
+    const dtype = like !== undefined && isFloat(like) ? realPart(like) : getDefaultFloatDType();
     const data = dtype === "float64" ? Float64Array.from(flat) : Float32Array.from(flat);
     return ENGINE.makeTensor(data, shape, dtype, ENGINE.backend, fn);
   }

@@ -4,11 +4,16 @@ import { DTypeError, ValueError, show } from "../errors.js";
 import type { ReduceOp } from "../kernels.js";
 import { normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { abs, add, div, exp, log, maximum, pow, sqrt, square, sub } from "./elementwise.js";
+import { abs, add, div, exp, log, maximum, minimum, pow, sqrt, square, sub } from "./elementwise.js";
 import { type TensorLike, cast, op, run, toTensor } from "./op.js";
 import { reshape, stopGradient } from "./shape.js";
 
 export type Axis = number | readonly number[];
+
+/** Normalized reduction axes. A scalar accepts axis 0 (as PyTorch) and reduces over nothing. */
+function axesOf(axis: Axis | undefined, rank: number, fn: string): number[] {
+  return normalizeAxes(axis, rank, fn).filter((a) => a < rank);
+}
 
 function reduceOp(opName: ReduceOp, x: TensorLike, axis: Axis | undefined, keepDims: boolean, fn: string): Tensor {
   return op(() => {
@@ -17,7 +22,7 @@ function reduceOp(opName: ReduceOp, x: TensorLike, axis: Axis | undefined, keepD
     if ((opName === "max" || opName === "min") && isComplex(t.dtype)) {
       throw new DTypeError(fn, "x", "a real dtype (complex numbers are not ordered)", t.dtype);
     }
-    const axes = normalizeAxes(axis, t.rank, fn);
+    const axes = axesOf(axis, t.rank, fn);
     if ((opName === "max" || opName === "min") && axes.some((a) => t.shape[a] === 0)) {
       throw new ValueError(fn, "x", "non-empty reduction axes (max of nothing is undefined)", `shape [${t.shape}]`);
     }
@@ -32,7 +37,7 @@ export const max = (x: TensorLike, axis?: Axis, keepDims = false): Tensor => red
 export const min = (x: TensorLike, axis?: Axis, keepDims = false): Tensor => reduceOp("min", x, axis, keepDims, "min");
 
 function countOf(t: Tensor, axis: Axis | undefined, fn: string): number {
-  return sizeOf(normalizeAxes(axis, t.rank, fn).map((a) => t.shape[a]));
+  return sizeOf(axesOf(axis, t.rank, fn).map((a) => t.shape[a]));
 }
 
 /** Arithmetic mean (integers give floats). */
@@ -44,12 +49,14 @@ export const mean = op((x: TensorLike, axis?: Axis, keepDims = false): Tensor =>
 
 function argReduce(opName: "argmax" | "argmin", x: TensorLike, axis: number | undefined, keepDims: boolean): Tensor {
   return op(() => {
-    let t = toTensor(x, opName, "x");
+    const t = toTensor(x, opName, "x");
     if (isComplex(t.dtype)) throw new DTypeError(opName, "x", "a real dtype", t.dtype);
     if (t.size === 0) throw new ValueError(opName, "x", "a non-empty tensor", `shape [${t.shape}]`);
-    if (axis === undefined) {
-      t = reshape(t, [t.size]);
-      return run("ArgReduce", [t], { op: opName, axis: 0, keepDims: false }, opName);
+    if (axis !== undefined) normalizeAxis(axis, t.rank, opName);
+    if (axis === undefined || t.rank === 0) {
+      // Over the flattened tensor; keepDims keeps every axis with size 1 (numpy).
+      const flat = run("ArgReduce", [reshape(t, [t.size])], { op: opName, axis: 0, keepDims: false }, opName);
+      return keepDims ? reshape(flat, t.shape.map(() => 1)) : flat;
     }
     const a = normalizeAxis(axis, t.rank, opName);
     return run("ArgReduce", [t], { op: opName, axis: a, keepDims }, opName);
@@ -98,10 +105,15 @@ export const norm = op((x: TensorLike, p: number | "fro" = 2, axis?: Axis, keepD
 
 /** log(sum(exp(x))) computed stably by shifting with the (gradient-free) maximum. */
 export const logsumexp = op((x: TensorLike, axis?: Axis, keepDims = false): Tensor => {
-  const t = toTensor(x, "logsumexp", "x");
+  let t = toTensor(x, "logsumexp", "x");
+  if (isComplex(t.dtype)) throw new DTypeError("logsumexp", "x", "a real dtype", t.dtype);
+  if (!isFloat(t.dtype)) t = cast(t, getDefaultFloatDType(), "logsumexp");
   const m = stopGradient(max(t, axis, true));
-  // A -Infinity maximum (all inputs -Infinity) would make x - m NaN; shift by 0 instead.
-  const shift = maximum(m, -Number.MAX_VALUE);
+  // An infinite maximum would make x - m NaN (-Infinity - -Infinity, Infinity - Infinity):
+  // clamp the shift to finite values of the dtype, so that all -Infinity gives -Infinity and any
+  // +Infinity gives +Infinity.
+  const big = t.dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const shift = minimum(maximum(m, -big), big);
   const s = log(sum(exp(sub(t, shift)), axis, true));
   const out = add(s, shift);
   return keepDims ? out : reshape(out, out.shape.filter((_, i) => !normalizeAxes(axis, t.rank, "logsumexp").includes(i)));

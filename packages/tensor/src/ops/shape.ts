@@ -2,8 +2,8 @@
 import { ENGINE } from "../engine.js";
 import { DTypeError, ShapeError, ValueError, show } from "../errors.js";
 import { broadcastShapes, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from "../shape.js";
-import type { Tensor } from "../tensor.js";
-import { type TensorLike, cast, op, run, toTensor } from "./op.js";
+import { Tensor } from "../tensor.js";
+import { type TensorLike, cast, inferShape, op, run, toTensor } from "./op.js";
 
 /** New shape over the same data (a view: no copy). One entry may be -1 (inferred). */
 export const reshape = op((x: TensorLike, shape: readonly number[]): Tensor => {
@@ -156,6 +156,9 @@ export const slice = op((x: TensorLike, spec: string | readonly (SliceSpec | "..
     }
     const st = s?.step ?? 1;
     if (!Number.isInteger(st) || st === 0) throw new ValueError("slice", `spec[${axis}].step`, "a non-zero integer", show(st));
+    for (const [k, v] of [["start", s?.start], ["stop", s?.stop]] as const) {
+      if (v != null && !Number.isInteger(v)) throw new ValueError("slice", `spec[${axis}].${k}`, "an integer or null", show(v));
+    }
     const [b, c] = adjust(n, s?.start, s?.stop, st);
     begin.push(b);
     size.push(c);
@@ -184,7 +187,8 @@ function sameDTypes(ts: Tensor[], fn: string): void {
 /** Join along an existing axis. */
 export const concat = op((tensors: readonly TensorLike[], axis = 0): Tensor => {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError("concat", "tensors", "a non-empty array", show(tensors));
-  const ts = tensors.map((x, i) => toTensor(x, "concat", `tensors[${i}]`));
+  const like = tensors.find((x): x is Tensor => x instanceof Tensor)?.dtype; // plain values adopt it
+  const ts = tensors.map((x, i) => toTensor(x, "concat", `tensors[${i}]`, like));
   sameDTypes(ts, "concat");
   const a = normalizeAxis(axis, ts[0].rank, "concat");
   ts.forEach((t, i) => {
@@ -192,6 +196,7 @@ export const concat = op((tensors: readonly TensorLike[], axis = 0): Tensor => {
       throw new ShapeError("concat", `tensors[${i}]`, `shape [${ts[0].shape}] except along axis ${a}`, show(t.shape));
     }
   });
+  if (ts[0].rank === 0) throw new ShapeError("concat", "tensors[0]", "at least 1 dimension (use stack for scalars)", "a scalar");
   if (ts.length === 1) return ts[0];
   return run("Concat", ts, { axis: a }, "concat");
 });
@@ -199,7 +204,8 @@ export const concat = op((tensors: readonly TensorLike[], axis = 0): Tensor => {
 /** Join along a new axis. */
 export const stack = op((tensors: readonly TensorLike[], axis = 0): Tensor => {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError("stack", "tensors", "a non-empty array", show(tensors));
-  const ts = tensors.map((x, i) => toTensor(x, "stack", `tensors[${i}]`));
+  const like = tensors.find((x): x is Tensor => x instanceof Tensor)?.dtype;
+  const ts = tensors.map((x, i) => toTensor(x, "stack", `tensors[${i}]`, like));
   ts.forEach((t, i) => {
     if (!shapesEqual(t.shape, ts[0].shape)) throw new ShapeError("stack", `tensors[${i}]`, show(ts[0].shape), show(t.shape));
   });
@@ -234,10 +240,24 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
   });
 }
 
+/** Plain indices (number, nested array, typed array) straight to int32, refusing non-integers. */
+function indexTensor(x: TensorLike): Tensor {
+  const values = typeof x === "number" ? [x] : ArrayBuffer.isView(x) ? Array.from(x as ArrayLike<number>) : (x as readonly unknown[]).flat(Infinity as 1);
+  const shape = typeof x === "number" ? [] : ArrayBuffer.isView(x) ? [values.length] : inferShape(x, "gather", "indices");
+  for (const v of values as number[]) {
+    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
+      throw new ValueError("gather", "indices", "integer indices in the int32 range", show(v));
+    }
+  }
+  return ENGINE.makeTensor(Int32Array.from(values as number[]), shape, "int32", ENGINE.backend, "gather");
+}
+
 /** numpy.take / torch.index_select: pick entries of x along `axis` by integer indices. */
 export const gather = op((x: TensorLike, indices: TensorLike, axis = 0): Tensor => {
   const t = toTensor(x, "gather", "x");
-  let idx = toTensor(indices, "gather", "indices", "int32");
+  let idx = indices instanceof Tensor || typeof indices === "boolean" || indices instanceof Uint8Array
+    ? toTensor(indices, "gather", "indices", "int32")
+    : indexTensor(indices);
   if (idx.dtype !== "int32") {
     if (idx.dtype === "bool" || idx.dtype.startsWith("complex")) throw new DTypeError("gather", "indices", "int32", idx.dtype);
     idx = cast(idx, "int32", "gather");

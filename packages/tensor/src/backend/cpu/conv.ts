@@ -4,12 +4,12 @@
  * (batch, group); the two backprops reuse the same column layout (col2im scatters back).
  * Spatial ranks below 3 are padded with unit axes so one code path serves all.
  */
-import { allocate } from "../../dtype.js";
+import type { DType } from "../../dtype.js";
 import type { ConvAttrs, KernelAttrs } from "../../kernels.js";
 
 import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
-import { type Floats, gemm, transposeMatrix } from "./gemm.js";
+import { type Floats, gemm } from "./gemm.js";
 
 interface Geometry {
   batch: number;
@@ -54,9 +54,19 @@ function geometry(xShape: readonly number[], wShape: readonly number[], attrs: C
   };
 }
 
+/** Output indices o in [lo, hi) whose input index o * stride - pad + k * dilation lies in [0, n). */
+function validRange(k: number, n: number, outN: number, stride: number, pad: number, dilation: number): [number, number] {
+  const shift = k * dilation - pad;
+  const lo = Math.max(0, Math.ceil(-shift / stride));
+  const hi = Math.min(outN, Math.floor((n - 1 - shift) / stride) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
 /**
  * Column matrix of one (batch, group): rows (c, kd, kh, kw), columns output positions.
- * `toCols` true copies x into cols; false scatters cols back into x (accumulating): col2im.
+ * `toCols` true copies x into cols (every element written, padding as zeros); false scatters
+ * cols back into x (accumulating): col2im. The in-bounds range of each output row is computed
+ * once per kernel offset, so the inner loops are plain strided copies without tests.
  */
 function im2col(g: Geometry, x: Floats, xOff: number, cols: Floats, toCols: boolean): void {
   const cg = g.cin / g.groups;
@@ -66,30 +76,46 @@ function im2col(g: Geometry, x: Floats, xOff: number, cols: Floats, toCols: bool
   const [sD, sH, sW] = g.stride;
   const [dD, dH, dW] = g.dilation;
   const [pD, pH, pW] = g.padBefore;
-  const outVol = oD * oH * oW;
-  let r = 0;
+  const plane = oH * oW;
+  let col = 0;
   for (let c = 0; c < cg; c++) {
     const cBase = xOff + c * D * H * W;
-    for (let kd = 0; kd < kD; kd++)
-      for (let kh = 0; kh < kH; kh++)
-        for (let kw = 0; kw < kW; kw++, r++) {
-          let col = r * outVol;
+    for (let kd = 0; kd < kD; kd++) {
+      const [dLo, dHi] = validRange(kd, D, oD, sD, pD, dD);
+      for (let kh = 0; kh < kH; kh++) {
+        const [hLo, hHi] = validRange(kh, H, oH, sH, pH, dH);
+        for (let kw = 0; kw < kW; kw++) {
+          const [wLo, wHi] = validRange(kw, W, oW, sW, pW, dW);
+          const iw0 = wLo * sW - pW + kw * dW;
           for (let od = 0; od < oD; od++) {
+            if (od < dLo || od >= dHi) {
+              if (toCols) cols.fill(0, col, col + plane);
+              col += plane;
+              continue;
+            }
             const id = od * sD - pD + kd * dD;
-            const dOk = id >= 0 && id < D;
-            for (let oh = 0; oh < oH; oh++) {
+            for (let oh = 0; oh < oH; oh++, col += oW) {
+              if (oh < hLo || oh >= hHi) {
+                if (toCols) cols.fill(0, col, col + oW);
+                continue;
+              }
               const ih = oh * sH - pH + kh * dH;
-              const rowOk = dOk && ih >= 0 && ih < H;
-              const base = cBase + (id * H + ih) * W;
-              for (let ow = 0; ow < oW; ow++, col++) {
-                const iw = ow * sW - pW + kw * dW;
-                const ok = rowOk && iw >= 0 && iw < W;
-                if (toCols) cols[col] = ok ? x[base + iw] : 0;
-                else if (ok) x[base + iw] += cols[col];
+              const base = cBase + (id * H + ih) * W + iw0 - wLo * sW;
+              if (toCols) {
+                for (let ow = 0; ow < wLo; ow++) cols[col + ow] = 0;
+                if (sW === 1) for (let ow = wLo; ow < wHi; ow++) cols[col + ow] = x[base + ow];
+                else for (let ow = wLo; ow < wHi; ow++) cols[col + ow] = x[base + ow * sW];
+                for (let ow = wHi; ow < oW; ow++) cols[col + ow] = 0;
+              } else if (sW === 1) {
+                for (let ow = wLo; ow < wHi; ow++) x[base + ow] += cols[col + ow];
+              } else {
+                for (let ow = wLo; ow < wHi; ow++) x[base + ow * sW] += cols[col + ow];
               }
             }
           }
         }
+      }
+    }
   }
 }
 
@@ -99,23 +125,45 @@ function shapes(g: Geometry) {
   const kVol = g.kSize[0] * g.kSize[1] * g.kSize[2];
   const inVol = g.inSize[0] * g.inSize[1] * g.inSize[2];
   const outVol = g.outSize[0] * g.outSize[1] * g.outSize[2];
-  return { cg, og, rows: cg * kVol, inVol, outVol };
+  // A 1x1(x1) kernel with unit stride and no padding: the column matrix is x itself.
+  const direct = kVol === 1 && g.stride.every((s) => s === 1) && g.padBefore.every((p) => p === 0) && outVol === inVol;
+  return { cg, og, rows: cg * kVol, inVol, outVol, direct };
+}
+
+// Column-matrix scratch, one per precision, reused across calls (a fresh 4.7 MB buffer per call
+// costs ~7 ms in page faults here). Buffers above COLS_KEEP elements are not retained.
+const COLS_KEEP = 1 << 23;
+let cols32 = new Float32Array(0);
+let cols64 = new Float64Array(0);
+
+function colsScratch(dtype: DType, n: number): Floats {
+  if (dtype === "float64") {
+    if (cols64.length >= n) return cols64;
+    const buf = new Float64Array(n);
+    if (n <= COLS_KEEP) cols64 = buf;
+    return buf;
+  }
+  if (cols32.length >= n) return cols32;
+  const buf = new Float32Array(n);
+  if (n <= COLS_KEEP) cols32 = buf;
+  return buf;
 }
 
 export function conv(inputs: readonly TensorInfo[], attrs: KernelAttrs["Conv"], be: CpuBackend): TensorInfo {
   const [x, w] = inputs;
   const g = geometry(x.shape, w.shape, attrs);
-  const { cg, og, rows, inVol, outVol } = shapes(g);
+  const { cg, og, rows, inVol, outVol, direct } = shapes(g);
   const outShape = [g.batch, g.cout, ...g.outSize.slice(3 - g.spatialRank)];
   const { info, values } = be.alloc(outShape, x.dtype);
   const out = values as Floats;
   const X = be.values(x) as Floats;
   const Wt = be.values(w) as Floats;
-  const cols = allocate(x.dtype, rows * outVol) as Floats;
+  const cols = direct ? X : colsScratch(x.dtype, rows * outVol);
   for (let b = 0; b < g.batch; b++)
     for (let grp = 0; grp < g.groups; grp++) {
-      im2col(g, X, (b * g.cin + grp * cg) * inVol, cols, true);
-      gemm(og, outVol, rows, Wt, grp * og * rows, cols, 0, out, (b * g.cout + grp * og) * outVol);
+      const xOff = (b * g.cin + grp * cg) * inVol;
+      if (!direct) im2col(g, X, xOff, cols, true);
+      gemm(og, outVol, rows, Wt, grp * og * rows, cols, direct ? xOff : 0, out, (b * g.cout + grp * og) * outVol);
     }
   return info;
 }
@@ -123,18 +171,18 @@ export function conv(inputs: readonly TensorInfo[], attrs: KernelAttrs["Conv"], 
 export function convBackpropInput(inputs: readonly TensorInfo[], attrs: KernelAttrs["ConvBackpropInput"], be: CpuBackend): TensorInfo {
   const [dy, w] = inputs;
   const g = geometry(attrs.inputShape, w.shape, attrs);
-  const { cg, og, rows, inVol, outVol } = shapes(g);
+  const { cg, og, rows, inVol, outVol, direct } = shapes(g);
   const { info, values } = be.alloc(attrs.inputShape, dy.dtype);
   const dx = values as Floats;
   const DY = be.values(dy) as Floats;
   const Wt = be.values(w) as Floats;
-  const wT = allocate(dy.dtype, rows * og) as Floats;
-  const cols = allocate(dy.dtype, rows * outVol) as Floats;
+  const cols = direct ? dx : colsScratch(dy.dtype, rows * outVol);
   for (let grp = 0; grp < g.groups; grp++) {
-    transposeMatrix(Wt, grp * og * rows, og, rows, wT, 1);
     for (let b = 0; b < g.batch; b++) {
-      gemm(rows, outVol, og, wT, 0, DY, (b * g.cout + grp * og) * outVol, cols, 0);
-      im2col(g, dx, (b * g.cin + grp * cg) * inVol, cols, false);
+      // cols [rows x outVol] = W_grp^T [rows x og] @ dy [og x outVol]; W is read transposed in place.
+      const xOff = (b * g.cin + grp * cg) * inVol;
+      gemm(rows, outVol, og, Wt, grp * og * rows, DY, (b * g.cout + grp * og) * outVol, cols, direct ? xOff : 0, false, true);
+      if (!direct) im2col(g, dx, xOff, cols, false);
     }
   }
   return info;
@@ -143,18 +191,18 @@ export function convBackpropInput(inputs: readonly TensorInfo[], attrs: KernelAt
 export function convBackpropFilter(inputs: readonly TensorInfo[], attrs: KernelAttrs["ConvBackpropFilter"], be: CpuBackend): TensorInfo {
   const [x, dy] = inputs;
   const g = geometry(x.shape, attrs.filterShape, attrs);
-  const { cg, og, rows, inVol, outVol } = shapes(g);
+  const { cg, og, rows, inVol, outVol, direct } = shapes(g);
   const { info, values } = be.alloc(attrs.filterShape, x.dtype);
   const dw = values as Floats;
   const X = be.values(x) as Floats;
   const DY = be.values(dy) as Floats;
-  const cols = allocate(x.dtype, rows * outVol) as Floats;
-  const colsT = allocate(x.dtype, rows * outVol) as Floats;
+  const cols = direct ? X : colsScratch(x.dtype, rows * outVol);
   for (let b = 0; b < g.batch; b++)
     for (let grp = 0; grp < g.groups; grp++) {
-      im2col(g, X, (b * g.cin + grp * cg) * inVol, cols, true);
-      transposeMatrix(cols, 0, rows, outVol, colsT, 1);
-      gemm(og, rows, outVol, DY, (b * g.cout + grp * og) * outVol, colsT, 0, dw, grp * og * rows, true);
+      // dw_grp [og x rows] += dy [og x outVol] @ cols^T; gemm packs cols [rows x outVol] as B^T directly.
+      const xOff = (b * g.cin + grp * cg) * inVol;
+      if (!direct) im2col(g, X, xOff, cols, true);
+      gemm(og, rows, outVol, DY, (b * g.cout + grp * og) * outVol, cols, direct ? xOff : 0, dw, grp * og * rows, true, false, true);
     }
   return info;
 }

@@ -22,6 +22,7 @@ export function cast(inputs: readonly TensorInfo[], { dtype }: KernelAttrs["Cast
   const cin = isComplex(x.dtype);
   const cout = isComplex(dtype);
   if (cin && cout) out.set(src);
+  else if (cin && dtype === "bool") for (let i = 0; i < n; i++) out[i] = src[2 * i] !== 0 || src[2 * i + 1] !== 0 ? 1 : 0;
   else if (cin) for (let i = 0; i < n; i++) out[i] = convert(src[2 * i], dtype);
   else if (cout) for (let i = 0; i < n; i++) out[2 * i] = src[i];
   else if (dtype === "int32" || dtype === "bool") for (let i = 0; i < n; i++) out[i] = convert(src[i], dtype);
@@ -87,7 +88,8 @@ const REAL_BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  // C99 / numpy: pow(1, y) = 1 for every y (NaN too) and pow(-1, +-Infinity) = 1; Math.pow gives NaN.
+  pow: (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b)),
   maximum: (a, b) => (a > b || Number.isNaN(a) ? a : b),
   minimum: (a, b) => (a < b || Number.isNaN(a) ? a : b),
   atan2: Math.atan2,

@@ -6,7 +6,11 @@ import type { CpuBackend } from "./cpu-backend.js";
 import { type Floats, gemm, gemmComplex, transposeMatrix } from "./gemm.js";
 import { broadcastOffsets } from "./indexing.js";
 
-/** [..., M, K] @ [..., K, N] with broadcast batch axes; transposes are packed first. */
+/**
+ * [..., M, K] @ [..., K, N] with broadcast batch axes. Real products hand the transposes to
+ * gemm, whose packing reads either layout (no transposed copy is made); complex products
+ * too for B, while a transposed complex A is copied once per batch element.
+ */
 export function batchMatMul(
   inputs: readonly TensorInfo[],
   { transposeA, transposeB }: KernelAttrs["BatchMatMul"],
@@ -28,29 +32,32 @@ export function batchMatMul(
   const out = values as Floats;
   const A = be.values(a) as Floats;
   const B = be.values(b) as Floats;
-  const complex = isComplex(a.dtype);
-  const c = complex ? 2 : 1;
+  if (!isComplex(a.dtype)) {
+    if (nb > 1 && oa === null && sizeOf(batchB) === 1 && !transposeA) {
+      // One B for the whole batch (x @ W): the batch folds into M, one product packs B once.
+      gemm(nb * M, N, K, A, 0, B, 0, out, 0, false, false, transposeB);
+      return info;
+    }
+    for (let i = 0; i < nb; i++) {
+      const ia = oa ? oa[i] : i;
+      const ib = ob ? ob[i] : i;
+      gemm(M, N, K, A, ia * M * K, B, ib * K * N, out, i * M * N, false, transposeA, transposeB);
+    }
+    return info;
+  }
+  // Complex: B is read transposed in place by the packing; a transposed A is copied once per batch.
   const packA = transposeA ? (allocate(a.dtype, M * K) as Floats) : undefined;
-  const packB = transposeB ? (allocate(b.dtype, K * N) as Floats) : undefined;
   for (let i = 0; i < nb; i++) {
     const ia = oa ? oa[i] : i;
     const ib = ob ? ob[i] : i;
     let srcA = A;
     let offA = ia * M * K;
-    let srcB = B;
-    let offB = ib * K * N;
     if (packA) {
-      transposeMatrix(A, offA, K, M, packA, c);
+      transposeMatrix(A, offA, K, M, packA, 2);
       srcA = packA;
       offA = 0;
     }
-    if (packB) {
-      transposeMatrix(B, offB, N, K, packB, c);
-      srcB = packB;
-      offB = 0;
-    }
-    if (complex) gemmComplex(M, N, K, srcA, offA, srcB, offB, out, i * M * N);
-    else gemm(M, N, K, srcA, offA, srcB, offB, out, i * M * N);
+    gemmComplex(M, N, K, srcA, offA, B, ib * K * N, out, i * M * N, transposeB);
   }
   return info;
 }
