@@ -57,8 +57,9 @@ export function broadcastShapes(a: Shape, b: Shape, fn = "broadcast", names = ["
 
 /** Normalize one axis (negative counts from the end). */
 export function normalizeAxis(axis: number, rank: number, fn: string, arg = "axis"): number {
+  // A rank-0 tensor accepts axis 0 (reductions over "the" axis of a scalar are the identity).
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new ValueError(fn, arg, `an integer axis in [${-rank}, ${rank - 1}]`, show(axis));
+    throw new ValueError(fn, arg, `an integer axis in [${-rank}, ${Math.max(rank, 1) - 1}]`, show(axis));
   }
   return axis < 0 ? axis + rank : axis;
 }

@@ -6,8 +6,6 @@
  */
 import {
   DTypeError,
-  type Tensor,
-  ValueError,
   gelu,
   leakyRelu,
   logSoftmax,
@@ -18,11 +16,23 @@ import {
   softplus,
   softshrink,
   sum,
+  type Tensor,
   tanh,
   tensor,
+  ValueError,
 } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
-import { type Encoded, U, decAll, expectEqualValues, expectSame, expectUlps, fromEncoded, loadFixture, ulpOf } from "./elementwise-helpers.js";
+import {
+  decAll,
+  type Encoded,
+  expectEqualValues,
+  expectSame,
+  expectUlps,
+  fromEncoded,
+  loadFixture,
+  U,
+  ulpOf,
+} from "./elementwise-helpers.js";
 
 const fx = loadFixture("elementwise_activations.json");
 const xs = decAll(fx.x);
@@ -46,15 +56,26 @@ describe("scalar activations against PyTorch (float64)", () => {
     it(name, () => {
       const out = f(X);
       expect(out.dtype).toBe("float64");
-      expectUlps(name, xs, out.dataSync(), decAll(fx.torch[name]), { ulps, abs: (x) => absTol(x) + 8 * 2 ** -1074 });
+      expectUlps(name, xs, out.dataSync(), decAll(fx.torch[name]), {
+        ulps,
+        abs: (x) => absTol(x) + 8 * 2 ** -1074,
+      });
     });
   }
 
   it("relu, softshrink and leakyRelu are exact (one rounding at most)", () => {
     expectEqualValues("relu", relu(X).dataSync(), decAll(fx.torch.relu));
     // x - lambda, x + lambda and slope * x are single IEEE operations: equal to the rounded exact values
-    expectSame("softshrink", softshrink(X, fx.lambda).dataSync(), decAll(fx.mp.softshrink).map((v) => v + 0));
-    expectEqualValues("softshrink torch", softshrink(X, fx.lambda).dataSync(), decAll(fx.torch.softshrink));
+    expectSame(
+      "softshrink",
+      softshrink(X, fx.lambda).dataSync(),
+      decAll(fx.mp.softshrink).map((v) => v + 0),
+    );
+    expectEqualValues(
+      "softshrink torch",
+      softshrink(X, fx.lambda).dataSync(),
+      decAll(fx.torch.softshrink),
+    );
     expectEqualValues("leakyRelu", leakyRelu(X, fx.slope).dataSync(), decAll(fx.mp.leakyRelu));
     expectEqualValues("leakyRelu torch", leakyRelu(X).dataSync(), decAll(fx.torch.leakyRelu));
   });
@@ -65,7 +86,9 @@ describe("scalar activations against PyTorch (float64)", () => {
     expect(v[1]).toBe(0); // e^-1000 underflows
     // softplus(-700) = log1p(e^-700) = e^-700 (1 - e^-700 / 2) = e^-700 to double precision;
     // exp and log1p are < 1 ulp each (fdlibm): 4 ulps as in elementwise-unary.
-    expect(Math.abs(v[2] - 9.859676543759771e-305)).toBeLessThanOrEqual(4 * ulpOf(9.859676543759771e-305));
+    expect(Math.abs(v[2] - 9.859676543759771e-305)).toBeLessThanOrEqual(
+      4 * ulpOf(9.859676543759771e-305),
+    );
     expect(v[3]).toBe(700);
     expect(v[4]).toBe(Math.LN2);
     const f32 = softplus(tensor([100, -100, 88.8], { dtype: "float32" })).dataSync();
@@ -75,22 +98,70 @@ describe("scalar activations against PyTorch (float64)", () => {
   it("gelu rejects an unknown approximation; activations keep float32 and reject complex", () => {
     expect(() => gelu(X, { approximate: "erf" as "none" })).toThrow(ValueError);
     const x32 = tensor([-1, 0.5], { dtype: "float32" });
-    for (const f of [relu, sigmoid, silu, softplus, (t: Tensor) => gelu(t), (t: Tensor) => leakyRelu(t), (t: Tensor) => softshrink(t)]) {
+    for (const f of [
+      relu,
+      sigmoid,
+      silu,
+      softplus,
+      (t: Tensor) => gelu(t),
+      (t: Tensor) => leakyRelu(t),
+      (t: Tensor) => softshrink(t),
+    ]) {
       expect(f(x32).dtype).toBe("float32");
     }
     const z = tensor([[1, 2]], { dtype: "complex128" });
-    for (const f of [relu, sigmoid, silu, softplus, (t: Tensor) => gelu(t), (t: Tensor) => softshrink(t), (t: Tensor) => leakyRelu(t)]) {
+    for (const f of [
+      relu,
+      sigmoid,
+      silu,
+      softplus,
+      (t: Tensor) => gelu(t),
+      (t: Tensor) => softshrink(t),
+      (t: Tensor) => leakyRelu(t),
+    ]) {
       expect(() => f(z)).toThrow(DTypeError);
     }
   });
 
   it("softshrink and leakyRelu details", () => {
-    const x = tensor([-2, -0.5, -0.25, 0, 0.25, 0.5, 3, Number.NaN, Infinity], { dtype: "float64" });
-    expectEqualValues("softshrink", softshrink(x).dataSync(), [-1.5, 0, 0, 0, 0, 0, 2.5, Number.NaN, Infinity]);
-    expectEqualValues("softshrink 0", softshrink(x, 0).dataSync(), [-2, -0.5, -0.25, 0, 0.25, 0.5, 3, Number.NaN, Infinity]);
+    const x = tensor([-2, -0.5, -0.25, 0, 0.25, 0.5, 3, Number.NaN, Infinity], {
+      dtype: "float64",
+    });
+    expectEqualValues("softshrink", softshrink(x).dataSync(), [
+      -1.5,
+      0,
+      0,
+      0,
+      0,
+      0,
+      2.5,
+      Number.NaN,
+      Infinity,
+    ]);
+    expectEqualValues("softshrink 0", softshrink(x, 0).dataSync(), [
+      -2,
+      -0.5,
+      -0.25,
+      0,
+      0.25,
+      0.5,
+      3,
+      Number.NaN,
+      Infinity,
+    ]);
     expect(() => softshrink(x, -1)).toThrow(ValueError);
     expect(softshrink(tensor(new Int32Array([3, -1]))).dtype).toBe("float32");
-    expectEqualValues("leakyRelu", leakyRelu(x, 0.5).dataSync(), [-1, -0.25, -0.125, 0, 0.25, 0.5, 3, Number.NaN, Infinity]);
+    expectEqualValues("leakyRelu", leakyRelu(x, 0.5).dataSync(), [
+      -1,
+      -0.25,
+      -0.125,
+      0,
+      0.25,
+      0.5,
+      3,
+      Number.NaN,
+      Infinity,
+    ]);
     const li = leakyRelu(tensor(new Int32Array([3, -100])));
     expect(li.dtype).toBe("float32");
     expect(Array.from(li.dataSync())).toEqual([3, Math.fround(-100 * Math.fround(0.01))]);
@@ -126,7 +197,9 @@ describe("softmax and logSoftmax", () => {
         const k = r * C + i;
         const t = smTol(r, i);
         tolSum += t;
-        expect(Math.abs(v[k] - P[k]), `row ${r} col ${i}: ${v[k]} vs ${P[k]}`).toBeLessThanOrEqual(t + ulpOf(P[k]));
+        expect(Math.abs(v[k] - P[k]), `row ${r} col ${i}: ${v[k]} vs ${P[k]}`).toBeLessThanOrEqual(
+          t + ulpOf(P[k]),
+        );
         expect(Number.isFinite(v[k])).toBe(true);
       }
       const s = sum(tensor(Float64Array.from(v.slice(r * C, r * C + C)))).item();
@@ -134,7 +207,10 @@ describe("softmax and logSoftmax", () => {
     }
     // PyTorch's softmax carries its own error of the same kind: twice the bound.
     const T = decAll(sm.torchSoftmax.data);
-    for (let k = 0; k < v.length; k++) expect(Math.abs(v[k] - T[k])).toBeLessThanOrEqual(2 * smTol(Math.floor(k / C), k % C) + 2 * ulpOf(T[k]));
+    for (let k = 0; k < v.length; k++)
+      expect(Math.abs(v[k] - T[k])).toBeLessThanOrEqual(
+        2 * smTol(Math.floor(k / C), k % C) + 2 * ulpOf(T[k]),
+      );
   });
 
   it("logSoftmax matches mpmath; exp(logSoftmax) = softmax", () => {
@@ -149,13 +225,17 @@ describe("softmax and logSoftmax", () => {
       for (let i = 0; i < C; i++) {
         const k = r * C + i;
         const tol = (Math.abs(x[k] - m) + Math.abs(L[k]) + w + 4 + g + 2 * Math.log(C)) * U;
-        expect(Math.abs(v[k] - L[k]), `row ${r} col ${i}: ${v[k]} vs ${L[k]}`).toBeLessThanOrEqual(tol + ulpOf(L[k]));
+        expect(Math.abs(v[k] - L[k]), `row ${r} col ${i}: ${v[k]} vs ${L[k]}`).toBeLessThanOrEqual(
+          tol + ulpOf(L[k]),
+        );
       }
     }
     const T = decAll(sm.torchLogSoftmax.data);
     for (let k = 0; k < v.length; k++) {
       const m = Math.max(...x.slice(Math.floor(k / C) * C, Math.floor(k / C) * C + C));
-      expect(Math.abs(v[k] - T[k])).toBeLessThanOrEqual(2 * (Math.abs(x[k] - m) + Math.abs(T[k]) + 2 * C + 8) * U + 2 * ulpOf(T[k]));
+      expect(Math.abs(v[k] - T[k])).toBeLessThanOrEqual(
+        2 * (Math.abs(x[k] - m) + Math.abs(T[k]) + 2 * C + 8) * U + 2 * ulpOf(T[k]),
+      );
     }
   });
 
@@ -164,14 +244,26 @@ describe("softmax and logSoftmax", () => {
     // entries of x3 are O(1) normals: |x - m| <= 8, n <= 4 -> (8 + 3 + 4) u relative, twice for two implementations
     const s0 = softmax(x3, 0).dataSync();
     const t0 = decAll(sm.softmax0.data);
-    for (let k = 0; k < t0.length; k++) expect(Math.abs(s0[k] - t0[k])).toBeLessThanOrEqual(30 * U * t0[k] + 2 * ulpOf(t0[k]));
+    for (let k = 0; k < t0.length; k++)
+      expect(Math.abs(s0[k] - t0[k])).toBeLessThanOrEqual(30 * U * t0[k] + 2 * ulpOf(t0[k]));
     const l1 = logSoftmax(x3, 1).dataSync();
     const t1 = decAll(sm.logSoftmax1.data);
-    for (let k = 0; k < t1.length; k++) expect(Math.abs(l1[k] - t1[k])).toBeLessThanOrEqual(2 * (8 + Math.abs(t1[k]) + 16) * U + 2 * ulpOf(t1[k]));
+    for (let k = 0; k < t1.length; k++)
+      expect(Math.abs(l1[k] - t1[k])).toBeLessThanOrEqual(
+        2 * (8 + Math.abs(t1[k]) + 16) * U + 2 * ulpOf(t1[k]),
+      );
   });
 
   it("stays finite at huge float32 inputs", () => {
-    const v = softmax(tensor([[3e38, 1e38, -3e38], [80, 90, 100]], { dtype: "float32" })).dataSync();
+    const v = softmax(
+      tensor(
+        [
+          [3e38, 1e38, -3e38],
+          [80, 90, 100],
+        ],
+        { dtype: "float32" },
+      ),
+    ).dataSync();
     expect(Array.from(v.slice(0, 3))).toEqual([1, 0, 0]);
     expect(Array.from(v).every(Number.isFinite)).toBe(true);
     const l = logSoftmax(tensor([3e38, 3e38], { dtype: "float32" })).dataSync();

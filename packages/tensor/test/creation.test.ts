@@ -4,19 +4,19 @@
  * linspace (numpy's values, exact endpoint); eye with diagonal offset k.
  */
 import {
-  DTypeError,
-  type DType,
-  ShapeError,
-  ValueError,
   arange,
+  type DType,
+  DTypeError,
   eye,
   full,
   fullLike,
   linspace,
   ones,
   onesLike,
+  ShapeError,
   setDefaultFloatDType,
   tensor,
+  ValueError,
   zeros,
   zerosLike,
 } from "@modewise/tensor";
@@ -29,14 +29,21 @@ afterEach(() => setDefaultFloatDType("float32"));
 
 describe("tensor()", () => {
   it("nested arrays: shape inference, default float32 rounding, explicit dtypes", () => {
-    const t = tensor([[1, 2.5, 0.1], [4, -5, 6]]);
+    const t = tensor([
+      [1, 2.5, 0.1],
+      [4, -5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect(t.dtype).toBe("float32");
     expect(Array.from(t.dataSync())).toEqual([1, 2.5, Math.fround(0.1), 4, -5, 6]);
     const d = tensor([[0.1]], { dtype: "float64" });
     expect(d.dataSync()[0]).toBe(0.1);
-    expect(Array.from(tensor([2.7, -2.7, -0.5], { dtype: "int32" }).dataSync())).toEqual([2, -2, 0]);
-    expect(Array.from(tensor([0, 2, -0.5, Number.NaN], { dtype: "bool" }).dataSync())).toEqual([0, 1, 1, 1]);
+    expect(Array.from(tensor([2.7, -2.7, -0.5], { dtype: "int32" }).dataSync())).toEqual([
+      2, -2, 0,
+    ]);
+    expect(Array.from(tensor([0, 2, -0.5, Number.NaN], { dtype: "bool" }).dataSync())).toEqual([
+      0, 1, 1, 1,
+    ]);
     setDefaultFloatDType("float64");
     expect(tensor([0.1]).dtype).toBe("float64");
   });
@@ -69,11 +76,32 @@ describe("tensor()", () => {
   });
 
   it("complex: [re, im] pairs as innermost entries, or an interleaved typed array", () => {
-    const z = tensor([[[1, 2], [3, -4]], [[0, 0], [-0, 5]]], { dtype: "complex128" });
+    const z = tensor(
+      [
+        [
+          [1, 2],
+          [3, -4],
+        ],
+        [
+          [0, 0],
+          [-0, 5],
+        ],
+      ],
+      { dtype: "complex128" },
+    );
     expect(z.shape).toEqual([2, 2]);
     expect(z.dtype).toBe("complex128");
     expectSame("complex data", z.dataSync(), [1, 2, 3, -4, 0, 0, -0, 5]);
-    expect(z.arraySync()).toEqual([[[1, 2], [3, -4]], [[0, 0], [-0, 5]]]);
+    expect(z.arraySync()).toEqual([
+      [
+        [1, 2],
+        [3, -4],
+      ],
+      [
+        [0, 0],
+        [-0, 5],
+      ],
+    ]);
     const t = tensor(new Float64Array([1, 2, 3, 4]), { dtype: "complex64" });
     expect(t.shape).toEqual([2]);
     expectSame("complex64", t.dataSync(), [1, 2, 3, 4]);
@@ -112,7 +140,9 @@ describe("zeros, ones, full", () => {
     }
     expect(Array.from(full([3], 0.5, { dtype: "bool" }).dataSync())).toEqual([1, 1, 1]);
     expect(Array.from(full([2], 7, { dtype: "bool" }).dataSync())).toEqual([1, 1]);
-    expect(Array.from(full([2], -2.5, { dtype: "complex64" }).dataSync())).toEqual([-2.5, 0, -2.5, 0]);
+    expect(Array.from(full([2], -2.5, { dtype: "complex64" }).dataSync())).toEqual([
+      -2.5, 0, -2.5, 0,
+    ]);
     expect(Array.from(full([2], 2.9, { dtype: "int32" }).dataSync())).toEqual([2, 2]);
     expect(Array.from(full([2], 0.1).dataSync())).toEqual([Math.fround(0.1), Math.fround(0.1)]);
     expect(Number.isNaN(full([1], Number.NaN, { dtype: "float64" }).item())).toBe(true);
@@ -121,7 +151,13 @@ describe("zeros, ones, full", () => {
   });
 
   it("*Like keep shape and dtype unless overridden", () => {
-    const z = tensor([[1, 2], [3, 4]], { dtype: "complex64" });
+    const z = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: "complex64" },
+    );
     expect(zerosLike(z).dtype).toBe("complex64");
     expect(Array.from(onesLike(z).dataSync())).toEqual([1, 0, 1, 0]);
     const f = fullLike(tensor([[1, 2, 3]], { dtype: "float64" }), 0.1);
@@ -139,7 +175,15 @@ describe("zeros, ones, full", () => {
 });
 
 describe("arange", () => {
-  for (const c of fx.arange as { start: number; stop: number; step: number; len: number; numpy: number[]; values: number[]; int: boolean }[]) {
+  for (const c of fx.arange as {
+    start: number;
+    stop: number;
+    step: number;
+    len: number;
+    numpy: number[];
+    values: number[];
+    int: boolean;
+  }[]) {
     it(`(${c.start}, ${c.stop}, ${c.step})`, () => {
       const t = arange(c.start, c.stop, c.step, { dtype: c.int ? undefined : "float64" });
       // numpy's count: ceil((stop - start) / step), clamped at 0
@@ -152,7 +196,9 @@ describe("arange", () => {
       const v = t.dataSync();
       const np = decAll(c.numpy);
       for (let i = 0; i < np.length; i++) {
-        expect(Math.abs(v[i] - np[i])).toBeLessThanOrEqual(i * ulpOf(c.start + c.step) + ulpOf(np[i]));
+        expect(Math.abs(v[i] - np[i])).toBeLessThanOrEqual(
+          i * ulpOf(c.start + c.step) + ulpOf(np[i]),
+        );
       }
       // without a dtype: int32 only when every argument is an integer, else the default float
       expect(arange(c.start, c.stop, c.step).dtype).toBe(c.int ? "int32" : "float32");
@@ -163,7 +209,9 @@ describe("arange", () => {
     expect(Array.from(arange(4).dataSync())).toEqual([0, 1, 2, 3]);
     expect(arange(2.5).dtype).toBe("float32");
     expect(Array.from(arange(2.5).dataSync())).toEqual([0, 1, 2]);
-    expect(Array.from(arange(0, 3, 1, { dtype: "complex64" }).dataSync())).toEqual([0, 0, 1, 0, 2, 0]);
+    expect(Array.from(arange(0, 3, 1, { dtype: "complex64" }).dataSync())).toEqual([
+      0, 0, 1, 0, 2, 0,
+    ]);
     expect(() => arange(0, 1, 0)).toThrow(ValueError);
     expect(() => arange(0, Infinity)).toThrow(ValueError);
     expect(() => arange(Number.NaN)).toThrow(ValueError);
@@ -171,7 +219,14 @@ describe("arange", () => {
 });
 
 describe("linspace", () => {
-  for (const c of fx.linspace as { start: number; stop: number; num: number; endpoint: boolean; values: number[]; values32: number[] }[]) {
+  for (const c of fx.linspace as {
+    start: number;
+    stop: number;
+    num: number;
+    endpoint: boolean;
+    values: number[];
+    values32: number[];
+  }[]) {
     it(`(${c.start}, ${c.stop}, ${c.num}, endpoint ${c.endpoint})`, () => {
       // same formula as numpy (start + i * step, step = (stop - start) / div, last = stop): bitwise equal
       const t = linspaceOf(c, "float64");
@@ -200,13 +255,18 @@ describe("eye", () => {
   it("defaults to square float32; complex puts 1 + 0i on the diagonal; validates arguments", () => {
     expect(eye(2).shape).toEqual([2, 2]);
     expect(eye(2).dtype).toBe("float32");
-    expect(Array.from(eye(2, 2, 0, { dtype: "complex128" }).dataSync())).toEqual([1, 0, 0, 0, 0, 0, 1, 0]);
+    expect(Array.from(eye(2, 2, 0, { dtype: "complex128" }).dataSync())).toEqual([
+      1, 0, 0, 0, 0, 0, 1, 0,
+    ]);
     expect(() => eye(-1)).toThrow(ValueError);
     expect(() => eye(2, 2.5)).toThrow(ValueError);
     expect(() => eye(2, 2, 0.5)).toThrow(ValueError);
   });
 });
 
-function linspaceOf(c: { start: number; stop: number; num: number; endpoint: boolean }, dtype: "float32" | "float64") {
+function linspaceOf(
+  c: { start: number; stop: number; num: number; endpoint: boolean },
+  dtype: "float32" | "float64",
+) {
   return linspace(c.start, c.stop, c.num, { endpoint: c.endpoint, dtype });
 }

@@ -4,12 +4,11 @@
  * tensor's dtype), and astype between every pair of dtypes.
  */
 import {
-  type DType,
-  DTypeError,
-  type Tensor,
   add,
   astype,
   atan2,
+  type DType,
+  DTypeError,
   div,
   equal,
   getDefaultFloatDType,
@@ -18,6 +17,7 @@ import {
   promoteTypes,
   setDefaultFloatDType,
   sub,
+  type Tensor,
   tensor,
   where,
 } from "@modewise/tensor";
@@ -110,7 +110,9 @@ describe("weak typing of plain JS numbers", () => {
       expect(mul(2.5, two(d)).dtype).toBe(d);
     }
     // float32: 0.1 is rounded to float32 first (PyTorch's scalar semantics), then added.
-    expect(add(tensor([1], { dtype: "float32" }), 0.1).dataSync()[0]).toBe(Math.fround(1 + Math.fround(0.1)));
+    expect(add(tensor([1], { dtype: "float32" }), 0.1).dataSync()[0]).toBe(
+      Math.fround(1 + Math.fround(0.1)),
+    );
     expect(add(tensor([1], { dtype: "float64" }), 0.1).dataSync()[0]).toBe(1.1);
   });
 
@@ -166,16 +168,35 @@ describe("astype", () => {
     const c = astype(x, "complex128");
     expect(c.dtype).toBe("complex128");
     expect(Array.from(c.dataSync())).toEqual(values.flatMap((v) => [v, 0]));
-    expect(Array.from(astype(x, "complex64").dataSync())).toEqual(values.flatMap((v) => [Math.fround(v), 0]));
+    expect(Array.from(astype(x, "complex64").dataSync())).toEqual(
+      values.flatMap((v) => [Math.fround(v), 0]),
+    );
   });
 
   it("complex to real keeps the real part; to bool tests both parts", () => {
-    const z = tensor([[1.5, -2], [0, 3], [0, 0], [1e300, 1]], { dtype: "complex128" });
+    const z = tensor(
+      [
+        [1.5, -2],
+        [0, 3],
+        [0, 0],
+        [1e300, 1],
+      ],
+      { dtype: "complex128" },
+    );
     expect(Array.from(astype(z, "float64").dataSync())).toEqual([1.5, 0, 0, 1e300]);
     expect(Array.from(astype(z, "float32").dataSync())).toEqual([1.5, 0, 0, Infinity]);
     expect(Array.from(astype(z, "int32").dataSync()).slice(0, 3)).toEqual([1, 0, 0]);
     expect(Array.from(astype(z, "bool").dataSync())).toEqual([1, 1, 0, 1]);
-    expect(Array.from(astype(z, "complex64").dataSync())).toEqual([1.5, -2, 0, 3, 0, 0, Infinity, 1]);
+    expect(Array.from(astype(z, "complex64").dataSync())).toEqual([
+      1.5,
+      -2,
+      0,
+      3,
+      0,
+      0,
+      Infinity,
+      1,
+    ]);
   });
 
   it("integers and bools to floats; float32 rounding of large integers", () => {

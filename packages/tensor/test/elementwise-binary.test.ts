@@ -4,13 +4,14 @@
  * division on extreme values, pow), and typed errors.
  */
 import {
-  DTypeError,
-  ShapeError,
-  type Tensor,
+  grad,
+  sum,
   add,
   atan2,
   broadcastShapes,
   clip,
+  complex,
+  DTypeError,
   div,
   equal,
   greater,
@@ -21,16 +22,19 @@ import {
   minimum,
   mul,
   notEqual,
+  polar,
   pow,
+  ShapeError,
   sub,
+  type Tensor,
   tensor,
+  toComplex,
   where,
 } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
 import {
-  type Encoded,
-  U,
   decAll,
+  type Encoded,
   expectComplexNormwise,
   expectEqualValues,
   expectSame,
@@ -41,7 +45,16 @@ import {
 
 const fx = loadFixture("elementwise_math.json");
 
-const REAL_OPS: Record<string, (a: Tensor, b: Tensor) => Tensor> = { add, sub, mul, div, maximum, minimum, pow, atan2 };
+const REAL_OPS: Record<string, (a: Tensor, b: Tensor) => Tensor> = {
+  add,
+  sub,
+  mul,
+  div,
+  maximum,
+  minimum,
+  pow,
+  atan2,
+};
 
 function thrown(f: () => unknown): unknown {
   try {
@@ -53,7 +66,9 @@ function thrown(f: () => unknown): unknown {
 }
 
 describe("real binary ops with broadcasting against numpy", () => {
-  for (const [k, c] of (fx.binary_real as { a: Encoded; b: Encoded; absA: Encoded; out: Record<string, Encoded> }[]).entries()) {
+  for (const [k, c] of (
+    fx.binary_real as { a: Encoded; b: Encoded; absA: Encoded; out: Record<string, Encoded> }[]
+  ).entries()) {
     it(`[${c.a.shape}] with [${c.b.shape}]`, () => {
       const a = fromEncoded(c.a);
       const b = fromEncoded(c.b);
@@ -65,7 +80,9 @@ describe("real binary ops with broadcasting against numpy", () => {
         expect(out.shape).toEqual(expectedShape);
         if (op === "pow" || op === "atan2") {
           // V8's Math.pow / Math.atan2 are fdlibm ports (< 1 ulp); references are correctly rounded.
-          expectUlps(`${op} case ${k}`, decAll(ref.data), out.dataSync(), decAll(ref.data), { ulps: 1 });
+          expectUlps(`${op} case ${k}`, decAll(ref.data), out.dataSync(), decAll(ref.data), {
+            ulps: 1,
+          });
         } else {
           // One correctly rounded IEEE operation per element, as numpy: bitwise equal.
           expectSame(`${op} case ${k}`, out.dataSync(), decAll(ref.data));
@@ -93,7 +110,11 @@ describe("real binary ops with broadcasting against numpy", () => {
     ] as const) {
       const out = f(tensor(a), tensor(b));
       expect(out.dtype).toBe("float32");
-      expectSame(name, out.dataSync(), Array.from(a, (x, i) => Math.fround(g(x, b[i]))));
+      expectSame(
+        name,
+        out.dataSync(),
+        Array.from(a, (x, i) => Math.fround(g(x, b[i]))),
+      );
     }
   });
 
@@ -101,7 +122,15 @@ describe("real binary ops with broadcasting against numpy", () => {
     const a = tensor([Infinity, 1, -1, 0, Number.NaN, Infinity, -0], { dtype: "float64" });
     const b = tensor([Infinity, 0, 0, 0, 1, -Infinity, 5], { dtype: "float64" });
     expectSame("sub", sub(a, b).dataSync(), [Number.NaN, 1, -1, 0, Number.NaN, Infinity, -5]);
-    expectSame("div", div(a, b).dataSync(), [Number.NaN, Infinity, -Infinity, Number.NaN, Number.NaN, Number.NaN, -0]);
+    expectSame("div", div(a, b).dataSync(), [
+      Number.NaN,
+      Infinity,
+      -Infinity,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      -0,
+    ]);
     expectSame("mul", mul(a, b).dataSync(), [Infinity, 0, -0, 0, Number.NaN, -Infinity, -0]);
   });
 });
@@ -152,6 +181,12 @@ describe("maximum / minimum", () => {
     expect(thrown(() => clip(x, 3, 1))).toBeInstanceOf(Error);
   });
 
+  it("clip passes the whole gradient on the closed interval [lo, hi] (torch.clamp)", () => {
+    const x = tensor([-2, -1, 0.5, 2, 3], { dtype: "float64" });
+    const g = grad((t) => sum(clip(t, -1, 2)))(x);
+    expect(Array.from(g.dataSync())).toEqual([0, 1, 1, 1, 0]);
+  });
+
   it("reject complex operands with a DTypeError", () => {
     const z = tensor([[1, 2]], { dtype: "complex128" });
     for (const f of [maximum, minimum, atan2]) {
@@ -192,13 +227,28 @@ describe("comparisons", () => {
   });
 
   it("complex: equal / notEqual compare both parts, ordering is a DTypeError", () => {
-    const z = tensor([[1, 2], [1, -2], [Number.NaN, 0]], { dtype: "complex128" });
-    const w = tensor([[1, 2], [1, 2], [Number.NaN, 0]], { dtype: "complex128" });
+    const z = tensor(
+      [
+        [1, 2],
+        [1, -2],
+        [Number.NaN, 0],
+      ],
+      { dtype: "complex128" },
+    );
+    const w = tensor(
+      [
+        [1, 2],
+        [1, 2],
+        [Number.NaN, 0],
+      ],
+      { dtype: "complex128" },
+    );
     expect(Array.from(equal(z, w).dataSync())).toEqual([1, 0, 0]);
     expect(Array.from(notEqual(z, w).dataSync())).toEqual([0, 1, 1]);
     expect(Array.from(equal(z, 1).dataSync())).toEqual([0, 0, 0]);
     expect(Array.from(equal(tensor([[1, 0]], { dtype: "complex64" }), 1).dataSync())).toEqual([1]);
-    for (const f of [less, lessEqual, greater, greaterEqual]) expect(thrown(() => f(z, w))).toBeInstanceOf(DTypeError);
+    for (const f of [less, lessEqual, greater, greaterEqual])
+      expect(thrown(() => f(z, w))).toBeInstanceOf(DTypeError);
   });
 });
 
@@ -209,7 +259,11 @@ describe("where", () => {
     const out = where(cond, a, -1);
     expect(out.shape).toEqual([3, 4]);
     expect(Array.from(out.dataSync())).toEqual([10, 20, 30, 40, -1, -1, -1, -1, 10, 20, 30, 40]);
-    const out2 = where(tensor([true, false, true, false]), tensor([[1], [2]], { dtype: "float32" }), tensor([5, 6, 7, 8], { dtype: "float64" }));
+    const out2 = where(
+      tensor([true, false, true, false]),
+      tensor([[1], [2]], { dtype: "float32" }),
+      tensor([5, 6, 7, 8], { dtype: "float64" }),
+    );
     expect(out2.dtype).toBe("float64");
     expect(out2.shape).toEqual([2, 4]);
     expect(Array.from(out2.dataSync())).toEqual([1, 6, 1, 8, 2, 6, 2, 8]);
@@ -218,21 +272,38 @@ describe("where", () => {
   it("non-bool conditions are truthiness (complex: either part nonzero)", () => {
     const c = tensor([0, 2.5, Number.NaN, -0], { dtype: "float64" });
     expect(Array.from(where(c, 1, 0).dataSync())).toEqual([0, 1, 1, 0]);
-    const z = tensor([[0, 1], [0, 0], [2, 0]], { dtype: "complex128" });
+    const z = tensor(
+      [
+        [0, 1],
+        [0, 0],
+        [2, 0],
+      ],
+      { dtype: "complex128" },
+    );
     expect(Array.from(where(z, 1, 0).dataSync())).toEqual([1, 0, 1]);
   });
 
   it("selects complex values and rejects shapes that do not broadcast", () => {
-    const z = tensor([[1, 2], [3, 4]], { dtype: "complex128" });
+    const z = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: "complex128" },
+    );
     expect(Array.from(where(tensor([true, false]), z, 0).dataSync())).toEqual([1, 2, 0, 0]);
-    const e = thrown(() => where(tensor([true, false, true]), tensor([1, 2], { dtype: "float64" }), 0)) as ShapeError;
+    const e = thrown(() =>
+      where(tensor([true, false, true]), tensor([1, 2], { dtype: "float64" }), 0),
+    ) as ShapeError;
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.message).toContain("where");
   });
 });
 
 describe("complex binary ops", () => {
-  for (const [k, c] of (fx.binary_complex as { a: Encoded; b: Encoded; out: Record<string, Encoded> }[]).entries()) {
+  for (const [k, c] of (
+    fx.binary_complex as { a: Encoded; b: Encoded; out: Record<string, Encoded> }[]
+  ).entries()) {
     it(`[${c.a.shape}] with [${c.b.shape}] against mpmath`, () => {
       const a = fromEncoded(c.a);
       const b = fromEncoded(c.b);
@@ -259,7 +330,10 @@ describe("complex binary ops", () => {
           if (op === "mul") return 3;
           if (op === "div") return 8;
           const [ia, ib] = idx[i];
-          const lz = Math.hypot(Math.log(Math.hypot(za[2 * ia], za[2 * ia + 1])), Math.atan2(za[2 * ia + 1], za[2 * ia]));
+          const lz = Math.hypot(
+            Math.log(Math.hypot(za[2 * ia], za[2 * ia + 1])),
+            Math.atan2(za[2 * ia + 1], za[2 * ia]),
+          );
           const w = Math.hypot(zb[2 * ib], zb[2 * ib + 1]);
           return 8 + 2 * w * (1 + lz) + 3 * w * lz;
         };
@@ -272,21 +346,44 @@ describe("complex binary ops", () => {
     // Baudin & Smith (2012) table 1 and more: exact quotients from mpmath. Normwise 8u as above,
     // and never a spurious overflow (2^1023 (1 + i) / (1 + i) = 2^1023) or underflow.
     for (const c of fx.complex_div) {
-      const q = div(tensor([decAll(c.a)], { dtype: "complex128" }), tensor([decAll(c.b)], { dtype: "complex128" })).dataSync();
+      const q = div(
+        tensor([decAll(c.a)], { dtype: "complex128" }),
+        tensor([decAll(c.b)], { dtype: "complex128" }),
+      ).dataSync();
       expect(Number.isFinite(q[0]) && Number.isFinite(q[1]), `(${c.a}) / (${c.b})`).toBe(true);
       expectComplexNormwise(`(${c.a}) / (${c.b})`, q, decAll(c.q), 8);
     }
   });
 
   it("division by zero and of zero follow IEEE componentwise", () => {
-    const q = div(tensor([[1, 1], [0, 0], [1, 0]], { dtype: "complex128" }), tensor([[0, 0], [0, 0], [Infinity, 0]], { dtype: "complex128" })).dataSync();
+    const q = div(
+      tensor(
+        [
+          [1, 1],
+          [0, 0],
+          [1, 0],
+        ],
+        { dtype: "complex128" },
+      ),
+      tensor(
+        [
+          [0, 0],
+          [0, 0],
+          [Infinity, 0],
+        ],
+        { dtype: "complex128" },
+      ),
+    ).dataSync();
     expectEqualValues("div zero", q, [Infinity, Infinity, Number.NaN, Number.NaN, 0, 0]);
   });
 
   it("pow at special points", () => {
     // 0^0 = 1, 0^w = 0 for real w > 0 (and for Re w > 0, as numpy 2), z^0 = 1; others mpmath.
     for (const c of fx.complex_pow) {
-      const out = pow(tensor([decAll(c.a)], { dtype: "complex128" }), tensor([decAll(c.b)], { dtype: "complex128" })).dataSync();
+      const out = pow(
+        tensor([decAll(c.a)], { dtype: "complex128" }),
+        tensor([decAll(c.b)], { dtype: "complex128" }),
+      ).dataSync();
       const r = decAll(c.r);
       if (r[0] === 0 && r[1] === 0) expectEqualValues("pow 0", out, r);
       else expectComplexNormwise(`pow (${c.a}) ^ (${c.b})`, out, r, 16);
@@ -294,7 +391,13 @@ describe("complex binary ops", () => {
   });
 
   it("a real operand is promoted and a number adopts the complex dtype", () => {
-    const z = tensor([[1, 2], [-3, 0.5]], { dtype: "complex128" });
+    const z = tensor(
+      [
+        [1, 2],
+        [-3, 0.5],
+      ],
+      { dtype: "complex128" },
+    );
     const r = tensor([2, 4], { dtype: "float64" });
     expect(Array.from(mul(z, r).dataSync())).toEqual([2, 4, -12, 2]);
     expect(Array.from(add(0.1, z).dataSync())).toEqual([1.1, 2, -2.9, 0.5]);
@@ -306,15 +409,63 @@ describe("complex binary ops", () => {
   });
 });
 
+describe("complex() and polar()", () => {
+  it("build complex tensors from real parts with broadcasting and precision rules", () => {
+    const z = complex(
+      tensor([[1, 2, 3]], { dtype: "float64" }),
+      tensor([[-1], [0.5]], { dtype: "float64" }),
+    );
+    expect(z.dtype).toBe("complex128");
+    expect(z.shape).toEqual([2, 3]);
+    expectSame("complex", z.dataSync(), [1, -1, 2, -1, 3, -1, 1, 0.5, 2, 0.5, 3, 0.5]);
+    expect(
+      complex(tensor([1], { dtype: "float32" }), tensor([2], { dtype: "float32" })).dtype,
+    ).toBe("complex64");
+    expect(
+      complex(tensor([1], { dtype: "float32" }), tensor([2], { dtype: "float64" })).dtype,
+    ).toBe("complex128");
+    expect(complex(tensor(new Int32Array([1])), 2).dtype).toBe("complex64");
+    expect(complex(tensor([0.1], { dtype: "float64" }), 0.1).dataSync()[1]).toBe(0.1);
+    const e = thrown(() => complex(tensor([[1, 2]], { dtype: "complex128" }), 1)) as DTypeError;
+    expect(e).toBeInstanceOf(DTypeError);
+    expect(e.argument).toBe("re");
+  });
+
+  it("polar(r, theta) = r cos(theta) + i r sin(theta), one rounding after the libm value", () => {
+    const r = [2, 0.5, 3, 1];
+    const t = [0, Math.PI / 3, -2.5, Math.PI];
+    const z = polar(tensor(r, { dtype: "float64" }), tensor(t, { dtype: "float64" }));
+    expectSame(
+      "polar",
+      z.dataSync(),
+      r.flatMap((v, i) => [v * Math.cos(t[i]), v * Math.sin(t[i])]),
+    );
+    expect(() => polar(tensor([[1, 0]], { dtype: "complex64" }), 1)).toThrow(DTypeError);
+    expect(() => toComplex(tensor(new Int32Array([1])))).toThrow(DTypeError);
+    expect(toComplex(tensor([1], { dtype: "float64" })).dtype).toBe("complex128");
+  });
+});
+
 describe("shape errors", () => {
   it("non-broadcastable operands: a ShapeError naming the function, argument, expected and received", () => {
-    const e = thrown(() => add(tensor([[1, 2], [3, 4], [5, 6]]), tensor([1, 2, 3]))) as ShapeError;
+    const e = thrown(() =>
+      add(
+        tensor([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+        tensor([1, 2, 3]),
+      ),
+    ) as ShapeError;
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.fn).toBe("add");
     expect(e.argument).toBe("b");
     expect(e.expected).toContain("[3, 2]");
     expect(e.received).toBe("[3]");
-    expect(e.message).toBe("add: argument 'b' expected a shape broadcastable with [3, 2] (argument 'a'), received [3]");
+    expect(e.message).toBe(
+      "add: argument 'b' expected a shape broadcastable with [3, 2] (argument 'a'), received [3]",
+    );
     for (const f of [sub, mul, div, pow, maximum, minimum, atan2, equal, less]) {
       expect(thrown(() => f(tensor([[1, 2, 3]]), tensor([[1, 2]])))).toBeInstanceOf(ShapeError);
     }

@@ -95,7 +95,13 @@ export interface UlpSpec {
  * got[i] within spec of ref[i]: NaN where ref is NaN, identical infinities, and otherwise
  * ulpDiff <= ulps or |got - ref| <= abs(x).
  */
-export function expectUlps(label: string, xs: ArrayLike<number>, got: ArrayLike<number>, ref: ArrayLike<number>, spec: UlpSpec): void {
+export function expectUlps(
+  label: string,
+  xs: ArrayLike<number>,
+  got: ArrayLike<number>,
+  ref: ArrayLike<number>,
+  spec: UlpSpec,
+): void {
   expect(got.length, label).toBe(ref.length);
   const bad: string[] = [];
   for (let i = 0; i < ref.length; i++) {
@@ -112,11 +118,17 @@ export function expectUlps(label: string, xs: ArrayLike<number>, got: ArrayLike<
       if (ok && spec.signedZero && r === 0) ok = Object.is(g, r);
     }
     if (!ok) {
-      const d = Number.isFinite(g) && Number.isFinite(r) ? (spec.f32 ? ulpDiff32(g, r) : ulpDiff(g, r)) : Number.NaN;
+      const d =
+        Number.isFinite(g) && Number.isFinite(r)
+          ? spec.f32
+            ? ulpDiff32(g, r)
+            : ulpDiff(g, r)
+          : Number.NaN;
       bad.push(`x=${x}: got ${g}, expected ${r} (${d} ulps > ${spec.ulps})`);
     }
   }
-  if (bad.length) throw new Error(`${label}: ${bad.length} mismatches\n${bad.slice(0, 8).join("\n")}`);
+  if (bad.length)
+    throw new Error(`${label}: ${bad.length} mismatches\n${bad.slice(0, 8).join("\n")}`);
 }
 
 /** Complex values (interleaved) within |got - ref| <= k(i) u |ref| + floor(i), normwise per element. */
@@ -134,30 +146,40 @@ export function expectComplexNormwise(
     const [gr, gi, rr, ri] = [got[2 * i], got[2 * i + 1], ref[2 * i], ref[2 * i + 1]];
     if (!Number.isFinite(rr) || !Number.isFinite(ri)) {
       // Overflowed references: each component must match exactly (NaN as NaN).
-      const same = (g: number, r: number) => (Number.isNaN(r) ? Number.isNaN(g) : Number.isFinite(r) ? true : g === r);
-      if (!same(gr, rr) || !same(gi, ri)) bad.push(`element ${i}: got ${gr}, ${gi}i, expected ${rr}, ${ri}i`);
+      const same = (g: number, r: number) =>
+        Number.isNaN(r) ? Number.isNaN(g) : Number.isFinite(r) ? true : g === r;
+      if (!same(gr, rr) || !same(gi, ri))
+        bad.push(`element ${i}: got ${gr}, ${gi}i, expected ${rr}, ${ri}i`);
       continue;
     }
     const mag = Math.hypot(rr, ri);
     const err = Math.hypot(gr - rr, gi - ri);
     const kk = typeof k === "number" ? k : k(i);
     if (!(err <= kk * unit * mag + floor(i))) {
-      bad.push(`element ${i}: got ${gr}${gi >= 0 ? "+" : ""}${gi}i, expected ${rr}${ri >= 0 ? "+" : ""}${ri}i (err ${(err / mag / unit).toFixed(2)} u > ${kk} u)`);
+      bad.push(
+        `element ${i}: got ${gr}${gi >= 0 ? "+" : ""}${gi}i, expected ${rr}${ri >= 0 ? "+" : ""}${ri}i (err ${(err / mag / unit).toFixed(2)} u > ${kk} u)`,
+      );
     }
   }
-  if (bad.length) throw new Error(`${label}: ${bad.length} mismatches\n${bad.slice(0, 8).join("\n")}`);
+  if (bad.length)
+    throw new Error(`${label}: ${bad.length} mismatches\n${bad.slice(0, 8).join("\n")}`);
 }
 
 /** Exact equality including NaN and the sign of zero. */
 export function expectSame(label: string, got: ArrayLike<number>, ref: ArrayLike<number>): void {
   expect(got.length, label).toBe(ref.length);
   for (let i = 0; i < ref.length; i++) {
-    if (!Object.is(got[i], ref[i])) throw new Error(`${label}: element ${i}: got ${got[i]}, expected ${ref[i]}`);
+    if (!Object.is(got[i], ref[i]))
+      throw new Error(`${label}: element ${i}: got ${got[i]}, expected ${ref[i]}`);
   }
 }
 
 /** Exact equality of values, with NaN equal to NaN and +0 equal to -0. */
-export function expectEqualValues(label: string, got: ArrayLike<number>, ref: ArrayLike<number>): void {
+export function expectEqualValues(
+  label: string,
+  got: ArrayLike<number>,
+  ref: ArrayLike<number>,
+): void {
   expect(got.length, label).toBe(ref.length);
   for (let i = 0; i < ref.length; i++) {
     const ok = Number.isNaN(ref[i]) ? Number.isNaN(got[i]) : got[i] === ref[i];

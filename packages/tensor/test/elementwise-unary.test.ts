@@ -4,9 +4,6 @@
  * complex128 / complex64 against mpmath and numpy (axes and branch cuts).
  */
 import {
-  DTypeError,
-  type Tensor,
-  type UnaryOp,
   abs,
   acos,
   angle,
@@ -16,6 +13,7 @@ import {
   conj,
   cos,
   cosh,
+  DTypeError,
   erf,
   exp,
   expm1,
@@ -38,30 +36,61 @@ import {
   softplus,
   sqrt,
   square,
+  type Tensor,
   tan,
   tanh,
   tensor,
+  type UnaryOp,
 } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
 import {
-  TINY,
-  U,
-  type UlpSpec,
   decAll,
   expectComplexNormwise,
   expectUlps,
   loadFixture,
+  TINY,
+  U,
+  type UlpSpec,
   ulpDiff,
 } from "./elementwise-helpers.js";
 
 const fx = loadFixture("elementwise_math.json");
 
 const OPS: Record<UnaryOp, (x: Tensor) => Tensor> = {
-  neg, abs, sign, square, sqrt, rsqrt, reciprocal, exp, expm1, log, log1p, sin, cos, tan, asin, acos, atan,
-  sinh, cosh, tanh, erf, floor, ceil, round, sigmoid, relu, silu,
+  neg,
+  abs,
+  sign,
+  square,
+  sqrt,
+  rsqrt,
+  reciprocal,
+  exp,
+  expm1,
+  log,
+  log1p,
+  sin,
+  cos,
+  tan,
+  asin,
+  acos,
+  atan,
+  sinh,
+  cosh,
+  tanh,
+  erf,
+  floor,
+  ceil,
+  round,
+  sigmoid,
+  relu,
+  silu,
   gelu: (x) => gelu(x),
   geluTanh: (x) => gelu(x, { approximate: "tanh" }),
-  softplus, conj, real, imag, angle,
+  softplus,
+  conj,
+  real,
+  imag,
+  angle,
 };
 
 /** Subnormal intermediates (exp underflow) carry an absolute error of ~2^-1074, scaled by at most |x|. */
@@ -117,7 +146,9 @@ const F64: Record<UnaryOp, UlpSpec> = {
   silu: { ulps: 5, abs: subnormalFloor },
   gelu: {
     ulps: 6,
-    abs: (x) => (x < 0 ? (19 + 3 * (x * x + 1)) * U * Math.abs(0.5 * x * erfcApprox(-x / Math.SQRT2)) : 0) + subnormalFloor(x),
+    abs: (x) =>
+      (x < 0 ? (19 + 3 * (x * x + 1)) * U * Math.abs(0.5 * x * erfcApprox(-x / Math.SQRT2)) : 0) +
+      subnormalFloor(x),
   },
   geluTanh: { ulps: 6, abs: (x) => Math.abs(x) * 2 ** -52 + subnormalFloor(x) },
   softplus: { ulps: 4, abs: subnormalFloor },
@@ -161,7 +192,11 @@ describe("real unary ops, float32", () => {
       const y = decAll(c.y32);
       const out = OPS[op](tensor(Float32Array.from(x)));
       expect(out.dtype).toBe("float32");
-      const spec: UlpSpec = { ulps: 1, f32: true, abs: op === "geluTanh" ? (v) => Math.abs(v) * 2 ** -52 : undefined };
+      const spec: UlpSpec = {
+        ulps: 1,
+        f32: true,
+        abs: op === "geluTanh" ? (v) => Math.abs(v) * 2 ** -52 : undefined,
+      };
       expectUlps(`${op} f32`, x, out.dataSync(), y, spec);
     });
   }
@@ -171,7 +206,13 @@ describe("erf accuracy sweep", () => {
   it("is odd and monotone on a fine grid across its switch points", () => {
     const pos: number[] = [];
     for (let i = 0; i <= 2000; i++) pos.push((7 * i) / 2000);
-    const xs = [...pos.slice(1).reverse().map((p) => -p), ...pos];
+    const xs = [
+      ...pos
+        .slice(1)
+        .reverse()
+        .map((p) => -p),
+      ...pos,
+    ];
     const v = erf(tensor(Float64Array.from(xs))).dataSync();
     for (let i = 0; i < xs.length; i++) {
       expect(v[xs.length - 1 - i] + 0).toBe(-v[i] + 0); // erf(-x) = -erf(x) exactly (+0 and -0 alike)
@@ -179,7 +220,9 @@ describe("erf accuracy sweep", () => {
     }
     // Continuity at the switch from the series to 1 - erfc (x = 1): neighbours differ by the
     // derivative times the step only.
-    const near = erf(tensor(Float64Array.from([0.9999999999999999, 1, 1.0000000000000002]))).dataSync();
+    const near = erf(
+      tensor(Float64Array.from([0.9999999999999999, 1, 1.0000000000000002])),
+    ).dataSync();
     expect(ulpDiff(near[0], near[1])).toBeLessThanOrEqual(3);
     expect(ulpDiff(near[1], near[2])).toBeLessThanOrEqual(3);
   });
@@ -189,7 +232,26 @@ describe("erf accuracy sweep", () => {
 // Complex unary ops
 // ------------------------------------------------------------------------------------------------
 
-type CUnary = "neg" | "abs" | "sign" | "square" | "sqrt" | "rsqrt" | "reciprocal" | "exp" | "log" | "sin" | "cos" | "tan" | "sinh" | "cosh" | "tanh" | "conj" | "real" | "imag" | "angle";
+type CUnary =
+  | "neg"
+  | "abs"
+  | "sign"
+  | "square"
+  | "sqrt"
+  | "rsqrt"
+  | "reciprocal"
+  | "exp"
+  | "log"
+  | "sin"
+  | "cos"
+  | "tan"
+  | "sinh"
+  | "cosh"
+  | "tanh"
+  | "conj"
+  | "real"
+  | "imag"
+  | "angle";
 
 /**
  * Conditioning of the tanh formula sinh(2a) / D, sin(2b) / D with D = cosh(2a) + cos(2b): the
@@ -198,7 +260,9 @@ type CUnary = "neg" | "abs" | "sign" | "square" | "sqrt" | "rsqrt" | "reciprocal
  */
 function tanhKappa(a: number, b: number): number {
   if (Math.abs(a) > 22) return 1;
-  return (Math.cosh(2 * a) + Math.abs(Math.cos(2 * b))) / Math.abs(Math.cosh(2 * a) + Math.cos(2 * b));
+  return (
+    (Math.cosh(2 * a) + Math.abs(Math.cos(2 * b))) / Math.abs(Math.cosh(2 * a) + Math.cos(2 * b))
+  );
 }
 
 /**
@@ -245,7 +309,25 @@ function complexK(op: CUnary, z: number[], i: number): number {
 }
 
 const COPS: Record<CUnary, (x: Tensor) => Tensor> = {
-  neg, abs, sign, square, sqrt, rsqrt, reciprocal, exp, log, sin, cos, tan, sinh, cosh, tanh, conj, real, imag, angle,
+  neg,
+  abs,
+  sign,
+  square,
+  sqrt,
+  rsqrt,
+  reciprocal,
+  exp,
+  log,
+  sin,
+  cos,
+  tan,
+  sinh,
+  cosh,
+  tanh,
+  conj,
+  real,
+  imag,
+  angle,
 };
 
 function interleavedOut(t: Tensor, realResult: boolean): number[] {
@@ -262,7 +344,13 @@ describe("complex unary ops against mpmath (complex128 and complex64)", () => {
       const out = COPS[op](tensor(Float64Array.from(z), { dtype: "complex128" }));
       expect(out.dtype).toBe(c.real_result ? "float64" : "complex128");
       const floor = op === "log" ? () => 3 * U : () => 0;
-      expectComplexNormwise(`${op} c128`, interleavedOut(out, c.real_result), w, (i) => complexK(op, z, i), floor);
+      expectComplexNormwise(
+        `${op} c128`,
+        interleavedOut(out, c.real_result),
+        w,
+        (i) => complexK(op, z, i),
+        floor,
+      );
 
       // complex64: computed in float64, each component rounded to float32 once:
       // |error| <= 2^-24 |w| (componentwise rounding) + the float64 error above.
@@ -270,7 +358,13 @@ describe("complex unary ops against mpmath (complex128 and complex64)", () => {
       const w32 = decAll(c.w32);
       const out32 = COPS[op](tensor(Float32Array.from(z32), { dtype: "complex64" }));
       expect(out32.dtype).toBe(c.real_result ? "float32" : "complex64");
-      expectComplexNormwise(`${op} c64`, interleavedOut(out32, c.real_result), w32, (i) => complexK(op, z32, i) + 2 ** 29, floor);
+      expectComplexNormwise(
+        `${op} c64`,
+        interleavedOut(out32, c.real_result),
+        w32,
+        (i) => complexK(op, z32, i) + 2 ** 29,
+        floor,
+      );
     });
   }
 });
@@ -283,7 +377,10 @@ describe("complex unary ops on the axes and branch cuts (numpy semantics)", () =
       const c = fx.unary_complex[op];
       const z = decAll(c.axis_z);
       const w = decAll(c.axis_w);
-      const got = interleavedOut(COPS[op](tensor(Float64Array.from(z), { dtype: "complex128" })), c.real_result);
+      const got = interleavedOut(
+        COPS[op](tensor(Float64Array.from(z), { dtype: "complex128" })),
+        c.real_result,
+      );
       for (let i = 0; i < w.length; i++) {
         if (Number.isNaN(w[i])) expect(Number.isNaN(got[i]), `${op} element ${i >> 1}`).toBe(true);
         else if (!Number.isFinite(w[i]) || w[i] === 0) {
@@ -301,23 +398,49 @@ describe("complex unary ops on the axes and branch cuts (numpy semantics)", () =
   }
 
   it("sqrt and log follow the sign of a zero imaginary part on the negative real axis", () => {
-    const z = tensor([[-4, 0], [-4, -0], [-1, 0], [-1, -0]], { dtype: "complex128" });
+    const z = tensor(
+      [
+        [-4, 0],
+        [-4, -0],
+        [-1, 0],
+        [-1, -0],
+      ],
+      { dtype: "complex128" },
+    );
     const s = sqrt(z).dataSync();
     expect(Array.from(s.slice(0, 4))).toEqual([0, 2, 0, -2]);
     expect(Object.is(s[1], 2) && Object.is(s[3], -2)).toBe(true);
     const l = log(z).dataSync();
     expect(Array.from(l.slice(4))).toEqual([0, Math.PI, 0, -Math.PI]);
     // sqrt of -0 - 0i keeps the zero imaginary part's sign (C99 csqrt(conj z) = conj csqrt(z)).
-    const s0 = sqrt(tensor([[0, -0], [-0, 0]], { dtype: "complex128" })).dataSync();
+    const s0 = sqrt(
+      tensor(
+        [
+          [0, -0],
+          [-0, 0],
+        ],
+        { dtype: "complex128" },
+      ),
+    ).dataSync();
     expect(Object.is(s0[1], -0) && Object.is(s0[3], 0)).toBe(true);
   });
 
   it("sqrt does not overflow near the top of the float64 range", () => {
     // |z| + |Re z| exceeds the largest double although sqrt(z) is ~1e154.
-    const z = tensor([[1e308, 1e308], [-1.7e308, 1.7e308], [1.7e308, -1e-300]], { dtype: "complex128" });
+    const z = tensor(
+      [
+        [1e308, 1e308],
+        [-1.7e308, 1.7e308],
+        [1.7e308, -1e-300],
+      ],
+      { dtype: "complex128" },
+    );
     const got = Array.from(sqrt(z).dataSync());
     // mpmath: sqrt(1e308 + 1e308 i), sqrt(-1.7e308 + 1.7e308 i), sqrt(1.7e308)
-    const ref = [1.09868411346781e154, 4.5508986056222734e153, 5.933645827121221e153, 1.4325088230154573e154, 1.3038404810405297e154, -0];
+    const ref = [
+      1.09868411346781e154, 4.5508986056222734e153, 5.933645827121221e153, 1.4325088230154573e154,
+      1.3038404810405297e154, -0,
+    ];
     expectComplexNormwise("sqrt huge", got, ref, 4);
   });
 });
@@ -325,7 +448,22 @@ describe("complex unary ops on the axes and branch cuts (numpy semantics)", () =
 describe("unary dtype rules and errors", () => {
   it("real-only ops reject complex input with a DTypeError naming the argument", () => {
     const z = tensor([[1, 2]], { dtype: "complex128" });
-    for (const f of [erf, floor, ceil, round, expm1, log1p, asin, acos, atan, sigmoid, relu, silu, softplus, (t: Tensor) => gelu(t)]) {
+    for (const f of [
+      erf,
+      floor,
+      ceil,
+      round,
+      expm1,
+      log1p,
+      asin,
+      acos,
+      atan,
+      sigmoid,
+      relu,
+      silu,
+      softplus,
+      (t: Tensor) => gelu(t),
+    ]) {
       let err: unknown;
       try {
         f(z);
@@ -355,6 +493,18 @@ describe("unary dtype rules and errors", () => {
     expect(Array.from(abs(z).dataSync())).toEqual([5]);
     expect(Array.from(angle(z).dataSync())).toEqual([Math.fround(Math.atan2(-4, 3))]);
     expect(Array.from(conj(z).dataSync())).toEqual([3, 4]);
-    expect(Array.from(sign(tensor([[3, -4], [0, 0]], { dtype: "complex128" })).dataSync())).toEqual([0.6, -0.8, 0, 0]);
+    expect(
+      Array.from(
+        sign(
+          tensor(
+            [
+              [3, -4],
+              [0, 0],
+            ],
+            { dtype: "complex128" },
+          ),
+        ).dataSync(),
+      ),
+    ).toEqual([0.6, -0.8, 0, 0]);
   });
 });

@@ -10,8 +10,6 @@
  * where checkGrad's truncation error ~h^2 |f'''| is far below its 1e-6 tolerance.
  */
 import {
-  Generator,
-  type Tensor,
   abs,
   acos,
   add,
@@ -31,6 +29,7 @@ import {
   exp,
   expm1,
   floor,
+  Generator,
   gelu,
   gradientsOf,
   greater,
@@ -69,6 +68,7 @@ import {
   std,
   sub,
   sum,
+  type Tensor,
   tan,
   tanh,
   tensor,
@@ -77,20 +77,25 @@ import {
   where,
 } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
-import { type Encoded, U, decAll, fromEncoded, loadFixture } from "./elementwise-helpers.js";
+import { decAll, type Encoded, fromEncoded, loadFixture, U } from "./elementwise-helpers.js";
 import { checkGrad, randomTensor } from "./helpers.js";
 
 /** Uniform float64 values in [lo, hi) with random signs when `signed`. */
 function uni(shape: number[], lo: number, hi: number, seed: number, signed = false): Tensor {
   const u = new Generator(seed).uniform(shape, { dtype: "float64", low: lo, high: hi }).dataSync();
   const s = new Generator(seed + 1000).uniform(shape, { dtype: "float64" }).dataSync();
-  return tensor(Float64Array.from(u, (v, i) => (signed && s[i] < 0.5 ? -v : v)), { shape });
+  return tensor(
+    Float64Array.from(u, (v, i) => (signed && s[i] < 0.5 ? -v : v)),
+    { shape },
+  );
 }
 
 /** complex128 values with modulus in [lo, hi) and a uniform phase. */
 function cuni(shape: number[], lo: number, hi: number, seed: number): Tensor {
   const r = new Generator(seed).uniform(shape, { dtype: "float64", low: lo, high: hi }).dataSync();
-  const t = new Generator(seed + 1).uniform(shape, { dtype: "float64", low: -Math.PI, high: Math.PI }).dataSync();
+  const t = new Generator(seed + 1)
+    .uniform(shape, { dtype: "float64", low: -Math.PI, high: Math.PI })
+    .dataSync();
   const d = new Float64Array(2 * r.length);
   for (let i = 0; i < r.length; i++) {
     d[2 * i] = r[i] * Math.cos(t[i]);
@@ -144,20 +149,44 @@ describe("real unary ops", () => {
   ];
   for (const [name, f, x] of cases) it(name, () => checkGrad(f, [x]));
 
-  it("gelu in the far left tail (x in [-9, -3])", () => checkGrad((x) => gelu(neg(x)), [uni(S, 3, 9, 40)], { rtol: 1e-6 }));
+  it("gelu in the far left tail (x in [-9, -3])", () =>
+    checkGrad((x) => gelu(neg(x)), [uni(S, 3, 9, 40)], { rtol: 1e-6 }));
 });
 
 describe("complex unary ops (PyTorch convention, checked by finite differences of Re and Im)", () => {
   const z = cuni(S, 0.4, 2, 50);
   const cases: [string, (x: Tensor) => Tensor][] = [
-    ["neg", neg], ["abs", abs], ["sign", sign], ["square", square], ["sqrt", sqrt], ["rsqrt", rsqrt],
-    ["reciprocal", reciprocal], ["exp", exp], ["log", log], ["sin", sin], ["cos", cos], ["tan", tan],
-    ["sinh", sinh], ["cosh", cosh], ["tanh", tanh], ["conj", conj], ["real", real], ["imag", imag], ["angle", angle],
+    ["neg", neg],
+    ["abs", abs],
+    ["sign", sign],
+    ["square", square],
+    ["sqrt", sqrt],
+    ["rsqrt", rsqrt],
+    ["reciprocal", reciprocal],
+    ["exp", exp],
+    ["log", log],
+    ["sin", sin],
+    ["cos", cos],
+    ["tan", tan],
+    ["sinh", sinh],
+    ["cosh", cosh],
+    ["tanh", tanh],
+    ["conj", conj],
+    ["real", real],
+    ["imag", imag],
+    ["angle", angle],
   ];
   for (const [name, f] of cases) it(name, () => checkGrad(f, [z]));
 
   it("sqrt and log just above and below the negative real axis", () => {
-    const w = tensor([[-2, 0.3], [-2, -0.3], [-0.5, 1e-2]], { dtype: "complex128" });
+    const w = tensor(
+      [
+        [-2, 0.3],
+        [-2, -0.3],
+        [-0.5, 1e-2],
+      ],
+      { dtype: "complex128" },
+    );
     checkGrad(sqrt, [w]);
     checkGrad(log, [w]);
   });
@@ -165,9 +194,15 @@ describe("complex unary ops (PyTorch convention, checked by finite differences o
 
 describe("binary ops with broadcasting (gradients summed back to each operand's shape)", () => {
   const shapes: [number[], number[]][] = [
-    [[3, 1, 4], [2, 1]],
+    [
+      [3, 1, 4],
+      [2, 1],
+    ],
     [[2, 3], [3]],
-    [[4, 1], [1, 5]],
+    [
+      [4, 1],
+      [1, 5],
+    ],
     [[], [2, 2]],
   ];
   for (const [sa, sb] of shapes) {
@@ -199,6 +234,8 @@ describe("binary ops with broadcasting (gradients summed back to each operand's 
     checkGrad(mul, [a, r]);
     checkGrad(div, [r, b]);
     checkGrad((x, y) => add(y, x), [a, r]);
+    checkGrad((x, y) => where(tensor([true, false]), x, y), [a, b]);
+    checkGrad((x, y) => where(tensor([[true], [false]]), x, y), [r, b]);
   });
 
   it("pow with integer and fractional exponents, and a zero base", () => {
@@ -206,7 +243,10 @@ describe("binary ops with broadcasting (gradients summed back to each operand's 
     checkGrad((x) => pow(x, 0.5), [uni(S, 0.3, 2, 68)]);
     checkGrad((x) => pow(2, x), [randomTensor(S, "float64", 69)]);
     // d/db 0^b is taken as 0 (PyTorch), d/da a^2 at 0 is 0
-    const [ga, gb] = gradsOf((a, b) => sum(pow(a, b)), [tensor([0, 0], { dtype: "float64" }), tensor([2, 3], { dtype: "float64" })]);
+    const [ga, gb] = gradsOf(
+      (a, b) => sum(pow(a, b)),
+      [tensor([0, 0], { dtype: "float64" }), tensor([2, 3], { dtype: "float64" })],
+    );
     expect(Array.from(ga)).toEqual([0, 0]);
     expect(Array.from(gb)).toEqual([0, 0]);
   });
@@ -233,7 +273,10 @@ describe("complex construction and dtype casts", () => {
     checkGrad((x) => astype(x, "complex128"), [randomTensor(S, "float64", 74)]);
     checkGrad((x) => astype(x, "float64"), [cuni(S, 0.3, 2, 75)]);
     checkGrad((x) => mul(toComplex(x), cuni(S, 0.5, 1, 76)), [randomTensor(S, "float64", 77)]);
-    checkGrad((x) => sin(astype(astype(x, "complex128"), "float64")), [randomTensor(S, "float64", 78)]);
+    checkGrad(
+      (x) => sin(astype(astype(x, "complex128"), "float64")),
+      [randomTensor(S, "float64", 78)],
+    );
   });
 
   it("float32 inputs get float32 gradients close to the float64 ones", () => {
@@ -245,7 +288,10 @@ describe("complex construction and dtype casts", () => {
     expect(g32.dtype).toBe("float32");
     // a handful of float32 roundings (2^-24 each) on O(1) quantities
     const d = g32.dataSync();
-    for (let i = 0; i < d.length; i++) expect(Math.abs(d[i] - g64[i])).toBeLessThanOrEqual(16 * 2 ** -24 * Math.max(1, Math.abs(g64[i])));
+    for (let i = 0; i < d.length; i++)
+      expect(Math.abs(d[i] - g64[i])).toBeLessThanOrEqual(
+        16 * 2 ** -24 * Math.max(1, Math.abs(g64[i])),
+      );
   });
 });
 
@@ -291,20 +337,64 @@ describe("reductions", () => {
   });
 
   it("prod with one zero and with two zeros per row (no division by zero)", () => {
-    const p = tensor([[2, 0, 3, -1.5], [0, 4, 0, 2], [1.5, -2, 0.5, 3]], { dtype: "float64" });
+    const p = tensor(
+      [
+        [2, 0, 3, -1.5],
+        [0, 4, 0, 2],
+        [1.5, -2, 0.5, 3],
+      ],
+      { dtype: "float64" },
+    );
     checkGrad((t) => prod(t, 1), [p]);
     checkGrad((t) => prod(t, 0), [p]);
     const [g] = gradsOf((t) => sum(prod(t, 1)), [p]);
     // row 0: only the zero gets the product of the others; row 1: two zeros, all 0
     expect(Array.from(g)).toEqual([0, -9, 0, 0, 0, 0, 0, 0, -3, 2.25, -9, -1.5]);
-    const zc = tensor([[[1, 1], [0, 0], [2, -1]]], { dtype: "complex128" });
+    const zc = tensor(
+      [
+        [
+          [1, 1],
+          [0, 0],
+          [2, -1],
+        ],
+      ],
+      { dtype: "complex128" },
+    );
     checkGrad((t) => prod(t, 1), [zc]);
   });
 
   it("max / min ties share the gradient evenly (two-way ties agree with central differences)", () => {
-    const t2 = tensor([[1, 3, 3, 0], [2, 2, -1, 2]], { dtype: "float64" });
-    checkGrad((t) => max(t, 1), [tensor([[1, 3, 3, 0], [5, 2, -1, 2]], { dtype: "float64" })]);
-    checkGrad((t) => min(t, 1), [tensor([[1, -3, -3, 0], [5, 2, -1, 2]], { dtype: "float64" })]);
+    const t2 = tensor(
+      [
+        [1, 3, 3, 0],
+        [2, 2, -1, 2],
+      ],
+      { dtype: "float64" },
+    );
+    checkGrad(
+      (t) => max(t, 1),
+      [
+        tensor(
+          [
+            [1, 3, 3, 0],
+            [5, 2, -1, 2],
+          ],
+          { dtype: "float64" },
+        ),
+      ],
+    );
+    checkGrad(
+      (t) => min(t, 1),
+      [
+        tensor(
+          [
+            [1, -3, -3, 0],
+            [5, 2, -1, 2],
+          ],
+          { dtype: "float64" },
+        ),
+      ],
+    );
     const [g] = gradsOf((t) => sum(max(t, 1)), [t2]);
     expect(Array.from(g)).toEqual([0, 0.5, 0.5, 0, 1 / 3, 1 / 3, 0, 1 / 3]);
     const [gm] = gradsOf((t) => min(t), [tensor([4, -1, -1, -1], { dtype: "float64" })]);
@@ -321,7 +411,13 @@ describe("softmax family", () => {
     checkGrad((t) => logSoftmax(t, 0), [x]);
   });
   it("at huge inputs the gradient stays finite and correct", () => {
-    const big = tensor([[1000, 1001, 999], [-1000, -1000.5, -999]], { dtype: "float64" });
+    const big = tensor(
+      [
+        [1000, 1001, 999],
+        [-1000, -1000.5, -999],
+      ],
+      { dtype: "float64" },
+    );
     checkGrad((t) => softmax(t), [big]);
     checkGrad((t) => logSoftmax(t), [big]);
     checkGrad((t) => logsumexp(t, 1), [big]);
@@ -329,10 +425,29 @@ describe("softmax family", () => {
 });
 
 describe("complex gradients agree with PyTorch autograd", () => {
-  const fx = loadFixture("elementwise_grads.json") as Record<string, { inputs: Encoded[]; w: Encoded; out: Encoded; grads: Encoded[] }>;
+  const fx = loadFixture("elementwise_grads.json") as Record<
+    string,
+    { inputs: Encoded[]; w: Encoded; out: Encoded; grads: Encoded[] }
+  >;
   const fns: Record<string, (...xs: Tensor[]) => Tensor> = {
-    sin, exp, log, sqrt, rsqrt, tanh, tan, reciprocal, square, abs, angle, sign, real, imag, conj,
-    mul, div, pow,
+    sin,
+    exp,
+    log,
+    sqrt,
+    rsqrt,
+    tanh,
+    tan,
+    reciprocal,
+    square,
+    abs,
+    angle,
+    sign,
+    real,
+    imag,
+    conj,
+    mul,
+    div,
+    pow,
     prod: (z) => prod(z, 1),
     mean: (z) => mean(z, 0),
     var: (z) => variance(z, 1),
@@ -361,7 +476,10 @@ describe("complex gradients agree with PyTorch autograd", () => {
         const got = g.dataSync();
         const scale = Math.max(...ref.map(Math.abs));
         for (let i = 0; i < ref.length; i++) {
-          expect(Math.abs(got[i] - ref[i]), `${name} grad ${k} component ${i}: ${got[i]} vs ${ref[i]}`).toBeLessThanOrEqual(128 * U * scale);
+          expect(
+            Math.abs(got[i] - ref[i]),
+            `${name} grad ${k} component ${i}: ${got[i]} vs ${ref[i]}`,
+          ).toBeLessThanOrEqual(128 * U * scale);
         }
       });
     });

@@ -14,11 +14,9 @@
  *    deviations: (g(n) + 4) u.
  */
 import {
-  DTypeError,
-  type Tensor,
-  ValueError,
   argmax,
   argmin,
+  DTypeError,
   logsumexp,
   max,
   mean,
@@ -27,11 +25,22 @@ import {
   prod,
   std,
   sum,
+  type Tensor,
   tensor,
+  ValueError,
   variance,
 } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
-import { type Encoded, U, decAll, expectEqualValues, expectSame, fromEncoded, loadFixture, ulpOf } from "./elementwise-helpers.js";
+import {
+  decAll,
+  type Encoded,
+  expectEqualValues,
+  expectSame,
+  fromEncoded,
+  loadFixture,
+  U,
+  ulpOf,
+} from "./elementwise-helpers.js";
 
 const fx = loadFixture("elementwise_reduction.json");
 const X = fromEncoded(fx.x);
@@ -43,17 +52,28 @@ function g(n: number): number {
 }
 
 function keptShape(shape: number[], axes: number | number[] | null): number[] {
-  const list = axes === null ? shape.map((_, i) => i) : (Array.isArray(axes) ? axes : [axes]).map((a) => (a + shape.length) % shape.length);
+  const list =
+    axes === null
+      ? shape.map((_, i) => i)
+      : (Array.isArray(axes) ? axes : [axes]).map((a) => (a + shape.length) % shape.length);
   return shape.map((d, i) => (list.includes(i) ? 1 : d));
 }
 
 /** |got - ref| <= tol(i) + ulp(ref) elementwise. */
-function within(label: string, got: ArrayLike<number>, ref: number[], tol: (i: number) => number): void {
+function within(
+  label: string,
+  got: ArrayLike<number>,
+  ref: number[],
+  tol: (i: number) => number,
+): void {
   expect(got.length, label).toBe(ref.length);
   for (let i = 0; i < ref.length; i++) {
     const err = Math.abs(got[i] - ref[i]);
     const t = tol(i) + ulpOf(ref[i]);
-    if (!(err <= t)) throw new Error(`${label} element ${i}: got ${got[i]}, expected ${ref[i]} (|err| ${err} > ${t})`);
+    if (!(err <= t))
+      throw new Error(
+        `${label} element ${i}: got ${got[i]}, expected ${ref[i]} (|err| ${err} > ${t})`,
+      );
   }
 }
 
@@ -76,23 +96,53 @@ describe("real reductions against exact references", () => {
       expect(s.shape).toEqual(shape);
       within("sum", s.dataSync(), ref("sum"), (i) => g(n) * U * absSum[i]);
       within("mean", mean(X, axes).dataSync(), ref("mean"), (i) => (g(n) * U * absSum[i]) / n);
-      within("prod", prod(X, axes).dataSync(), ref("prod"), (i) => (n - 1) * U * Math.abs(ref("prod")[i]));
+      within(
+        "prod",
+        prod(X, axes).dataSync(),
+        ref("prod"),
+        (i) => (n - 1) * U * Math.abs(ref("prod")[i]),
+      );
       expectSame("max", max(X, axes).dataSync(), ref("max"));
       expectSame("min", min(X, axes).dataSync(), ref("min"));
 
       const varTol = (k: string) => (i: number) => (g(n) + 4) * U * ref(k)[i];
       within("variance", variance(X, axes).dataSync(), ref("var"), varTol("var"));
-      within("variance correction 1", variance(X, axes, { correction: 1 }).dataSync(), ref("var1"), varTol("var1"));
+      within(
+        "variance correction 1",
+        variance(X, axes, { correction: 1 }).dataSync(),
+        ref("var1"),
+        varTol("var1"),
+      );
       // sqrt halves the relative error and adds one rounding.
       const stdTol = (k: string) => (i: number) => ((g(n) + 4) / 2 + 1) * U * ref(k)[i];
       within("std", std(X, axes).dataSync(), ref("std"), stdTol("std"));
-      within("std correction 1", std(X, axes, { correction: 1 }).dataSync(), ref("std1"), stdTol("std1"));
+      within(
+        "std correction 1",
+        std(X, axes, { correction: 1 }).dataSync(),
+        ref("std1"),
+        stdTol("std1"),
+      );
 
       // norm 2: squares (u) + sum (g u) + sqrt; norm 1: a sum of |x|; norm 3: pow (fdlibm, 2u)
       // on each term, the sum, and pow(S, 1/3) whose 1/3 is itself rounded: |ln S| u / 3 more.
-      within("norm 2", norm(X, 2, axes).dataSync(), ref("norm2"), (i) => ((g(n) + 1) / 2 + 1) * U * ref("norm2")[i]);
-      within("norm fro", norm(X, "fro", axes).dataSync(), ref("norm2"), (i) => ((g(n) + 1) / 2 + 1) * U * ref("norm2")[i]);
-      within("norm 1", norm(X, 1, axes).dataSync(), ref("norm1"), (i) => g(n) * U * ref("norm1")[i]);
+      within(
+        "norm 2",
+        norm(X, 2, axes).dataSync(),
+        ref("norm2"),
+        (i) => ((g(n) + 1) / 2 + 1) * U * ref("norm2")[i],
+      );
+      within(
+        "norm fro",
+        norm(X, "fro", axes).dataSync(),
+        ref("norm2"),
+        (i) => ((g(n) + 1) / 2 + 1) * U * ref("norm2")[i],
+      );
+      within(
+        "norm 1",
+        norm(X, 1, axes).dataSync(),
+        ref("norm1"),
+        (i) => g(n) * U * ref("norm1")[i],
+      );
       within("norm 3", norm(X, 3, axes).dataSync(), ref("norm3"), (i) => {
         const r = ref("norm3")[i];
         return ((g(n) + 2) / 3 + 2 + Math.abs(3 * Math.log(r)) / 3) * U * r;
@@ -103,8 +153,18 @@ describe("real reductions against exact references", () => {
       // logsumexp = log(sum exp(x - m)) + m: |x - m| <= 2 max|x| is rounded (absolute u per unit),
       // exp adds 2u, the sum g(n) u, log 2u |log S| with S <= n, the final add 2u |result|.
       const lse = ref("logsumexp");
-      within("logsumexp", logsumexp(X, axes).dataSync(), lse, (i) => (g(n) + 2 + 2 * MAX_ABS + 2 * Math.log(n)) * U + 2 * U * Math.abs(lse[i]));
-      within("logsumexp vs scipy", logsumexp(X, axes).dataSync(), ref("scipyLogsumexp"), (i) => (g(n) + 6 + 4 * MAX_ABS + 4 * Math.log(n)) * U + 4 * U * Math.abs(lse[i]));
+      within(
+        "logsumexp",
+        logsumexp(X, axes).dataSync(),
+        lse,
+        (i) => (g(n) + 2 + 2 * MAX_ABS + 2 * Math.log(n)) * U + 2 * U * Math.abs(lse[i]),
+      );
+      within(
+        "logsumexp vs scipy",
+        logsumexp(X, axes).dataSync(),
+        ref("scipyLogsumexp"),
+        (i) => (g(n) + 6 + 4 * MAX_ABS + 4 * Math.log(n)) * U + 4 * U * Math.abs(lse[i]),
+      );
 
       // keepDims keeps the reduced axes with size 1 and the same values.
       const kept = keptShape(fx.x.shape, c.axes);
@@ -125,7 +185,12 @@ describe("real reductions against exact references", () => {
 });
 
 describe("argmax / argmin", () => {
-  for (const c of fx.arg as { axis: number | null; argmax: number[]; argmin: number[]; shape: number[] }[]) {
+  for (const c of fx.arg as {
+    axis: number | null;
+    argmax: number[];
+    argmin: number[];
+    shape: number[];
+  }[]) {
     it(`axis ${c.axis} against numpy`, () => {
       const axis = c.axis === null ? undefined : c.axis;
       const am = argmax(X, axis);
@@ -147,8 +212,28 @@ describe("argmax / argmin", () => {
     expect(argmax(tensor([1, Number.NaN, 5, Number.NaN])).dataSync()[0]).toBe(1);
     expect(argmin(tensor([Number.NaN, -Infinity])).dataSync()[0]).toBe(0);
     expect(argmin(tensor([-Infinity, 2, Number.NaN])).dataSync()[0]).toBe(2);
-    expect(Array.from(argmax(tensor([[0, Number.NaN, 1], [4, 4, Number.NaN]]), 1).dataSync())).toEqual([1, 2]);
-    expect(Array.from(argmax(tensor([[0, Number.NaN, 1], [4, 4, Number.NaN]]), 0).dataSync())).toEqual([1, 0, 1]);
+    expect(
+      Array.from(
+        argmax(
+          tensor([
+            [0, Number.NaN, 1],
+            [4, 4, Number.NaN],
+          ]),
+          1,
+        ).dataSync(),
+      ),
+    ).toEqual([1, 2]);
+    expect(
+      Array.from(
+        argmax(
+          tensor([
+            [0, Number.NaN, 1],
+            [4, 4, Number.NaN],
+          ]),
+          0,
+        ).dataSync(),
+      ),
+    ).toEqual([1, 0, 1]);
   });
 
   it("keepDims without an axis keeps every axis with size 1 (numpy)", () => {
@@ -181,16 +266,31 @@ describe("complex reductions", () => {
       within("mean", mean(Z, axes).dataSync(), ref("mean"), (i) => (g(n) * U * absSum[i >> 1]) / n);
       // n - 1 complex products, each with normwise error <= sqrt(5) u (Brent et al. 2007)
       const p = ref("prod");
-      within("prod", prod(Z, axes).dataSync(), p, (i) => (n - 1) * Math.sqrt(5) * U * Math.hypot(p[i & ~1], p[i | 1]));
+      within(
+        "prod",
+        prod(Z, axes).dataSync(),
+        p,
+        (i) => (n - 1) * Math.sqrt(5) * U * Math.hypot(p[i & ~1], p[i | 1]),
+      );
       // variance of complex x: mean |x - mean|^2, real; |.| by hypot adds 2u, squaring 2u + u
       const v = variance(Z, axes);
       expect(v.dtype).toBe("float64");
       within("variance", v.dataSync(), ref("var"), (i) => (g(n) + 7) * U * ref("var")[i]);
-      within("variance correction 1", variance(Z, axes, { correction: 1 }).dataSync(), ref("var1"), (i) => (g(n) + 7) * U * ref("var1")[i]);
+      within(
+        "variance correction 1",
+        variance(Z, axes, { correction: 1 }).dataSync(),
+        ref("var1"),
+        (i) => (g(n) + 7) * U * ref("var1")[i],
+      );
       const nm = norm(Z, 2, axes);
       expect(nm.dtype).toBe("float64");
       within("norm", nm.dataSync(), ref("norm"), (i) => ((g(n) + 5) / 2 + 1) * U * ref("norm")[i]);
-      within("norm 1", norm(Z, 1, axes).dataSync(), ref("absSum"), (i) => (g(n) + 2) * U * absSum[i]);
+      within(
+        "norm 1",
+        norm(Z, 1, axes).dataSync(),
+        ref("absSum"),
+        (i) => (g(n) + 2) * U * absSum[i],
+      );
     });
   }
 
@@ -228,31 +328,62 @@ describe("summation accuracy", () => {
 
 describe("special values, dtypes, shapes and errors", () => {
   it("NaN and infinities propagate as IEEE", () => {
-    const x = tensor([[1, Number.NaN, 3], [Infinity, -Infinity, 2], [Infinity, 1, 2]], { dtype: "float64" });
+    const x = tensor(
+      [
+        [1, Number.NaN, 3],
+        [Infinity, -Infinity, 2],
+        [Infinity, 1, 2],
+      ],
+      { dtype: "float64" },
+    );
     expectEqualValues("sum", sum(x, 1).dataSync(), [Number.NaN, Number.NaN, Infinity]);
     expectEqualValues("prod", prod(x, 1).dataSync(), [Number.NaN, -Infinity, Infinity]);
     expectEqualValues("mean", mean(x, 1).dataSync(), [Number.NaN, Number.NaN, Infinity]);
     expectEqualValues("max", max(x, 1).dataSync(), [Number.NaN, Infinity, Infinity]);
     expectEqualValues("min", min(x, 1).dataSync(), [Number.NaN, -Infinity, 1]);
     expectEqualValues("max axis 0", max(x, 0).dataSync(), [Infinity, Number.NaN, 3]);
-    expectEqualValues("norm inf", norm(x, Infinity, 1).dataSync(), [Number.NaN, Infinity, Infinity]);
+    expectEqualValues("norm inf", norm(x, Infinity, 1).dataSync(), [
+      Number.NaN,
+      Infinity,
+      Infinity,
+    ]);
   });
 
   it("logsumexp with infinite inputs: -inf everywhere gives -inf, any +inf gives +inf (float64 and float32)", () => {
     for (const dtype of ["float64", "float32"] as const) {
-      const x = tensor([[-Infinity, -Infinity], [Infinity, 1], [Infinity, Infinity], [Number.NaN, 1], [1e30, 1e30]], { dtype });
+      const x = tensor(
+        [
+          [-Infinity, -Infinity],
+          [Infinity, 1],
+          [Infinity, Infinity],
+          [Number.NaN, 1],
+          [1e30, 1e30],
+        ],
+        { dtype },
+      );
       const r = logsumexp(x, 1).dataSync();
-      expectEqualValues(`logsumexp ${dtype}`, r.slice(0, 4), [-Infinity, Infinity, Infinity, Number.NaN]);
+      expectEqualValues(`logsumexp ${dtype}`, r.slice(0, 4), [
+        -Infinity,
+        Infinity,
+        Infinity,
+        Number.NaN,
+      ]);
       expect(r[4]).toBe(dtype === "float64" ? 1e30 : Math.fround(Math.fround(1e30) + 0));
     }
     // huge finite values do not overflow: log(2 e^1e308) = 1e308 + log 2 = 1e308 in float64
     expect(logsumexp(tensor([1e308, 1e308], { dtype: "float64" })).item()).toBe(1e308);
-    expect(logsumexp(tensor([-1000, -1000], { dtype: "float64" })).item()).toBeCloseTo(-1000 + Math.LN2, 12);
+    expect(logsumexp(tensor([-1000, -1000], { dtype: "float64" })).item()).toBeCloseTo(
+      -1000 + Math.LN2,
+      12,
+    );
     expect(logsumexp(tensor(new Int32Array([0, 0]))).dtype).toBe("float32");
   });
 
   it("bool and int32 inputs", () => {
-    const b = tensor([[true, false, true], [true, true, true]]);
+    const b = tensor([
+      [true, false, true],
+      [true, true, true],
+    ]);
     expect(b.dtype).toBe("bool");
     expect(sum(b).dtype).toBe("int32");
     expect(Array.from(sum(b, 1).dataSync())).toEqual([2, 3]);
@@ -294,7 +425,13 @@ describe("special values, dtypes, shapes and errors", () => {
   });
 
   it("bad axes and options: ValueError naming the argument", () => {
-    for (const f of [() => sum(X, 3), () => sum(X, -4), () => sum(X, [0, 0]), () => mean(X, 1.5), () => max(X, [1, 5])]) {
+    for (const f of [
+      () => sum(X, 3),
+      () => sum(X, -4),
+      () => sum(X, [0, 0]),
+      () => mean(X, 1.5),
+      () => max(X, [1, 5]),
+    ]) {
       let err: unknown;
       try {
         f();
@@ -310,7 +447,11 @@ describe("special values, dtypes, shapes and errors", () => {
   });
 
   it("variance with correction >= n is NaN (0 / 0), as numpy with ddof >= n", () => {
-    expect(Number.isNaN(variance(tensor([1], { dtype: "float64" }), undefined, { correction: 1 }).item())).toBe(true);
+    expect(
+      Number.isNaN(
+        variance(tensor([1], { dtype: "float64" }), undefined, { correction: 1 }).item(),
+      ),
+    ).toBe(true);
     expect(variance(tensor([2, 2, 2], { dtype: "float64" })).item()).toBe(0);
   });
 });

@@ -93,7 +93,7 @@ export const atan = (x: TensorLike): Tensor => unaryOp("atan", x);
 export const sinh = (x: TensorLike): Tensor => unaryOp("sinh", x);
 export const cosh = (x: TensorLike): Tensor => unaryOp("cosh", x);
 export const tanh = (x: TensorLike): Tensor => unaryOp("tanh", x);
-/** Error function, accurate to ~1 ulp in float64. */
+/** Error function, within 2 ulps of the correctly rounded value in float64. */
 export const erf = (x: TensorLike): Tensor => unaryOp("erf", x);
 export const floor = (x: TensorLike): Tensor => unaryOp("floor", x);
 export const ceil = (x: TensorLike): Tensor => unaryOp("ceil", x);
@@ -137,7 +137,9 @@ export const clip = op((x: TensorLike, lo?: number, hi?: number): Tensor => {
   if (lo !== undefined && hi !== undefined && lo > hi) {
     throw new ValueError("clip", "hi", `a value >= lo (${lo})`, show(hi));
   }
-  if (lo !== undefined) t = maximum(t, lo);
-  if (hi !== undefined) t = minimum(t, hi);
+  // where() rather than maximum/minimum: the gradient is 1 on the closed interval [lo, hi],
+  // as PyTorch's clamp (maximum would split it at the boundary).
+  if (lo !== undefined) t = where(less(t, lo), lo, t);
+  if (hi !== undefined) t = where(greater(t, hi), hi, t);
   return t;
 });

@@ -89,7 +89,7 @@ const REAL_BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
   // C99 / numpy: pow(1, y) = 1 for every y (NaN too) and pow(-1, +-Infinity) = 1; Math.pow gives NaN.
-  pow: (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b)),
+  pow: (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b),
   maximum: (a, b) => (a > b || Number.isNaN(a) ? a : b),
   minimum: (a, b) => (a < b || Number.isNaN(a) ? a : b),
   atan2: Math.atan2,

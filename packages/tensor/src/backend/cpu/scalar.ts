@@ -228,7 +228,13 @@ export function complexDivide(
 ): void {
   const ab = Math.max(Math.abs(a), Math.abs(b));
   const cd = Math.max(Math.abs(c), Math.abs(d));
-  if (ab > 0 && cd > 0 && ab < Infinity && cd < Infinity && (ab > SCALE_HI || ab < SCALE_LO || cd > SCALE_HI || cd < SCALE_LO)) {
+  if (
+    ab > 0 &&
+    cd > 0 &&
+    ab < Infinity &&
+    cd < Infinity &&
+    (ab > SCALE_HI || ab < SCALE_LO || cd > SCALE_HI || cd < SCALE_LO)
+  ) {
     const ea = Math.floor(Math.log2(ab));
     const ec = Math.floor(Math.log2(cd));
     smithDivide(scaleBy2(a, -ea), scaleBy2(b, -ea), scaleBy2(c, -ec), scaleBy2(d, -ec), out, o);
@@ -240,7 +246,14 @@ export function complexDivide(
 }
 
 /** Smith's algorithm (1962): divide through by the larger of |c|, |d|. */
-function smithDivide(a: number, b: number, c: number, d: number, out: Float32Array | Float64Array, o: number): void {
+function smithDivide(
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  out: Float32Array | Float64Array,
+  o: number,
+): void {
   if (Math.abs(c) >= Math.abs(d)) {
     if (c === 0 && d === 0) {
       out[o] = a / 0;
