@@ -18,7 +18,8 @@ interface DataRecord {
 
 /** One recorded kernel application. Storage of inputs and output is retained until the tape is freed. */
 export interface TapeNode {
-  kernel: KernelName;
+  /** A core kernel name, or the name of a kernel registered with registerKernel. */
+  kernel: string;
   attrs: unknown;
   inputs: { id: number; info: TensorInfo; backend: Backend }[];
   output: { id: number; info: TensorInfo; backend: Backend };
@@ -46,6 +47,11 @@ export interface MemoryInfo {
 
 type BackendFactory = () => Backend;
 
+/** A kernel registered from outside the core (e.g. @modewise/fft's FFT). */
+export type CustomKernelFn = (inputs: readonly TensorInfo[], attrs: unknown, backend: Backend) => TensorInfo;
+/** Its gradient, written with ops (as the core's). */
+export type CustomGradFn = (dy: Tensor, inputs: readonly Tensor[], output: Tensor, attrs: unknown) => (Tensor | null)[];
+
 export class Engine {
   private readonly factories = new Map<string, BackendFactory>();
   private readonly instances = new Map<string, Backend>();
@@ -56,6 +62,8 @@ export class Engine {
   /** Active tapes, innermost last. */
   readonly tapes: Tape[] = [];
   private noGradDepth = 0;
+  private readonly customKernels = new Map<string, Map<string, CustomKernelFn>>();
+  private readonly customGradients = new Map<string, CustomGradFn>();
 
   constructor() {
     this.registerBackend("cpu", () => new CpuBackend());
@@ -220,7 +228,37 @@ export class Engine {
     }
   }
 
+  /** Add a kernel outside the core set, for one backend. Core kernel names are refused. */
+  registerKernel(name: string, backendName: string, kernel: CustomKernelFn, coreNames: readonly string[]): void {
+    if (coreNames.includes(name)) {
+      throw new ValueError("registerKernel", "name", "a name that is not a core kernel", show(name));
+    }
+    let byBackend = this.customKernels.get(name);
+    if (!byBackend) {
+      byBackend = new Map();
+      this.customKernels.set(name, byBackend);
+    }
+    byBackend.set(backendName, kernel);
+  }
+
+  registerGradient(name: string, grad: CustomGradFn): void {
+    this.customGradients.set(name, grad);
+  }
+
+  customGradient(name: string): CustomGradFn | undefined {
+    return this.customGradients.get(name);
+  }
+
+  hasCustomKernel(name: string): boolean {
+    return this.customKernels.has(name);
+  }
+
   runKernel<K extends KernelName>(name: K, inputs: readonly Tensor[], attrs: KernelAttrs[K], fn: string): Tensor {
+    return this.runAnyKernel(name, inputs, attrs, fn);
+  }
+
+  /** Dispatch a core or a registered custom kernel. */
+  runAnyKernel(name: string, inputs: readonly Tensor[], attrs: unknown, fn: string): Tensor {
     const backend = inputs.length > 0 ? inputs[0].backend : this.backend;
     for (let i = 0; i < inputs.length; i++) {
       inputs[i].assertLive(fn, `input ${i}`);
@@ -228,9 +266,9 @@ export class Engine {
         throw new DeviceError(fn, `input ${i}`, `a tensor on '${backend.name}'`, `a tensor on '${inputs[i].backend.name}'`);
       }
     }
-    const kernel = backend.kernels[name] as
-      | ((i: readonly TensorInfo[], a: KernelAttrs[K], b: Backend) => TensorInfo)
-      | undefined;
+    const kernel =
+      (backend.kernels[name as KernelName] as CustomKernelFn | undefined) ??
+      this.customKernels.get(name)?.get(backend.name);
     if (!kernel) throw new NotImplementedError(fn, `kernel '${name}' is not implemented on backend '${backend.name}'`);
     const info = kernel(inputs, attrs, backend);
     if (!backend.supportsDType(info.dtype)) {
@@ -246,7 +284,7 @@ export class Engine {
     if (!this.records.has(info.dataId)) backend.release(info.dataId);
   }
 
-  private record(kernel: KernelName, inputs: readonly Tensor[], output: Tensor, attrs: unknown): void {
+  private record(kernel: string, inputs: readonly Tensor[], output: Tensor, attrs: unknown): void {
     for (const tape of this.tapes) {
       if (!inputs.some((t) => tape.tracked.has(t.id))) continue;
       tape.tracked.add(output.id);

@@ -30,6 +30,15 @@ export { broadcastShapes, type Shape } from "./shape.js";
 export type { Backend, DataId, TensorInfo, KernelFn, KernelTable } from "./backend/backend.js";
 export type { KernelName, KernelAttrs, UnaryOp, BinaryOp, CompareOp, ReduceOp, ConvAttrs } from "./kernels.js";
 export { setBackend, getBackend, listBackends, registerBackend } from "./backends.js";
+export {
+  registerKernel,
+  registerGradient,
+  runKernel,
+  readSync,
+  writeOutput,
+  type CustomKernel,
+  type CustomGradient,
+} from "./custom.js";
 export { tidy, keep, dispose, memory, type MemoryInfo } from "./memory.js";
 export { type TensorLike, type TypedArray } from "./ops/op.js";
 export {

@@ -5,7 +5,7 @@
  */
 import { isComplex, isFloat } from "../dtype.js";
 import { ENGINE, type Tape } from "../engine.js";
-import { DTypeError, ShapeError, ValueError, show } from "../errors.js";
+import { DTypeError, NotImplementedError, ShapeError, ValueError, show } from "../errors.js";
 import { GRADIENTS, type GradFn } from "../grads/index.js";
 import type { KernelName } from "../kernels.js";
 import { ones, zerosLike } from "../ops/creation.js";
@@ -34,8 +34,14 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
     const node = tape.nodes[n];
     const g = grads.get(node.output.id);
     if (!g) continue;
-    const gradFn = GRADIENTS[node.kernel] as GradFn<KernelName> | null;
+    const gradFn =
+      node.kernel in GRADIENTS
+        ? (GRADIENTS[node.kernel as KernelName] as GradFn<KernelName> | null)
+        : (ENGINE.customGradient(node.kernel) as GradFn<KernelName> | undefined);
     if (gradFn === null) continue;
+    if (gradFn === undefined) {
+      throw new NotImplementedError("grad", `no gradient is registered for kernel '${node.kernel}' (registerGradient)`);
+    }
     // Fresh handles on the retained storage (the user may have disposed the originals).
     const inputs = node.inputs.map((i) => ENGINE.alias(i.id, i.info, i.backend));
     const output = ENGINE.alias(node.output.id, node.output.info, node.output.backend);
