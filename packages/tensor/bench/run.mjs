@@ -9,7 +9,7 @@
  * (anchor ms / ours ms), plus oursGflops / anchorGflops where a FLOP count is defined.
  *
  * Run after `pnpm build` (it imports ../dist):  node bench/run.mjs [--only=ours] [--filter=RE]
- * [--out=PATH] [--no-write]. Writes bench/results/tensor-cpu.json by default.
+ * [--kernel=js] [--out=PATH] [--no-write]. Writes bench/results/tensor-cpu.json by default.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,7 +17,8 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Generator, add, conv2d, matmul, mul, tanh } from "../dist/index.js";
+import { gemmKernel, setGemmKernel } from "../dist/backend/cpu/gemm.js";
+import { add, conv2d, Generator, matmul, mul, tanh } from "../dist/index.js";
 import { resolveConvAttrs } from "../dist/ops/conv.js";
 import { run as runKernel } from "../dist/ops/op.js";
 
@@ -29,18 +30,36 @@ const args = Object.fromEntries(
   }),
 );
 const onlyOurs = args.only === "ours";
+// --kernel=js times our plain-JS gemm kernel instead of the WebAssembly SIMD one.
+if (args.kernel && !setGemmKernel(args.kernel))
+  throw new Error(`gemm kernel ${args.kernel} is not available`);
 const filter = args.filter ? new RegExp(args.filter) : null;
-const outPath = typeof args.out === "string" ? path.resolve(args.out) : path.join(here, "results", "tensor-cpu.json");
+const outPath =
+  typeof args.out === "string"
+    ? path.resolve(args.out)
+    : path.join(here, "results", "tensor-cpu.json");
 
-/** Same protocol on every side (numpy_anchor.py implements it too). */
-// Warm-up: at least `warmup` runs and warmupMs of work (lets the JIT finish optimizing).
-const TIMING = { warmup: 2, warmupMs: 250, minReps: 7, maxReps: 50, budgetMs: 600, slowMs: 300, slowMinReps: 3 };
+/**
+ * Same protocol on every side (numpy_anchor.py implements it too). Warm-up: at least `warmup`
+ * runs and warmupMs of work (lets the JIT finish optimizing); a case whose first run exceeds
+ * slowMs gets no further warm-up and slowMinReps timed runs.
+ */
+const TIMING = {
+  warmup: 2,
+  warmupMs: 250,
+  minReps: 9,
+  maxReps: 80,
+  budgetMs: 1200,
+  slowMs: 300,
+  slowMinReps: 3,
+};
 
 const conv = { B: 8, C: 32, O: 32, H: 64, W: 64, k: 3, pad: 1 };
 const convFlops = 2 * conv.B * conv.O * conv.C * conv.k * conv.k * conv.H * conv.W;
 const CASES = [];
 for (const dtype of ["float32", "float64"]) {
-  for (const n of [256, 512, 1024]) CASES.push({ id: `matmul ${short(dtype)} ${n}`, kind: "matmul", dtype, n, flops: 2 * n ** 3 });
+  for (const n of [256, 512, 1024])
+    CASES.push({ id: `matmul ${short(dtype)} ${n}`, kind: "matmul", dtype, n, flops: 2 * n ** 3 });
 }
 for (const dtype of ["float32", "float64"]) {
   CASES.push({ id: `a*b+c ${short(dtype)} 1e6`, kind: "fma", dtype, n: 1e6, flops: null });
@@ -68,7 +87,8 @@ function measure(fn) {
   fn();
   const slow = performance.now() - t0 > TIMING.slowMs;
   const w0 = performance.now();
-  for (let i = 1; !slow && (i < TIMING.warmup || performance.now() - w0 < TIMING.warmupMs); i++) fn();
+  for (let i = 1; !slow && (i < TIMING.warmup || performance.now() - w0 < TIMING.warmupMs); i++)
+    fn();
   const minReps = slow ? TIMING.slowMinReps : TIMING.minReps;
   const times = [];
   const start = performance.now();
@@ -77,7 +97,11 @@ function measure(fn) {
     fn();
     const t1 = performance.now();
     times.push(t1 - t0);
-    if (times.length >= TIMING.maxReps || (times.length >= minReps && t1 - start >= TIMING.budgetMs)) break;
+    if (
+      times.length >= TIMING.maxReps ||
+      (times.length >= minReps && t1 - start >= TIMING.budgetMs)
+    )
+      break;
   }
   return median(times);
 }
@@ -114,9 +138,27 @@ function oursCase(c) {
   const free = [x, w, dy];
   if (c.kind === "conv") return { fn: () => conv2d(x, w, opts).dispose(), free };
   if (c.kind === "convDx") {
-    return { fn: () => runKernel("ConvBackpropInput", [dy, w], { ...attrs, inputShape: x.shape }, "bench").dispose(), free };
+    return {
+      fn: () =>
+        runKernel(
+          "ConvBackpropInput",
+          [dy, w],
+          { ...attrs, inputShape: x.shape },
+          "bench",
+        ).dispose(),
+      free,
+    };
   }
-  return { fn: () => runKernel("ConvBackpropFilter", [x, dy], { ...attrs, filterShape: w.shape }, "bench").dispose(), free };
+  return {
+    fn: () =>
+      runKernel(
+        "ConvBackpropFilter",
+        [x, dy],
+        { ...attrs, filterShape: w.shape },
+        "bench",
+      ).dispose(),
+    free,
+  };
 }
 
 // ---------------------------------------------------------------- tfjs
@@ -127,7 +169,9 @@ async function loadTf() {
   const require = createRequire(import.meta.url);
   // In Node the wasm backend cannot fetch its .wasm files: point it at the package's dist
   // folder (emscripten reads them from disk with fs).
-  const wasmDir = path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep;
+  const wasmDir =
+    path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") +
+    path.sep;
   setWasmPaths(wasmDir);
   tf.enableProdMode();
   return { tf, wasmDir };
@@ -154,16 +198,34 @@ function tfCase(tf, c) {
   const dy = normal([c.B, c.H, c.W, c.O]);
   const free = [x, f, dy];
   if (c.kind === "conv") return { fn: () => tf.conv2d(x, f, 1, c.pad).dispose(), free };
-  if (c.kind === "convDx") return { fn: () => tf.conv2dTranspose(dy, f, [c.B, c.H, c.W, c.C], 1, c.pad).dispose(), free };
-  const attrs = { strides: 1, pad: c.pad, dataFormat: "NHWC", dimRoundingMode: undefined, filterShape: [c.k, c.k, c.C, c.O] };
-  return { fn: () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs).dispose(), free };
+  if (c.kind === "convDx")
+    return { fn: () => tf.conv2dTranspose(dy, f, [c.B, c.H, c.W, c.C], 1, c.pad).dispose(), free };
+  const attrs = {
+    strides: 1,
+    pad: c.pad,
+    dataFormat: "NHWC",
+    dimRoundingMode: undefined,
+    filterShape: [c.k, c.k, c.C, c.O],
+  };
+  return {
+    fn: () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs).dispose(),
+    free,
+  };
 }
 
-const tfKernel = { matmul: "BatchMatMul", fma: "Multiply", tanh: "Tanh", conv: "Conv2D", convDx: "Conv2DBackpropInput", convDw: "Conv2DBackpropFilter" };
+const tfKernel = {
+  matmul: "BatchMatMul",
+  fma: "Multiply",
+  tanh: "Tanh",
+  conv: "Conv2D",
+  convDx: "Conv2DBackpropInput",
+  convDw: "Conv2DBackpropFilter",
+};
 
 async function runTf(tf, backend, results, skipped) {
   const ok = await tf.setBackend(backend);
-  if (!ok || tf.getBackend() !== backend) throw new Error(`tfjs backend ${backend} did not start (got ${tf.getBackend()})`);
+  if (!ok || tf.getBackend() !== backend)
+    throw new Error(`tfjs backend ${backend} did not start (got ${tf.getBackend()})`);
   const info = { backend: tf.getBackend() };
   if (backend === "wasm") {
     info.simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
@@ -191,7 +253,8 @@ async function runTf(tf, backend, results, skipped) {
 }
 
 // ---------------------------------------------------------------- numpy
-const GLIBC_TUNABLES = "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295";
+const GLIBC_TUNABLES =
+  "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295";
 
 function runNumpy() {
   const spec = JSON.stringify({ cases, timing: TIMING });
@@ -206,10 +269,17 @@ function runNumpy() {
 
 // ---------------------------------------------------------------- main
 const t00 = performance.now();
-const machine = { cpu: os.cpus()[0].model, cores: os.cpus().length, node: process.version, os: `${os.type()} ${os.release()} ${os.arch()}` };
+const machine = {
+  cpu: os.cpus()[0].model,
+  cores: os.cpus().length,
+  node: process.version,
+  os: `${os.type()} ${os.release()} ${os.arch()}`,
+};
 // Other jobs on a shared machine slow every side; the load average tells how quiet it was.
 const loadBefore = os.loadavg()[0];
-console.log(`@modewise/tensor CPU bench on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+console.log(
+  `@modewise/tensor CPU bench on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; our gemm kernel: ${gemmKernel()}`,
+);
 
 const ours = {};
 process.stdout.write("ours ");
@@ -229,14 +299,23 @@ if (!onlyOurs) {
   for (const backend of ["cpu", "wasm"]) {
     process.stdout.write(`tfjs-${backend} `);
     anchors[`tfjs-${backend}`] = {};
-    anchorInfo[`tfjs-${backend}`] = { version: tf.version_core, ...(await runTf(tf, backend, anchors[`tfjs-${backend}`], skipped)) };
-    if (backend === "wasm") anchorInfo["tfjs-wasm"].wasmPaths = wasmDir;
+    anchorInfo[`tfjs-${backend}`] = {
+      version: tf.version_core,
+      ...(await runTf(tf, backend, anchors[`tfjs-${backend}`], skipped)),
+    };
+    if (backend === "wasm")
+      anchorInfo["tfjs-wasm"].wasmPaths = path.relative(path.dirname(here), wasmDir);
     console.log();
   }
   console.log(`numpy (python3 bench/numpy_anchor.py, GLIBC_TUNABLES=${GLIBC_TUNABLES}) ...`);
-  const np = runNumpy();
-  anchors.numpy = np.results;
-  anchorInfo.numpy = np.info;
+  try {
+    const np = runNumpy();
+    anchors.numpy = np.results;
+    anchorInfo.numpy = np.info;
+  } catch (e) {
+    // A machine without python3 + numpy still gets the tfjs comparison.
+    skipped.push(`numpy anchor: ${String(e.message ?? e).split("\n")[0]}`);
+  }
 }
 
 const gflops = (c, ms) => (c.flops && ms ? +(c.flops / ms / 1e6).toFixed(2) : null);
@@ -245,15 +324,24 @@ for (const c of cases) {
   for (const [anchor, res] of Object.entries(anchors)) {
     const a = res[c.id];
     if (a === undefined) continue;
-    const row = { case: c.id, ours: +ours[c.id].toFixed(3), anchor, anchorValue: +a.toFixed(3), unit: "ms", ratio: +(a / ours[c.id]).toFixed(3) };
-    if (c.flops) Object.assign(row, { oursGflops: gflops(c, ours[c.id]), anchorGflops: gflops(c, a) });
+    const row = {
+      case: c.id,
+      ours: +ours[c.id].toFixed(3),
+      anchor,
+      anchorValue: +a.toFixed(3),
+      unit: "ms",
+      ratio: +(a / ours[c.id]).toFixed(3),
+    };
+    if (c.flops)
+      Object.assign(row, { oursGflops: gflops(c, ours[c.id]), anchorGflops: gflops(c, a) });
     rows.push(row);
   }
 }
 
 // Readable table: medians in ms, GFLOP/s in brackets, ratio = anchor / ours (> 1: we are faster).
 const names = Object.keys(anchors);
-const cell = (c, ms) => (ms === undefined ? "-" : `${ms.toFixed(2)}${c.flops ? ` [${gflops(c, ms).toFixed(1)}]` : ""}`);
+const cell = (c, ms) =>
+  ms === undefined ? "-" : `${ms.toFixed(2)}${c.flops ? ` [${gflops(c, ms).toFixed(1)}]` : ""}`;
 const header = ["case", "ours ms [GF/s]", ...names.map((n) => `${n} ms [GF/s] (ratio)`)];
 const lines = cases.map((c) => [
   c.id,
@@ -264,27 +352,42 @@ const lines = cases.map((c) => [
   }),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-const fmt = (l) => l.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join("  ");
+const fmt = (l) =>
+  l.map((s, i) => (i === 0 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join("  ");
 console.log();
 console.log(fmt(header));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const l of lines) console.log(fmt(l));
 console.log();
-console.log("medians of repeated runs after warm-up; ratio = anchor time / our time (> 1: we are faster).");
-console.log("ours and tfjs run single-threaded; numpy/OpenBLAS uses its default thread count (see numpy info).");
+console.log(
+  "medians of repeated runs after warm-up; ratio = anchor time / our time (> 1: we are faster).",
+);
+console.log(
+  "ours and tfjs run single-threaded; numpy/OpenBLAS uses its default thread count (see numpy info).",
+);
 if (!onlyOurs) {
-  console.log(`numpy ran with GLIBC_TUNABLES=${GLIBC_TUNABLES} (glibc keeps freed memory: no fresh-page cost per call).`);
   const np = anchorInfo.numpy;
+  if (np) {
+    console.log(
+      `numpy ran with GLIBC_TUNABLES=${GLIBC_TUNABLES} (glibc keeps freed memory: no fresh-page cost per call).`,
+    );
+    console.log(
+      `numpy ${np.numpy}: OPENBLAS_CORETYPE=${np.OPENBLAS_CORETYPE ?? "(unset)"}, threadpoolctl=${np.threadpoolctl ? "see JSON" : "not installed"}` +
+        (np.openblas_corename
+          ? `, OpenBLAS core ${np.openblas_corename}, ${np.openblas_num_threads} threads`
+          : ""),
+    );
+  }
   console.log(
-    `numpy ${np.numpy}: OPENBLAS_CORETYPE=${np.OPENBLAS_CORETYPE ?? "(unset)"}, threadpoolctl=${np.threadpoolctl ? "see JSON" : "not installed"}` +
-      (np.openblas_corename ? `, OpenBLAS core ${np.openblas_corename}, ${np.openblas_num_threads} threads` : ""),
+    `tfjs-wasm: backend ${anchorInfo["tfjs-wasm"].backend}, SIMD ${anchorInfo["tfjs-wasm"].simd}, threads ${anchorInfo["tfjs-wasm"].threads}`,
   );
-  console.log(`tfjs-wasm: backend ${anchorInfo["tfjs-wasm"].backend}, SIMD ${anchorInfo["tfjs-wasm"].simd}, threads ${anchorInfo["tfjs-wasm"].threads}`);
   for (const s of skipped) console.log(`skipped: ${s}`);
   console.log("float64 cases have no tfjs rows: tfjs has no float64 dtype.");
 }
 const load = { before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) };
-console.log(`1-min load average ${load.before} before, ${load.after} after (${machine.cores} cores): above ~1 other jobs competed.`);
+console.log(
+  `1-min load average ${load.before} before, ${load.after} after (${machine.cores} cores): above ~1 other jobs competed.`,
+);
 console.log(`total ${((performance.now() - t00) / 1000).toFixed(1)} s`);
 
 if (!args["no-write"]) {
@@ -293,6 +396,7 @@ if (!args["no-write"]) {
     date: new Date().toISOString(),
     machine,
     loadAverage: load,
+    oursGemmKernel: gemmKernel(),
     timing: TIMING,
     anchors: anchorInfo,
     notes: [
@@ -301,7 +405,9 @@ if (!args["no-write"]) {
       `numpy ran with GLIBC_TUNABLES=${GLIBC_TUNABLES}`,
       ...skipped.map((s) => `skipped: ${s}`),
     ],
-    ours: Object.fromEntries(cases.map((c) => [c.id, { ms: +ours[c.id].toFixed(3), gflops: gflops(c, ours[c.id]) }])),
+    ours: Object.fromEntries(
+      cases.map((c) => [c.id, { ms: +ours[c.id].toFixed(3), gflops: gflops(c, ours[c.id]) }]),
+    ),
     rows,
   };
   mkdirSync(path.dirname(outPath), { recursive: true });
