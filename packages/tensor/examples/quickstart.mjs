@@ -1,5 +1,17 @@
 // Least squares by gradient descent: the README's quick start (run: node examples/quickstart.mjs).
-import { Generator, dispose, gradientsOf, matmul, mean, memory, mul, square, sub, tensor, tidy } from "@modewise/tensor";
+import {
+  dispose,
+  Generator,
+  gradientsOf,
+  matmul,
+  mean,
+  memory,
+  mul,
+  square,
+  sub,
+  tensor,
+  tidy,
+} from "@modewise/tensor";
 
 const rng = new Generator(42);
 const x = rng.normal([256, 3], { dtype: "float64" });

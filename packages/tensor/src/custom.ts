@@ -6,42 +6,83 @@
 import type { Backend, TensorInfo } from "./backend/backend.js";
 import { type DataArray, type DType, isDType } from "./dtype.js";
 import { ENGINE } from "./engine.js";
-import { DTypeError, ValueError, show } from "./errors.js";
+import { DTypeError, show, ValueError } from "./errors.js";
 import { GRADIENTS } from "./grads/index.js";
 import type { Shape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
-export type CustomKernel<A> = (inputs: readonly TensorInfo[], attrs: A, backend: Backend) => TensorInfo;
-export type CustomGradient<A> = (dy: Tensor, inputs: readonly Tensor[], output: Tensor, attrs: A) => (Tensor | null)[];
+export type CustomKernel<A> = (
+  inputs: readonly TensorInfo[],
+  attrs: A,
+  backend: Backend,
+) => TensorInfo;
+export type CustomGradient<A> = (
+  dy: Tensor,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  attrs: A,
+) => (Tensor | null)[];
 
 const CORE_NAMES = Object.keys(GRADIENTS);
 
 /** Register `kernel` as the implementation of `name` on backend `backend` ("cpu", ...). */
 export function registerKernel<A>(name: string, backend: string, kernel: CustomKernel<A>): void {
-  if (typeof name !== "string" || name.length === 0) throw new ValueError("registerKernel", "name", "a non-empty string", show(name));
-  ENGINE.registerKernel(name, backend, kernel as (i: readonly TensorInfo[], a: unknown, b: Backend) => TensorInfo, CORE_NAMES);
+  if (typeof name !== "string" || name.length === 0)
+    throw new ValueError("registerKernel", "name", "a non-empty string", show(name));
+  ENGINE.registerKernel(
+    name,
+    backend,
+    kernel as (i: readonly TensorInfo[], a: unknown, b: Backend) => TensorInfo,
+    CORE_NAMES,
+  );
 }
 
 /** Register the vector-Jacobian product of kernel `name` (return null for inputs without gradient). */
 export function registerGradient<A>(name: string, grad: CustomGradient<A>): void {
-  if (CORE_NAMES.includes(name)) throw new ValueError("registerGradient", "name", "a name that is not a core kernel", show(name));
-  ENGINE.registerGradient(name, grad as (dy: Tensor, i: readonly Tensor[], o: Tensor, a: unknown) => (Tensor | null)[]);
+  if (CORE_NAMES.includes(name))
+    throw new ValueError(
+      "registerGradient",
+      "name",
+      "a name that is not a core kernel",
+      show(name),
+    );
+  ENGINE.registerGradient(
+    name,
+    grad as (dy: Tensor, i: readonly Tensor[], o: Tensor, a: unknown) => (Tensor | null)[],
+  );
 }
 
 /** Run a registered kernel on tensors (recorded for autograd like any op). */
-export function runKernel<A>(name: string, inputs: readonly Tensor[], attrs: A, fn: string = name): Tensor {
-  if (!ENGINE.hasCustomKernel(name)) throw new ValueError(fn, "name", "a kernel registered with registerKernel", show(name));
+export function runKernel<A>(
+  name: string,
+  inputs: readonly Tensor[],
+  attrs: A,
+  fn: string = name,
+): Tensor {
+  if (!ENGINE.hasCustomKernel(name))
+    throw new ValueError(fn, "name", "a kernel registered with registerKernel", show(name));
   return ENGINE.runAnyKernel(name, inputs, attrs, fn);
 }
 
 /** For kernels: a copy of an input's values (interleaved for complex), where the backend reads synchronously. */
 export function readSync(info: TensorInfo, backend: Backend): DataArray {
-  if (!backend.readSync) throw new ValueError("readSync", "backend", "a backend with synchronous readback", backend.name);
+  if (!backend.readSync)
+    throw new ValueError(
+      "readSync",
+      "backend",
+      "a backend with synchronous readback",
+      backend.name,
+    );
   return backend.readSync(info.dataId);
 }
 
 /** For kernels: wrap freshly computed values (ownership passes to the backend) as an output. */
-export function writeOutput(values: DataArray, shape: Shape, dtype: DType, backend: Backend): TensorInfo {
+export function writeOutput(
+  values: DataArray,
+  shape: Shape,
+  dtype: DType,
+  backend: Backend,
+): TensorInfo {
   if (!isDType(dtype)) throw new DTypeError("writeOutput", "dtype", "a dtype", show(dtype));
   return { dataId: backend.write(values, shape, dtype), shape, dtype };
 }

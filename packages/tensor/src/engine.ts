@@ -4,11 +4,11 @@
  */
 import type { Backend, DataId, TensorInfo } from "./backend/backend.js";
 import { CpuBackend } from "./backend/cpu/cpu-backend.js";
-import { type DataArray, type DType } from "./dtype.js";
-import { DeviceError, NotImplementedError, ValueError, show } from "./errors.js";
+import type { DataArray, DType } from "./dtype.js";
+import { DeviceError, NotImplementedError, show, ValueError } from "./errors.js";
 import type { KernelAttrs, KernelName } from "./kernels.js";
 import type { Shape } from "./shape.js";
-import { Tensor, installTensorHooks } from "./tensor.js";
+import { installTensorHooks, Tensor } from "./tensor.js";
 
 interface DataRecord {
   backend: Backend;
@@ -48,9 +48,18 @@ export interface MemoryInfo {
 type BackendFactory = () => Backend;
 
 /** A kernel registered from outside the core (e.g. @modewise/fft's FFT). */
-export type CustomKernelFn = (inputs: readonly TensorInfo[], attrs: unknown, backend: Backend) => TensorInfo;
+export type CustomKernelFn = (
+  inputs: readonly TensorInfo[],
+  attrs: unknown,
+  backend: Backend,
+) => TensorInfo;
 /** Its gradient, written with ops (as the core's). */
-export type CustomGradFn = (dy: Tensor, inputs: readonly Tensor[], output: Tensor, attrs: unknown) => (Tensor | null)[];
+export type CustomGradFn = (
+  dy: Tensor,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  attrs: unknown,
+) => (Tensor | null)[];
 
 export class Engine {
   private readonly factories = new Map<string, BackendFactory>();
@@ -99,7 +108,12 @@ export class Engine {
     if (!b) {
       const f = this.factories.get(name);
       if (!f) {
-        throw new ValueError("setBackend", "name", `one of ${show(this.listBackends())}`, show(name));
+        throw new ValueError(
+          "setBackend",
+          "name",
+          `one of ${show(this.listBackends())}`,
+          show(name),
+        );
       }
       b = f();
       this.instances.set(name, b);
@@ -119,7 +133,13 @@ export class Engine {
   // ---- storage and tensors -------------------------------------------------------------------
 
   /** Upload values and wrap them in a tensor on `backend` (default: the active one). */
-  makeTensor(values: DataArray, shape: Shape, dtype: DType, backend = this.backend, fn = "tensor"): Tensor {
+  makeTensor(
+    values: DataArray,
+    shape: Shape,
+    dtype: DType,
+    backend = this.backend,
+    fn = "tensor",
+  ): Tensor {
     if (!backend.supportsDType(dtype)) {
       throw new DeviceError(fn, "dtype", `a dtype that backend '${backend.name}' supports`, dtype);
     }
@@ -167,7 +187,8 @@ export class Engine {
     let numBytes = 0;
     for (const rec of this.records.values()) {
       numBytes += rec.bytes;
-      const b = (byBackend[rec.backend.name] ??= { numDataBuffers: 0, numBytes: 0 });
+      byBackend[rec.backend.name] ??= { numDataBuffers: 0, numBytes: 0 };
+      const b = byBackend[rec.backend.name];
       b.numDataBuffers++;
       b.numBytes += rec.bytes;
     }
@@ -187,7 +208,12 @@ export class Engine {
     }
     if (result instanceof Promise) {
       this.endScope(undefined);
-      throw new ValueError("tidy", "fn", "a synchronous function", "a function returning a Promise");
+      throw new ValueError(
+        "tidy",
+        "fn",
+        "a synchronous function",
+        "a function returning a Promise",
+      );
     }
     this.endScope(result);
     return result;
@@ -229,9 +255,19 @@ export class Engine {
   }
 
   /** Add a kernel outside the core set, for one backend. Core kernel names are refused. */
-  registerKernel(name: string, backendName: string, kernel: CustomKernelFn, coreNames: readonly string[]): void {
+  registerKernel(
+    name: string,
+    backendName: string,
+    kernel: CustomKernelFn,
+    coreNames: readonly string[],
+  ): void {
     if (coreNames.includes(name)) {
-      throw new ValueError("registerKernel", "name", "a name that is not a core kernel", show(name));
+      throw new ValueError(
+        "registerKernel",
+        "name",
+        "a name that is not a core kernel",
+        show(name),
+      );
     }
     let byBackend = this.customKernels.get(name);
     if (!byBackend) {
@@ -253,7 +289,12 @@ export class Engine {
     return this.customKernels.has(name);
   }
 
-  runKernel<K extends KernelName>(name: K, inputs: readonly Tensor[], attrs: KernelAttrs[K], fn: string): Tensor {
+  runKernel<K extends KernelName>(
+    name: K,
+    inputs: readonly Tensor[],
+    attrs: KernelAttrs[K],
+    fn: string,
+  ): Tensor {
     return this.runAnyKernel(name, inputs, attrs, fn);
   }
 
@@ -263,17 +304,31 @@ export class Engine {
     for (let i = 0; i < inputs.length; i++) {
       inputs[i].assertLive(fn, `input ${i}`);
       if (inputs[i].backend !== backend) {
-        throw new DeviceError(fn, `input ${i}`, `a tensor on '${backend.name}'`, `a tensor on '${inputs[i].backend.name}'`);
+        throw new DeviceError(
+          fn,
+          `input ${i}`,
+          `a tensor on '${backend.name}'`,
+          `a tensor on '${inputs[i].backend.name}'`,
+        );
       }
     }
     const kernel =
       (backend.kernels[name as KernelName] as CustomKernelFn | undefined) ??
       this.customKernels.get(name)?.get(backend.name);
-    if (!kernel) throw new NotImplementedError(fn, `kernel '${name}' is not implemented on backend '${backend.name}'`);
+    if (!kernel)
+      throw new NotImplementedError(
+        fn,
+        `kernel '${name}' is not implemented on backend '${backend.name}'`,
+      );
     const info = kernel(inputs, attrs, backend);
     if (!backend.supportsDType(info.dtype)) {
       this.disposeInfo(info, backend);
-      throw new DeviceError(fn, "result", `a dtype that backend '${backend.name}' supports`, info.dtype);
+      throw new DeviceError(
+        fn,
+        "result",
+        `a dtype that backend '${backend.name}' supports`,
+        info.dtype,
+      );
     }
     const out = this.wrap(info, backend);
     if (this.recording) this.record(name, inputs, out, attrs);

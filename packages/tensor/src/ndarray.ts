@@ -5,7 +5,7 @@
  */
 import ndarray, { type NdArray } from "ndarray";
 import { CpuBackend } from "./backend/cpu/cpu-backend.js";
-import { type DataArray, type DType, allocate, componentsOf, isComplex } from "./dtype.js";
+import { allocate, componentsOf, type DataArray, type DType, isComplex } from "./dtype.js";
 import { ENGINE } from "./engine.js";
 import { DTypeError, ShapeError, show } from "./errors.js";
 import { sizeOf, stridesOf } from "./shape.js";
@@ -29,21 +29,36 @@ function isRowMajorContiguous(nd: NdArray): boolean {
  * Zero-copy when the ndarray is a contiguous row-major view of a whole typed array; the tensor
  * then aliases that memory, so do not write to the array while the tensor is in use.
  */
-export function fromNdarray(nd: NdArray, opts: { complex?: boolean; device?: string } = {}): Tensor {
+export function fromNdarray(
+  nd: NdArray,
+  opts: { complex?: boolean; device?: string } = {},
+): Tensor {
   const base = dtypeOfArray(nd.data);
-  if (!base) throw new DTypeError("fromNdarray", "nd", "an ndarray over a Float32Array, Float64Array, Int32Array or Uint8Array", show(nd.data));
+  if (!base)
+    throw new DTypeError(
+      "fromNdarray",
+      "nd",
+      "an ndarray over a Float32Array, Float64Array, Int32Array or Uint8Array",
+      show(nd.data),
+    );
   let dtype: DType = base;
   let shape = nd.shape.slice();
   if (opts.complex) {
-    if (base !== "float32" && base !== "float64") throw new DTypeError("fromNdarray", "nd", "float data for complex", base);
-    if (shape[shape.length - 1] !== 2) throw new ShapeError("fromNdarray", "nd", "a last axis of length 2 (re, im)", show(nd.shape));
+    if (base !== "float32" && base !== "float64")
+      throw new DTypeError("fromNdarray", "nd", "float data for complex", base);
+    if (shape[shape.length - 1] !== 2)
+      throw new ShapeError("fromNdarray", "nd", "a last axis of length 2 (re, im)", show(nd.shape));
     dtype = base === "float64" ? "complex128" : "complex64";
     shape = shape.slice(0, -1);
   }
   const backend = opts.device ? ENGINE.findBackend(opts.device) : ENGINE.backend;
   const n = sizeOf(nd.shape);
   let data: DataArray;
-  if (isRowMajorContiguous(nd) && (nd.data as DataArray).length === n && backend instanceof CpuBackend) {
+  if (
+    isRowMajorContiguous(nd) &&
+    (nd.data as DataArray).length === n &&
+    backend instanceof CpuBackend
+  ) {
     data = nd.data as DataArray;
   } else {
     data = allocate(dtype, sizeOf(shape));
@@ -65,7 +80,7 @@ export function fromNdarray(nd: NdArray, opts: { complex?: boolean; device?: str
  */
 export function toNdarray(t: Tensor): NdArray<DataArray> {
   t.assertLive("toNdarray", "t");
-  const data = t.backend instanceof CpuBackend ? t.backend.values(t.dataId) : t.dataSync();
+  const data = t.backend instanceof CpuBackend ? t.backend.share(t.dataId) : t.dataSync();
   const shape = isComplex(t.dtype) ? [...t.shape, componentsOf(t.dtype)] : t.shape.slice();
   return ndarray(data, shape.length ? shape : [1]);
 }

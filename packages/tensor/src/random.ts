@@ -4,9 +4,9 @@
  * i of stream s under seed k is a pure function philox(counter = (i, s), key = k), so a stream
  * is reproducible across runs and machines and can be split without coordination.
  */
-import { type DType, allocate, getDefaultFloatDType, isFloat } from "./dtype.js";
+import { allocate, type DType, getDefaultFloatDType, isFloat } from "./dtype.js";
 import { ENGINE } from "./engine.js";
-import { DTypeError, ValueError, show } from "./errors.js";
+import { DTypeError, show, ValueError } from "./errors.js";
 import { sizeOf, validateShape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
@@ -28,7 +28,11 @@ function mulhi(a: number, b: number): number {
 }
 
 /** One Philox4x32-10 block: four uint32 from a 128-bit counter and a 64-bit key. */
-export function philox4x32(counter: readonly number[], key: readonly number[], out = new Uint32Array(4)): Uint32Array {
+export function philox4x32(
+  counter: readonly number[],
+  key: readonly number[],
+  out = new Uint32Array(4),
+): Uint32Array {
   let c0 = counter[0] >>> 0;
   let c1 = counter[1] >>> 0;
   let c2 = counter[2] >>> 0;
@@ -76,11 +80,17 @@ export class Generator {
     readonly seed: number | bigint = 0,
     readonly stream = 0,
   ) {
-    if (typeof seed !== "bigint" && !Number.isInteger(seed)) throw new ValueError("Generator", "seed", "an integer or bigint", show(seed));
+    if (typeof seed !== "bigint" && !Number.isInteger(seed))
+      throw new ValueError("Generator", "seed", "an integer or bigint", show(seed));
     const s = BigInt.asUintN(64, BigInt(seed));
     this.key = [Number(s & 0xffffffffn), Number(s >> 32n)];
     if (!Number.isInteger(stream) || stream < 0 || stream >= TWO_POW_32 * TWO_POW_32) {
-      throw new ValueError("Generator", "stream", "a non-negative integer below 2^64", show(stream));
+      throw new ValueError(
+        "Generator",
+        "stream",
+        "a non-negative integer below 2^64",
+        show(stream),
+      );
     }
   }
 
@@ -113,7 +123,8 @@ export class Generator {
     const out = new Float64Array(n);
     if (precision === "float64") {
       const w = this.words(2 * n);
-      for (let i = 0; i < n; i++) out[i] = ((w[2 * i] >>> 5) * 67108864 + (w[2 * i + 1] >>> 6)) / 9007199254740992;
+      for (let i = 0; i < n; i++)
+        out[i] = ((w[2 * i] >>> 5) * 67108864 + (w[2 * i + 1] >>> 6)) / 9007199254740992;
     } else {
       const w = this.words(n);
       for (let i = 0; i < n; i++) out[i] = (w[i] >>> 8) / 16777216;
@@ -136,15 +147,22 @@ export class Generator {
   }
 
   /** Uniform on [low, high). */
-  uniform(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  uniform(
+    shape: readonly number[],
+    opts: RandomOptions & { low?: number; high?: number } = {},
+  ): Tensor {
     const s = validateShape(shape, "uniform");
     const dtype = floatDType(opts.dtype, "uniform");
     const low = opts.low ?? 0;
     const high = opts.high ?? 1;
-    if (!(high >= low)) throw new ValueError("uniform", "high", `a number >= low (${low})`, show(high));
+    if (!(high >= low))
+      throw new ValueError("uniform", "high", `a number >= low (${low})`, show(high));
     const n = sizeOf(s);
     const c = dtype.startsWith("complex") ? 2 : 1;
-    const u = this.uniforms(n * c, dtype === "float64" || dtype === "complex128" ? "float64" : "float32");
+    const u = this.uniforms(
+      n * c,
+      dtype === "float64" || dtype === "complex128" ? "float64" : "float32",
+    );
     const data = allocate(dtype, n);
     // low + (high - low) u can round up to high (float32: for about 2^-24 of draws on [1, 2)); keep it below.
     const top = largestBelow(high, dtype === "float32" || dtype === "complex64");
@@ -159,7 +177,10 @@ export class Generator {
    * Normal with mean and std. For complex dtypes: the standard complex normal (real and
    * imaginary parts independent N(0, 1/2), so E|z|^2 = 1, as torch.randn), scaled by std.
    */
-  normal(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  normal(
+    shape: readonly number[],
+    opts: RandomOptions & { mean?: number; std?: number } = {},
+  ): Tensor {
     const s = validateShape(shape, "normal");
     const dtype = floatDType(opts.dtype, "normal");
     const mean = opts.mean ?? 0;
@@ -175,13 +196,28 @@ export class Generator {
   }
 
   /** Integers uniform on [low, high) (int32), by rejection so there is no modulo bias. */
-  randint(shape: readonly number[], low: number, high: number, opts: { device?: string } = {}): Tensor {
+  randint(
+    shape: readonly number[],
+    low: number,
+    high: number,
+    opts: { device?: string } = {},
+  ): Tensor {
     const s = validateShape(shape, "randint");
-    if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low || high - low > TWO_POW_32) {
+    if (
+      !Number.isInteger(low) ||
+      !Number.isInteger(high) ||
+      high <= low ||
+      high - low > TWO_POW_32
+    ) {
       throw new ValueError("randint", "high", `an integer in (low, low + 2^32]`, show(high));
     }
     if (low < -2147483648 || high > 2147483648) {
-      throw new ValueError("randint", low < -2147483648 ? "low" : "high", "bounds within the int32 range [-2^31, 2^31]", show(low < -2147483648 ? low : high));
+      throw new ValueError(
+        "randint",
+        low < -2147483648 ? "low" : "high",
+        "bounds within the int32 range [-2^31, 2^31]",
+        show(low < -2147483648 ? low : high),
+      );
     }
     const range = high - low;
     const limit = TWO_POW_32 - (TWO_POW_32 % range);
@@ -190,7 +226,8 @@ export class Generator {
     let filled = 0;
     while (filled < n) {
       const w = this.words(Math.max(4, n - filled));
-      for (let i = 0; i < w.length && filled < n; i++) if (w[i] < limit) data[filled++] = low + (w[i] % range);
+      for (let i = 0; i < w.length && filled < n; i++)
+        if (w[i] < limit) data[filled++] = low + (w[i] % range);
     }
     return ENGINE.makeTensor(data, s, "int32", backendOf(opts), "randint");
   }
@@ -216,7 +253,8 @@ function largestBelow(x: number, f32: boolean): number {
 
 function floatDType(d: DType | undefined, fn: string): DType {
   const dtype = d ?? getDefaultFloatDType();
-  if (!isFloat(dtype)) throw new DTypeError(fn, "dtype", "a floating or complex dtype", show(dtype));
+  if (!isFloat(dtype))
+    throw new DTypeError(fn, "dtype", "a floating or complex dtype", show(dtype));
   return dtype;
 }
 
@@ -236,7 +274,11 @@ export function defaultGenerator(): Generator {
   return globalGenerator;
 }
 
-export const rand = (shape: readonly number[], opts?: RandomOptions & { low?: number; high?: number }): Tensor =>
-  globalGenerator.uniform(shape, opts);
-export const randn = (shape: readonly number[], opts?: RandomOptions & { mean?: number; std?: number }): Tensor =>
-  globalGenerator.normal(shape, opts);
+export const rand = (
+  shape: readonly number[],
+  opts?: RandomOptions & { low?: number; high?: number },
+): Tensor => globalGenerator.uniform(shape, opts);
+export const randn = (
+  shape: readonly number[],
+  opts?: RandomOptions & { mean?: number; std?: number },
+): Tensor => globalGenerator.normal(shape, opts);

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, show } from "./errors.js";
+import { ShapeError, show, ValueError } from "./errors.js";
 
 export type Shape = readonly number[];
 
@@ -36,7 +36,12 @@ export function validateShape(shape: unknown, fn: string, arg = "shape"): number
 }
 
 /** numpy broadcasting: align trailing axes; sizes must match or be 1. */
-export function broadcastShapes(a: Shape, b: Shape, fn = "broadcast", names = ["a", "b"]): number[] {
+export function broadcastShapes(
+  a: Shape,
+  b: Shape,
+  fn = "broadcast",
+  names = ["a", "b"],
+): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -59,7 +64,12 @@ export function broadcastShapes(a: Shape, b: Shape, fn = "broadcast", names = ["
 export function normalizeAxis(axis: number, rank: number, fn: string, arg = "axis"): number {
   // A rank-0 tensor accepts axis 0 (reductions over "the" axis of a scalar are the identity).
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new ValueError(fn, arg, `an integer axis in [${-rank}, ${Math.max(rank, 1) - 1}]`, show(axis));
+    throw new ValueError(
+      fn,
+      arg,
+      `an integer axis in [${-rank}, ${Math.max(rank, 1) - 1}]`,
+      show(axis),
+    );
   }
   return axis < 0 ? axis + rank : axis;
 }
@@ -73,7 +83,8 @@ export function normalizeAxes(
 ): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === "number" ? [axes] : axes;
-  if (!Array.isArray(list)) throw new ValueError(fn, arg, "an integer or integer array", show(axes));
+  if (!Array.isArray(list))
+    throw new ValueError(fn, arg, "an integer or integer array", show(axes));
   const out = list.map((a) => normalizeAxis(a, rank, fn, arg));
   if (new Set(out).size !== out.length) {
     throw new ValueError(fn, arg, "distinct axes", show(axes));

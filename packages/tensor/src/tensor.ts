@@ -1,5 +1,4 @@
-import type { DataId } from "./backend/backend.js";
-import type { Backend } from "./backend/backend.js";
+import type { Backend, DataId } from "./backend/backend.js";
 import { type DataArray, type DType, isComplex } from "./dtype.js";
 import { DisposedError, ValueError } from "./errors.js";
 import { type Shape, sizeOf, stridesOf } from "./shape.js";
@@ -97,7 +96,12 @@ export class Tensor {
   /** The value of a one-element real tensor. */
   item(): number {
     if (this.size !== 1 || isComplex(this.dtype)) {
-      throw new ValueError("Tensor.item", "this", "a one-element real tensor", `shape [${this.shape}] ${this.dtype}`);
+      throw new ValueError(
+        "Tensor.item",
+        "this",
+        "a one-element real tensor",
+        `shape [${this.shape}] ${this.dtype}`,
+      );
     }
     return this.dataSync()[0];
   }

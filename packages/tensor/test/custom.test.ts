@@ -1,18 +1,18 @@
 /** Kernels registered from outside the core: dispatch, autograd, typed errors. */
 import {
-  ValueError,
-  NotImplementedError,
-  type Tensor,
   grad,
   memory,
   mul,
+  NotImplementedError,
   readSync,
   registerGradient,
   registerKernel,
   runKernel,
   square,
   sum,
+  type Tensor,
   tensor,
+  ValueError,
   writeOutput,
 } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
@@ -28,7 +28,9 @@ registerKernel<{ scale: number }>("TestCube", "cpu", ([x], { scale }, backend) =
 registerGradient<{ scale: number }>("TestCube", (dy, [x]) => [mul(dy, mul(square(x), 3))]);
 const cube = (x: Tensor, scale = 0): Tensor => runKernel("TestCube", [x], { scale }, "cube");
 
-registerKernel("TestNoGrad", "cpu", ([x], _attrs, backend) => writeOutput(readSync(x, backend), x.shape, x.dtype, backend));
+registerKernel("TestNoGrad", "cpu", ([x], _attrs, backend) =>
+  writeOutput(readSync(x, backend), x.shape, x.dtype, backend),
+);
 
 describe("custom kernels", () => {
   it("dispatch to the registered implementation", () => {
@@ -54,6 +56,8 @@ describe("custom kernels", () => {
     expect(() => registerKernel("Binary", "cpu", ([x]) => x)).toThrow(ValueError);
     expect(() => registerGradient("Conv", () => [])).toThrow(ValueError);
     const x = tensor([1, 2], { dtype: "float64" });
-    expect(() => grad((t) => sum(runKernel("TestNoGrad", [t], {})))(x)).toThrow(NotImplementedError);
+    expect(() => grad((t) => sum(runKernel("TestNoGrad", [t], {})))(x)).toThrow(
+      NotImplementedError,
+    );
   });
 });

@@ -4,8 +4,6 @@
  * division on extreme values, pow), and typed errors.
  */
 import {
-  grad,
-  sum,
   add,
   atan2,
   broadcastShapes,
@@ -14,6 +12,7 @@ import {
   DTypeError,
   div,
   equal,
+  grad,
   greater,
   greaterEqual,
   less,
@@ -26,6 +25,7 @@ import {
   pow,
   ShapeError,
   sub,
+  sum,
   type Tensor,
   tensor,
   toComplex,

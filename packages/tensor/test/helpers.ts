@@ -7,20 +7,25 @@
  * relative to max(1, |g|) leaves three orders of margin yet catches any wrong gradient.
  */
 import {
-  Generator,
-  type Tensor,
   conj,
+  Generator,
   gradientsOf,
   isComplex,
   mul,
   real,
   sum,
+  type Tensor,
   tensor,
   tidy,
 } from "@modewise/tensor";
 import { expect } from "vitest";
 
-export function randomTensor(shape: number[], dtype: "float64" | "complex128" | "float32" | "complex64" = "float64", seed = 1, scale = 1): Tensor {
+export function randomTensor(
+  shape: number[],
+  dtype: "float64" | "complex128" | "float32" | "complex64" = "float64",
+  seed = 1,
+  scale = 1,
+): Tensor {
   return new Generator(seed).normal(shape, { dtype, std: scale });
 }
 
@@ -37,14 +42,25 @@ export interface GradCheckOptions {
 }
 
 /** Compare autograd gradients of f at xs with central finite differences (float64 / complex128 inputs). */
-export function checkGrad(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], opts: GradCheckOptions = {}): void {
+export function checkGrad(
+  f: (...xs: Tensor[]) => Tensor,
+  xs: Tensor[],
+  opts: GradCheckOptions = {},
+): void {
   const h = opts.h ?? 1e-6;
   const rtol = opts.rtol ?? 1e-6;
-  const which = opts.check ?? xs.map((_, i) => i).filter((i) => xs[i].dtype === "float64" || xs[i].dtype === "complex128");
+  const which =
+    opts.check ??
+    xs.map((_, i) => i).filter((i) => xs[i].dtype === "float64" || xs[i].dtype === "complex128");
   const out0 = f(...xs);
-  const w = new Generator(99).normal(out0.shape as number[], { dtype: out0.dtype === "complex128" ? "complex128" : "float64" });
+  const w = new Generator(99).normal(out0.shape as number[], {
+    dtype: out0.dtype === "complex128" ? "complex128" : "float64",
+  });
   out0.dispose();
-  const { value, grads } = gradientsOf(() => lossOf(f(...xs), w), which.map((i) => xs[i]));
+  const { value, grads } = gradientsOf(
+    () => lossOf(f(...xs), w),
+    which.map((i) => xs[i]),
+  );
   value.dispose();
   which.forEach((xi, k) => {
     const x = xs[xi];
@@ -64,7 +80,9 @@ export function checkGrad(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], opts: Gr
       const numeric = (evalAt(j, h) - evalAt(j, -h)) / (2 * h);
       const err = Math.abs(analytic[j] - numeric);
       if (!(err <= rtol * Math.max(1, Math.abs(numeric)))) {
-        throw new Error(`gradient of input ${xi} component ${j}: autograd ${analytic[j]}, finite difference ${numeric}`);
+        throw new Error(
+          `gradient of input ${xi} component ${j}: autograd ${analytic[j]}, finite difference ${numeric}`,
+        );
       }
     }
   });
@@ -73,7 +91,12 @@ export function checkGrad(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], opts: Gr
 }
 
 /** |a - b| <= atol + rtol |b| elementwise, with a readable failure. */
-export function expectClose(actual: ArrayLike<number> | Tensor, expected: ArrayLike<number>, rtol = 1e-12, atol = 0): void {
+export function expectClose(
+  actual: ArrayLike<number> | Tensor,
+  expected: ArrayLike<number>,
+  rtol = 1e-12,
+  atol = 0,
+): void {
   const a = "dataSync" in actual ? (actual as Tensor).dataSync() : actual;
   expect(a.length).toBe(expected.length);
   for (let i = 0; i < a.length; i++) {
@@ -89,7 +112,9 @@ export function expectClose(actual: ArrayLike<number> | Tensor, expected: ArrayL
     }
     const err = Math.abs(v - e);
     if (!(err <= atol + rtol * Math.abs(e))) {
-      throw new Error(`element ${i}: got ${v}, expected ${e} (|err| ${err.toExponential(2)} > ${atol} + ${rtol}*|expected|)`);
+      throw new Error(
+        `element ${i}: got ${v}, expected ${e} (|err| ${err.toExponential(2)} > ${atol} + ${rtol}*|expected|)`,
+      );
     }
   }
 }

@@ -380,3 +380,26 @@ describe("use after dispose", () => {
     await expect(x.data()).rejects.toBeInstanceOf(DisposedError);
   });
 });
+
+describe("CPU buffer pool", () => {
+  it("recycles released outputs zeroed, and never recycles arrays handed out as ndarray views", async () => {
+    const { add, dispose, pad, tensor, toNdarray, zeros } = await import("@modewise/tensor");
+    const n = 8192;
+    const a = zeros([n], { dtype: "float64" });
+    const b = add(a, 1);
+    const view = toNdarray(b);
+    dispose(b);
+    // b's array was shared with the ndarray view: later outputs must not reuse it.
+    const c = add(a, 2);
+    expect(view.get(0)).toBe(1);
+    dispose(c);
+    // c's array was pooled; a constant pad writes zeros only where it must not copy input,
+    // so a recycled array must come back zeroed.
+    const d = pad(tensor(new Float64Array(n - 2).fill(3)), [[1, 1]]);
+    const data = d.dataSync();
+    expect(data[0]).toBe(0);
+    expect(data[n - 1]).toBe(0);
+    expect(data[1]).toBe(3);
+    dispose([a, d]);
+  });
+});

@@ -5,16 +5,49 @@ import * as T from "@modewise/tensor";
 
 // A sample of the public API across its areas (creation, ops, autograd, RNG, interop, memory).
 const EXPECTED_EXPORTS = [
-  "Tensor", "tensor", "zeros", "arange", "linspace", "eye", "add", "mul", "matmul", "einsum",
-  "conv2d", "sum", "mean", "softmax", "gelu", "complex", "slice", "pad", "gradientsOf", "grad",
-  "valueAndGrad", "noGrad", "tidy", "dispose", "memory", "Generator", "fromNdarray", "toNdarray",
-  "ShapeError", "DTypeError", "registerBackend",
+  "Tensor",
+  "tensor",
+  "zeros",
+  "arange",
+  "linspace",
+  "eye",
+  "add",
+  "mul",
+  "matmul",
+  "einsum",
+  "conv2d",
+  "sum",
+  "mean",
+  "softmax",
+  "gelu",
+  "complex",
+  "slice",
+  "pad",
+  "gradientsOf",
+  "grad",
+  "valueAndGrad",
+  "noGrad",
+  "tidy",
+  "dispose",
+  "memory",
+  "Generator",
+  "fromNdarray",
+  "toNdarray",
+  "ShapeError",
+  "DTypeError",
+  "registerBackend",
 ];
 
 const missing = EXPECTED_EXPORTS.filter((name) => !(name in T));
 assert.deepEqual(missing, [], `@modewise/tensor is missing exports: ${missing.join(", ")}`);
 
-const a = T.tensor([[1, 2], [3, 4]], { dtype: "float64" });
+const a = T.tensor(
+  [
+    [1, 2],
+    [3, 4],
+  ],
+  { dtype: "float64" },
+);
 assert.deepEqual(a.shape, [2, 2]);
 assert.deepEqual(Array.from(T.matmul(a, a).dataSync()), [7, 10, 15, 22]);
 const g = T.grad((x) => T.sum(T.square(x)))(a);
@@ -23,4 +56,6 @@ const nd = T.toNdarray(a);
 assert.equal(nd.get(1, 0), 3);
 assert.throws(() => T.add(a, T.zeros([3])), T.ShapeError);
 
-console.log(`@modewise/tensor: ${EXPECTED_EXPORTS.length} expected exports present, smoke calls ok`);
+console.log(
+  `@modewise/tensor: ${EXPECTED_EXPORTS.length} expected exports present, smoke calls ok`,
+);

@@ -2,7 +2,13 @@
 // with `tsc --noEmit --module nodenext --moduleResolution nodenext --strict` in an empty project.
 import * as T from "@modewise/tensor";
 
-const t: T.Tensor = T.tensor([[1, 2], [3, 4]], { dtype: "float64" });
+const t: T.Tensor = T.tensor(
+  [
+    [1, 2],
+    [3, 4],
+  ],
+  { dtype: "float64" },
+);
 const shape: readonly number[] = t.shape;
 const dtype: T.DType = t.dtype;
 const data: T.DataArray = t.dataSync();

@@ -5,7 +5,7 @@
  */
 import { isComplex, isFloat } from "../dtype.js";
 import { ENGINE, type Tape } from "../engine.js";
-import { DTypeError, NotImplementedError, ShapeError, ValueError, show } from "../errors.js";
+import { DTypeError, NotImplementedError, ShapeError, show, ValueError } from "../errors.js";
 import { GRADIENTS, type GradFn } from "../grads/index.js";
 import type { KernelName } from "../kernels.js";
 import { ones, zerosLike } from "../ops/creation.js";
@@ -22,7 +22,8 @@ function checkWatched(xs: readonly Tensor[], fn: string): void {
   xs.forEach((x, i) => {
     if (!(x instanceof Tensor)) throw new ValueError(fn, `x[${i}]`, "a Tensor", show(x));
     x.assertLive(fn, `x[${i}]`);
-    if (!isFloat(x.dtype)) throw new DTypeError(fn, `x[${i}]`, "a floating or complex tensor", x.dtype);
+    if (!isFloat(x.dtype))
+      throw new DTypeError(fn, `x[${i}]`, "a floating or complex tensor", x.dtype);
   });
 }
 
@@ -40,7 +41,10 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
         : (ENGINE.customGradient(node.kernel) as GradFn<KernelName> | undefined);
     if (gradFn === null) continue;
     if (gradFn === undefined) {
-      throw new NotImplementedError("grad", `no gradient is registered for kernel '${node.kernel}' (registerGradient)`);
+      throw new NotImplementedError(
+        "grad",
+        `no gradient is registered for kernel '${node.kernel}' (registerGradient)`,
+      );
     }
     // Fresh handles on the retained storage (the user may have disposed the originals).
     const inputs = node.inputs.map((i) => ENGINE.alias(i.id, i.info, i.backend));
@@ -75,7 +79,8 @@ export function gradientsOf(f: () => Tensor, wrt: readonly Tensor[], dy?: Tensor
   try {
     const result = ENGINE.tidy(() => {
       const y = f();
-      if (!(y instanceof Tensor)) throw new ValueError("gradientsOf", "f", "a function returning a Tensor", show(y));
+      if (!(y instanceof Tensor))
+        throw new ValueError("gradientsOf", "f", "a function returning a Tensor", show(y));
       ENGINE.popTape(tape);
       let seed = dy;
       if (seed === undefined) {
@@ -89,12 +94,19 @@ export function gradientsOf(f: () => Tensor, wrt: readonly Tensor[], dy?: Tensor
         }
         seed = ones(y.shape, { dtype: y.dtype, device: y.device });
       } else if (!shapesEqual(seed.shape, y.shape) || seed.dtype !== y.dtype) {
-        throw new ShapeError("gradientsOf", "dy", `shape [${y.shape}] ${y.dtype}`, `shape [${seed.shape}] ${seed.dtype}`);
+        throw new ShapeError(
+          "gradientsOf",
+          "dy",
+          `shape [${y.shape}] ${y.dtype}`,
+          `shape [${seed.shape}] ${seed.dtype}`,
+        );
       }
       // The caller owns what comes back: a tensor that f did not create (an input, a constant,
       // dy itself) is returned as a fresh handle on the same storage, so that disposing the
       // result (grads() disposes the value) never disposes the caller's tensor.
-      const g = backprop(tape, y, seed, wrt).map((t) => (t === dy ? ENGINE.alias(t.id, t, t.backend) : t));
+      const g = backprop(tape, y, seed, wrt).map((t) =>
+        t === dy ? ENGINE.alias(t.id, t, t.backend) : t,
+      );
       return { value: ENGINE.alias(y.id, y, y.backend), grads: g };
     });
     return result;
@@ -105,12 +117,16 @@ export function gradientsOf(f: () => Tensor, wrt: readonly Tensor[], dy?: Tensor
 }
 
 /** (xs) => { value, grads } for f(...xs). */
-export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: readonly Tensor[], dy?: Tensor) => ValueAndGrads {
+export function valueAndGrads(
+  f: (...xs: Tensor[]) => Tensor,
+): (xs: readonly Tensor[], dy?: Tensor) => ValueAndGrads {
   return (xs, dy) => gradientsOf(() => f(...xs), xs, dy);
 }
 
 /** (x) => { value, grad } for f(x). */
-export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
+export function valueAndGrad(
+  f: (x: Tensor) => Tensor,
+): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
   return (x, dy) => {
     const { value, grads } = gradientsOf(() => f(x), [x], dy);
     return { value, grad: grads[0] };
@@ -118,7 +134,9 @@ export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor)
 }
 
 /** (xs) => gradients of f(...xs); the value is released. */
-export function grads(f: (...xs: Tensor[]) => Tensor): (xs: readonly Tensor[], dy?: Tensor) => Tensor[] {
+export function grads(
+  f: (...xs: Tensor[]) => Tensor,
+): (xs: readonly Tensor[], dy?: Tensor) => Tensor[] {
   return (xs, dy) => {
     const { value, grads: g } = gradientsOf(() => f(...xs), xs, dy);
     value.dispose();

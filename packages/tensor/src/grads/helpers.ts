@@ -1,9 +1,9 @@
 import { isComplex } from "../dtype.js";
+import { conj } from "../ops/complex.js";
+import { sum } from "../ops/reduction.js";
+import { reshape } from "../ops/shape.js";
 import { shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { conj } from "../ops/complex.js";
-import { reshape } from "../ops/shape.js";
-import { sum } from "../ops/reduction.js";
 
 /** Sum a broadcast gradient back to the shape of the operand it came from. */
 export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {

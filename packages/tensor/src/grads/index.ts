@@ -79,7 +79,12 @@ const COMPLEX_UNARY_GRAD: Partial<Record<UnaryOp, (dy: Tensor, z: Tensor, y: Ten
   },
 };
 
-function unaryGrad(dy: Tensor, [x]: readonly Tensor[], y: Tensor, { op }: KernelAttrs["Unary"]): (Tensor | null)[] {
+function unaryGrad(
+  dy: Tensor,
+  [x]: readonly Tensor[],
+  y: Tensor,
+  { op }: KernelAttrs["Unary"],
+): (Tensor | null)[] {
   if (isComplex(x.dtype)) {
     const f = COMPLEX_UNARY_GRAD[op];
     if (!f) throw new NotImplementedError("grad", `no complex gradient for '${op}'`);
@@ -89,7 +94,12 @@ function unaryGrad(dy: Tensor, [x]: readonly Tensor[], y: Tensor, { op }: Kernel
   return [run("UnaryDerivative", [x, dy], { op }, `grad(${op})`)];
 }
 
-function binaryGrad(dy: Tensor, [a, b]: readonly Tensor[], y: Tensor, { op }: KernelAttrs["Binary"]): (Tensor | null)[] {
+function binaryGrad(
+  dy: Tensor,
+  [a, b]: readonly Tensor[],
+  y: Tensor,
+  { op }: KernelAttrs["Binary"],
+): (Tensor | null)[] {
   let ga: Tensor;
   let gb: Tensor;
   switch (op) {
@@ -136,7 +146,12 @@ function binaryGrad(dy: Tensor, [a, b]: readonly Tensor[], y: Tensor, { op }: Ke
   return [unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)];
 }
 
-function reduceGrad(dy: Tensor, [x]: readonly Tensor[], y: Tensor, { op, axes, keepDims }: KernelAttrs["Reduce"]): (Tensor | null)[] {
+function reduceGrad(
+  dy: Tensor,
+  [x]: readonly Tensor[],
+  y: Tensor,
+  { op, axes, keepDims }: KernelAttrs["Reduce"],
+): (Tensor | null)[] {
   if (x.dtype === "int32") return [null];
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const g = broadcastTo(keepDims ? dy : reshape(dy, kept), x.shape);
@@ -150,10 +165,17 @@ function reduceGrad(dy: Tensor, [x]: readonly Tensor[], y: Tensor, { op, axes, k
       const isZero = equal(x, 0);
       const zeros = broadcastTo(reshape(sum(astype(isZero, "int32"), axes, true), kept), x.shape);
       const nonzeroProd = broadcastTo(
-        reshape(run("Reduce", [where(isZero, 1, x)], { op: "prod", axes, keepDims: true }, "grad(prod)"), kept),
+        reshape(
+          run("Reduce", [where(isZero, 1, x)], { op: "prod", axes, keepDims: true }, "grad(prod)"),
+          kept,
+        ),
         x.shape,
       );
-      const others = where(equal(zeros, 0), div(yb, where(isZero, 1, x)), where(isZero, where(equal(zeros, 1), nonzeroProd, 0), 0));
+      const others = where(
+        equal(zeros, 0),
+        div(yb, where(isZero, 1, x)),
+        where(isZero, where(equal(zeros, 1), nonzeroProd, 0), 0),
+      );
       return [mul(g, conjIf(others))];
     }
     case "max":
@@ -173,7 +195,12 @@ function inversePerm(perm: readonly number[]): number[] {
   return inv;
 }
 
-function matmulGrad(dy: Tensor, [a, b]: readonly Tensor[], _y: Tensor, { transposeA, transposeB }: KernelAttrs["BatchMatMul"]): (Tensor | null)[] {
+function matmulGrad(
+  dy: Tensor,
+  [a, b]: readonly Tensor[],
+  _y: Tensor,
+  { transposeA, transposeB }: KernelAttrs["BatchMatMul"],
+): (Tensor | null)[] {
   // With A, B the effective operands: dA = dy B^H, dB = A^H dy; then undo the stored transposes.
   const mm = (p: Tensor, q: Tensor, tp: boolean, tq: boolean) =>
     run("BatchMatMul", [p, q], { transposeA: tp, transposeB: tq }, "grad(matmul)");
@@ -190,7 +217,10 @@ function matmulGrad(dy: Tensor, [a, b]: readonly Tensor[], _y: Tensor, { transpo
 }
 
 const secondOrder = (name: string) => (): never => {
-  throw new NotImplementedError("grad", `second-order gradients through '${name}' are not supported`);
+  throw new NotImplementedError(
+    "grad",
+    `second-order gradients through '${name}' are not supported`,
+  );
 };
 
 export const GRADIENTS: { [K in KernelName]: GradFn<K> | null } = {
@@ -200,13 +230,20 @@ export const GRADIENTS: { [K in KernelName]: GradFn<K> | null } = {
   Softshrink: (dy, [x], _y, { lambda }) => [where(greater(abs(x), lambda), dy, 0)],
   Binary: binaryGrad,
   Compare: null,
-  Where: (dy, [cond, a, b]) => [null, unbroadcast(where(cond, dy, 0), a.shape), unbroadcast(where(cond, 0, dy), b.shape)],
+  Where: (dy, [cond, a, b]) => [
+    null,
+    unbroadcast(where(cond, dy, 0), a.shape),
+    unbroadcast(where(cond, 0, dy), b.shape),
+  ],
   Complex: (dy, [re, im]) => [unbroadcast(real(dy), re.shape), unbroadcast(imag(dy), im.shape)],
   Polar: (dy, [r, t], y) => {
     // dr = Re(dy conj(e^{it})), dt = Re(dy conj(i z)).
     const unit = polar(astype(1, r.dtype), t);
     const iz = complex(neg(imag(y)), real(y));
-    return [unbroadcast(real(mul(dy, conj(unit))), r.shape), unbroadcast(real(mul(dy, conj(iz))), t.shape)];
+    return [
+      unbroadcast(real(mul(dy, conj(unit))), r.shape),
+      unbroadcast(real(mul(dy, conj(iz))), t.shape),
+    ];
   },
   Reduce: reduceGrad,
   ArgReduce: null,
@@ -216,19 +253,29 @@ export const GRADIENTS: { [K in KernelName]: GradFn<K> | null } = {
   StridedSlice: (dy, [x], _y, { begin, size, step }) => [
     run("StridedSliceGrad", [dy], { inputShape: x.shape, begin, size, step }, "grad(slice)"),
   ],
-  StridedSliceGrad: (dy, _x, _y, { begin, size, step }) => [run("StridedSlice", [dy], { begin, size, step }, "grad(sliceGrad)")],
+  StridedSliceGrad: (dy, _x, _y, { begin, size, step }) => [
+    run("StridedSlice", [dy], { begin, size, step }, "grad(sliceGrad)"),
+  ],
   Concat: (dy, inputs, _y, { axis }) => {
     let start = 0;
     return inputs.map((t) => {
-      const spec = t.shape.map((_, i) => (i === axis ? { start, stop: start + t.shape[axis] } : null));
+      const spec = t.shape.map((_, i) =>
+        i === axis ? { start, stop: start + t.shape[axis] } : null,
+      );
       start += t.shape[axis];
       return slice(dy, spec);
     });
   },
   PadConstant: (dy, [x], _y, { paddings }) => [
-    slice(dy, x.shape.map((n, i) => ({ start: paddings[i][0], stop: paddings[i][0] + n }))),
+    slice(
+      dy,
+      x.shape.map((n, i) => ({ start: paddings[i][0], stop: paddings[i][0] + n })),
+    ),
   ],
-  Gather: (dy, [x, idx], _y, { axis }) => [run("ScatterAdd", [dy, idx], { axis, size: x.shape[axis] }, "grad(gather)"), null],
+  Gather: (dy, [x, idx], _y, { axis }) => [
+    run("ScatterAdd", [dy, idx], { axis, size: x.shape[axis] }, "grad(gather)"),
+    null,
+  ],
   ScatterAdd: (dy, [, idx], _y, { axis }) => [gather(dy, idx, axis), null],
   BatchMatMul: matmulGrad,
   Conv: (dy, [x, w], _y, attrs) => [
@@ -238,4 +285,3 @@ export const GRADIENTS: { [K in KernelName]: GradFn<K> | null } = {
   ConvBackpropInput: secondOrder("conv backprop"),
   ConvBackpropFilter: secondOrder("conv backprop"),
 };
-

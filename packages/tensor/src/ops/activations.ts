@@ -1,9 +1,10 @@
 /** Activation functions (fused kernels with exact derivatives) and softmax / log-softmax. */
-import { DTypeError, ValueError, show } from "../errors.js";
+
 import { getDefaultFloatDType, isComplex } from "../dtype.js";
+import { DTypeError, show, ValueError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import { div, exp, greater, log, mul, sub, unaryOp, where } from "./elementwise.js";
-import { type TensorLike, cast, op, run, toTensor } from "./op.js";
+import { cast, op, run, type TensorLike, toTensor } from "./op.js";
 import { max, sum } from "./reduction.js";
 import { stopGradient } from "./shape.js";
 
@@ -17,7 +18,8 @@ export const softplus = (x: TensorLike): Tensor => unaryOp("softplus", x);
 /** GELU: exact x * Phi(x) (default), or PyTorch's tanh approximation with `{ approximate: "tanh" }`. */
 export const gelu = (x: TensorLike, opts: { approximate?: "none" | "tanh" } = {}): Tensor => {
   const a = opts.approximate ?? "none";
-  if (a !== "none" && a !== "tanh") throw new ValueError("gelu", "approximate", "'none' or 'tanh'", show(a));
+  if (a !== "none" && a !== "tanh")
+    throw new ValueError("gelu", "approximate", "'none' or 'tanh'", show(a));
   return unaryOp(a === "tanh" ? "geluTanh" : "gelu", x, "gelu");
 };
 
@@ -31,7 +33,8 @@ export const leakyRelu = op((x: TensorLike, slope = 0.01): Tensor => {
 export const softshrink = op((x: TensorLike, lambda = 0.5): Tensor => {
   let t = toTensor(x, "softshrink", "x");
   if (isComplex(t.dtype)) throw new DTypeError("softshrink", "x", "a real dtype", t.dtype);
-  if (!(lambda >= 0)) throw new ValueError("softshrink", "lambda", "a non-negative number", show(lambda));
+  if (!(lambda >= 0))
+    throw new ValueError("softshrink", "lambda", "a non-negative number", show(lambda));
   if (t.dtype === "int32" || t.dtype === "bool") t = cast(t, getDefaultFloatDType(), "softshrink");
   return run("Softshrink", [t], { lambda }, "softshrink");
 });

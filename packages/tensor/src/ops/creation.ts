@@ -1,10 +1,17 @@
 /** Creating tensors: from values, constants, ranges and identity matrices. */
-import { type DType, allocate, componentsOf, getDefaultFloatDType, isComplex, isDType } from "../dtype.js";
+import {
+  allocate,
+  componentsOf,
+  type DType,
+  getDefaultFloatDType,
+  isComplex,
+  isDType,
+} from "../dtype.js";
 import { ENGINE } from "../engine.js";
-import { DTypeError, ShapeError, ValueError, show } from "../errors.js";
+import { DTypeError, ShapeError, show, ValueError } from "../errors.js";
 import { sizeOf, validateShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { type TypedArray, flatten, inferShape } from "./op.js";
+import { flatten, inferShape, type TypedArray } from "./op.js";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -16,9 +23,19 @@ function backendOf(opts: CreateOptions | undefined) {
   return opts?.device ? ENGINE.findBackend(opts.device) : ENGINE.backend;
 }
 
-function dtypeOf(opts: CreateOptions | undefined, fn: string, fallback: DType = getDefaultFloatDType()): DType {
+function dtypeOf(
+  opts: CreateOptions | undefined,
+  fn: string,
+  fallback: DType = getDefaultFloatDType(),
+): DType {
   const d = opts?.dtype ?? fallback;
-  if (!isDType(d)) throw new DTypeError(fn, "dtype", "one of float32, float64, complex64, complex128, int32, bool", show(d));
+  if (!isDType(d))
+    throw new DTypeError(
+      fn,
+      "dtype",
+      "one of float32, float64, complex64, complex128, int32, bool",
+      show(d),
+    );
   return d;
 }
 
@@ -48,7 +65,12 @@ export function tensor(
   if (isTyped) {
     flat = values as TypedArray;
     if (flat.length % c !== 0) {
-      throw new ShapeError(fn, "values", `interleaved (re, im) pairs (an even length) for ${dtype}`, `length ${flat.length}`);
+      throw new ShapeError(
+        fn,
+        "values",
+        `interleaved (re, im) pairs (an even length) for ${dtype}`,
+        `length ${flat.length}`,
+      );
     }
     shape = opts.shape ? validateShape(opts.shape, fn) : [flat.length / c];
   } else if (typeof values === "number" || typeof values === "boolean") {
@@ -58,25 +80,38 @@ export function tensor(
   } else {
     shape = inferShape(values, fn, "values");
     const leaves = flatten(values);
-    for (const v of leaves) if (typeof v !== "number") throw new ValueError(fn, "values", "numbers or booleans", show(v));
+    for (const v of leaves)
+      if (typeof v !== "number") throw new ValueError(fn, "values", "numbers or booleans", show(v));
     flat = leaves;
     if (c === 2) {
       if (shape[shape.length - 1] !== 2) {
-        throw new ShapeError(fn, "values", "nested arrays of [re, im] pairs for a complex dtype", `shape [${shape}]`);
+        throw new ShapeError(
+          fn,
+          "values",
+          "nested arrays of [re, im] pairs for a complex dtype",
+          `shape [${shape}]`,
+        );
       }
       shape = shape.slice(0, -1);
     }
     if (opts.shape) {
       const s = validateShape(opts.shape, fn);
-      if (sizeOf(s) !== sizeOf(shape)) throw new ShapeError(fn, "shape", `a shape of ${sizeOf(shape)} elements`, show(s));
+      if (sizeOf(s) !== sizeOf(shape))
+        throw new ShapeError(fn, "shape", `a shape of ${sizeOf(shape)} elements`, show(s));
       shape = s;
     }
   }
   if (flat.length !== sizeOf(shape) * c) {
-    throw new ShapeError(fn, "values", `${sizeOf(shape) * c} numbers for shape [${shape}] ${dtype}`, `${flat.length}`);
+    throw new ShapeError(
+      fn,
+      "values",
+      `${sizeOf(shape) * c} numbers for shape [${shape}] ${dtype}`,
+      `${flat.length}`,
+    );
   }
   const data = allocate(dtype, sizeOf(shape));
-  if (dtype === "bool") for (let i = 0; i < flat.length; i++) data[i] = flat[i] !== 0 ? 1 : 0; // NaN is true
+  if (dtype === "bool")
+    for (let i = 0; i < flat.length; i++) data[i] = flat[i] !== 0 ? 1 : 0; // NaN is true
   else data.set(flat as ArrayLike<number>);
   return ENGINE.makeTensor(data, shape, dtype, backendOf(opts), fn);
 }
@@ -129,7 +164,11 @@ export function arange(start: number, stop?: number, step = 1, opts?: CreateOpti
     stop = start;
     start = 0;
   }
-  for (const [name, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
+  for (const [name, v] of [
+    ["start", start],
+    ["stop", stop],
+    ["step", step],
+  ] as const) {
     if (!Number.isFinite(v)) throw new ValueError("arange", name, "a finite number", show(v));
   }
   if (step === 0) throw new ValueError("arange", "step", "a non-zero number", "0");
@@ -150,7 +189,8 @@ export function linspace(
   num: number,
   opts: CreateOptions & { endpoint?: boolean } = {},
 ): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new ValueError("linspace", "num", "a non-negative integer", show(num));
+  if (!Number.isInteger(num) || num < 0)
+    throw new ValueError("linspace", "num", "a non-negative integer", show(num));
   const endpoint = opts.endpoint ?? true;
   const dtype = dtypeOf(opts, "linspace");
   const data = allocate(dtype, num);
@@ -164,8 +204,12 @@ export function linspace(
 
 /** Ones on the k-th diagonal of an n x m matrix. */
 export function eye(n: number, m = n, k = 0, opts?: CreateOptions): Tensor {
-  for (const [name, v] of [["n", n], ["m", m]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new ValueError("eye", name, "a non-negative integer", show(v));
+  for (const [name, v] of [
+    ["n", n],
+    ["m", m],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new ValueError("eye", name, "a non-negative integer", show(v));
   }
   if (!Number.isInteger(k)) throw new ValueError("eye", "k", "an integer", show(k));
   const dtype = dtypeOf(opts, "eye");

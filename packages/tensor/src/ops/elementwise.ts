@@ -1,21 +1,59 @@
 /** Elementwise ops with numpy broadcasting: arithmetic, math functions, comparisons, where. */
 import { type DType, getDefaultFloatDType, isComplex, isFloat, promoteTypes } from "../dtype.js";
-import { DTypeError, ValueError, show } from "../errors.js";
+import { DTypeError, show, ValueError } from "../errors.js";
 import type { BinaryOp, CompareOp, UnaryOp } from "../kernels.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { type TensorLike, cast, op, run, toTensor } from "./op.js";
+import { cast, op, run, type TensorLike, toTensor } from "./op.js";
 
 /** Unary ops defined on complex inputs too (others reject complex with a DTypeError). */
 const COMPLEX_OK = new Set<UnaryOp>([
-  "neg", "abs", "sign", "square", "sqrt", "rsqrt", "reciprocal", "exp", "log", "sin", "cos", "tan",
-  "sinh", "cosh", "tanh", "conj", "real", "imag", "angle",
+  "neg",
+  "abs",
+  "sign",
+  "square",
+  "sqrt",
+  "rsqrt",
+  "reciprocal",
+  "exp",
+  "log",
+  "sin",
+  "cos",
+  "tan",
+  "sinh",
+  "cosh",
+  "tanh",
+  "conj",
+  "real",
+  "imag",
+  "angle",
 ]);
 
 /** Ops whose result is float even for integer input. */
 const FLOAT_RESULT = new Set<UnaryOp>([
-  "sqrt", "rsqrt", "reciprocal", "exp", "expm1", "log", "log1p", "sin", "cos", "tan", "asin", "acos",
-  "atan", "sinh", "cosh", "tanh", "erf", "sigmoid", "silu", "gelu", "geluTanh", "softplus", "angle",
+  "sqrt",
+  "rsqrt",
+  "reciprocal",
+  "exp",
+  "expm1",
+  "log",
+  "log1p",
+  "sin",
+  "cos",
+  "tan",
+  "asin",
+  "acos",
+  "atan",
+  "sinh",
+  "cosh",
+  "tanh",
+  "erf",
+  "sigmoid",
+  "silu",
+  "gelu",
+  "geluTanh",
+  "softplus",
+  "angle",
 ]);
 
 export function unaryOp(opName: UnaryOp, x: TensorLike, fn: string = opName): Tensor {
@@ -32,7 +70,12 @@ export function unaryOp(opName: UnaryOp, x: TensorLike, fn: string = opName): Te
 }
 
 /** Convert two operands with weak typing: a plain number adopts the other operand's dtype. */
-export function operands(a: TensorLike, b: TensorLike, fn: string, names: [string, string] = ["a", "b"]): [Tensor, Tensor] {
+export function operands(
+  a: TensorLike,
+  b: TensorLike,
+  fn: string,
+  names: [string, string] = ["a", "b"],
+): [Tensor, Tensor] {
   const ta = a instanceof Tensor ? toTensor(a, fn, names[0]) : undefined;
   const tb = b instanceof Tensor ? toTensor(b, fn, names[1]) : undefined;
   const A = ta ?? toTensor(a, fn, names[0], tb?.dtype);
@@ -51,7 +94,12 @@ function promoted(a: Tensor, b: Tensor, fn: string, floatOnly: boolean): [Tensor
 const REAL_ONLY = new Set<BinaryOp>(["maximum", "minimum", "atan2"]);
 const FLOAT_ONLY = new Set<BinaryOp>(["div", "pow", "atan2"]);
 
-export function binaryOp(opName: BinaryOp, a: TensorLike, b: TensorLike, fn: string = opName): Tensor {
+export function binaryOp(
+  opName: BinaryOp,
+  a: TensorLike,
+  b: TensorLike,
+  fn: string = opName,
+): Tensor {
   return op(() => {
     const [A, B] = promoted(...operands(a, b, fn), fn, FLOAT_ONLY.has(opName));
     if (REAL_ONLY.has(opName) && isComplex(A.dtype)) {
@@ -116,7 +164,8 @@ export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compareOp("not
 export const less = (a: TensorLike, b: TensorLike): Tensor => compareOp("less", a, b);
 export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compareOp("lessEqual", a, b);
 export const greater = (a: TensorLike, b: TensorLike): Tensor => compareOp("greater", a, b);
-export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => compareOp("greaterEqual", a, b);
+export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor =>
+  compareOp("greaterEqual", a, b);
 
 /** Elements of a where cond is true, else of b; all three broadcast together. */
 export const where = op((cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => {
@@ -129,7 +178,9 @@ export const where = op((cond: TensorLike, a: TensorLike, b: TensorLike): Tensor
 });
 
 /** Convert to another dtype. Complex to real keeps the real part (documented; PyTorch warns). */
-export const astype = op((x: TensorLike, dtype: DType): Tensor => cast(toTensor(x, "astype", "x"), dtype, "astype"));
+export const astype = op(
+  (x: TensorLike, dtype: DType): Tensor => cast(toTensor(x, "astype", "x"), dtype, "astype"),
+);
 
 /** Clamp into [lo, hi] (either may be undefined). */
 export const clip = op((x: TensorLike, lo?: number, hi?: number): Tensor => {

@@ -1,10 +1,10 @@
 /** Matrix products: matmul with numpy semantics, and einsum lowered to transpose + batched matmul. */
 import { isFloat, promoteTypes } from "../dtype.js";
-import { DTypeError, ShapeError, ValueError, show } from "../errors.js";
+import { DTypeError, ShapeError, show, ValueError } from "../errors.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { mul } from "./elementwise.js";
-import { type TensorLike, cast, op, run, toTensor } from "./op.js";
+import { cast, op, run, type TensorLike, toTensor } from "./op.js";
 import { sum } from "./reduction.js";
 import { broadcastTo, reshape, transpose } from "./shape.js";
 
@@ -12,36 +12,49 @@ import { broadcastTo, reshape, transpose } from "./shape.js";
  * numpy.matmul: 1-D operands are promoted to matrices (and the added axis removed after),
  * leading axes broadcast as a batch. Complex operands give complex products.
  */
-export const matmul = op((a: TensorLike, b: TensorLike, opts: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor => {
-  let A = toTensor(a, "matmul", "a");
-  let B = toTensor(b, "matmul", "b", A.dtype);
-  if (A.rank === 0 || B.rank === 0) throw new ShapeError("matmul", A.rank === 0 ? "a" : "b", "at least 1 dimension", "a scalar");
-  let dtype = promoteTypes(A.dtype, B.dtype);
-  if (!isFloat(dtype)) dtype = "float32";
-  if (!isFloat(A.dtype) && !isFloat(B.dtype)) throw new DTypeError("matmul", "a", "a floating or complex dtype", A.dtype);
-  A = cast(A, dtype, "matmul");
-  B = cast(B, dtype, "matmul");
-  const tA = opts.transposeA ?? false;
-  const tB = opts.transposeB ?? false;
-  const vecA = A.rank === 1;
-  const vecB = B.rank === 1;
-  if (vecA) A = reshape(A, tA ? [A.shape[0], 1] : [1, A.shape[0]]);
-  if (vecB) B = reshape(B, tB ? [1, B.shape[0]] : [B.shape[0], 1]);
-  const kA = tA ? A.shape[A.rank - 2] : A.shape[A.rank - 1];
-  const kB = tB ? B.shape[B.rank - 1] : B.shape[B.rank - 2];
-  if (kA !== kB) {
-    throw new ShapeError("matmul", "b", `a contraction size of ${kA} (a is [${A.shape}])`, `[${B.shape}] (size ${kB})`);
-  }
-  broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2), "matmul", ["a", "b"]);
-  let out = run("BatchMatMul", [A, B], { transposeA: tA, transposeB: tB }, "matmul");
-  if (vecA || vecB) {
-    const s = out.shape.slice();
-    if (vecB) s.splice(s.length - 1, 1);
-    if (vecA) s.splice(s.length - (vecB ? 1 : 2), 1);
-    out = reshape(out, s);
-  }
-  return out;
-});
+export const matmul = op(
+  (
+    a: TensorLike,
+    b: TensorLike,
+    opts: { transposeA?: boolean; transposeB?: boolean } = {},
+  ): Tensor => {
+    let A = toTensor(a, "matmul", "a");
+    let B = toTensor(b, "matmul", "b", A.dtype);
+    if (A.rank === 0 || B.rank === 0)
+      throw new ShapeError("matmul", A.rank === 0 ? "a" : "b", "at least 1 dimension", "a scalar");
+    let dtype = promoteTypes(A.dtype, B.dtype);
+    if (!isFloat(dtype)) dtype = "float32";
+    if (!isFloat(A.dtype) && !isFloat(B.dtype))
+      throw new DTypeError("matmul", "a", "a floating or complex dtype", A.dtype);
+    A = cast(A, dtype, "matmul");
+    B = cast(B, dtype, "matmul");
+    const tA = opts.transposeA ?? false;
+    const tB = opts.transposeB ?? false;
+    const vecA = A.rank === 1;
+    const vecB = B.rank === 1;
+    if (vecA) A = reshape(A, tA ? [A.shape[0], 1] : [1, A.shape[0]]);
+    if (vecB) B = reshape(B, tB ? [1, B.shape[0]] : [B.shape[0], 1]);
+    const kA = tA ? A.shape[A.rank - 2] : A.shape[A.rank - 1];
+    const kB = tB ? B.shape[B.rank - 1] : B.shape[B.rank - 2];
+    if (kA !== kB) {
+      throw new ShapeError(
+        "matmul",
+        "b",
+        `a contraction size of ${kA} (a is [${A.shape}])`,
+        `[${B.shape}] (size ${kB})`,
+      );
+    }
+    broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2), "matmul", ["a", "b"]);
+    let out = run("BatchMatMul", [A, B], { transposeA: tA, transposeB: tB }, "matmul");
+    if (vecA || vecB) {
+      const s = out.shape.slice();
+      if (vecB) s.splice(s.length - 1, 1);
+      if (vecA) s.splice(s.length - (vecB ? 1 : 2), 1);
+      out = reshape(out, s);
+    }
+    return out;
+  },
+);
 
 /** Inner product over the last axis of a and the first axis of b, as numpy.dot for 1-D/2-D. */
 export const dot = (a: TensorLike, b: TensorLike): Tensor => matmul(a, b);
@@ -60,24 +73,37 @@ interface Parsed {
 
 function parseEinsum(eq: string, n: number): Parsed {
   const clean = eq.replace(/\s+/g, "");
-  if (clean.includes(".")) throw new ValueError("einsum", "equation", "explicit subscripts (no ellipsis)", show(eq));
+  if (clean.includes("."))
+    throw new ValueError("einsum", "equation", "explicit subscripts (no ellipsis)", show(eq));
   const [lhs, rhs] = clean.split("->");
   const inputs = lhs.split(",");
-  if (inputs.length !== n) throw new ValueError("einsum", "operands", `${inputs.length} operands for '${eq}'`, `${n}`);
+  if (inputs.length !== n)
+    throw new ValueError("einsum", "operands", `${inputs.length} operands for '${eq}'`, `${n}`);
   for (const s of inputs) {
-    if (!/^[a-zA-Z]*$/.test(s)) throw new ValueError("einsum", "equation", "letters a-z, A-Z as subscripts", show(eq));
+    if (!/^[a-zA-Z]*$/.test(s))
+      throw new ValueError("einsum", "equation", "letters a-z, A-Z as subscripts", show(eq));
   }
   let output: string;
   if (rhs === undefined) {
     // Implicit mode: letters appearing once, sorted.
     const counts = new Map<string, number>();
     for (const c of inputs.join("")) counts.set(c, (counts.get(c) ?? 0) + 1);
-    output = [...counts.keys()].filter((c) => counts.get(c) === 1).sort().join("");
+    output = [...counts.keys()]
+      .filter((c) => counts.get(c) === 1)
+      .sort()
+      .join("");
   } else {
     output = rhs;
-    if (new Set(output).size !== output.length) throw new ValueError("einsum", "equation", "distinct output subscripts", show(eq));
+    if (new Set(output).size !== output.length)
+      throw new ValueError("einsum", "equation", "distinct output subscripts", show(eq));
     for (const c of output) {
-      if (!inputs.some((s) => s.includes(c))) throw new ValueError("einsum", "equation", `output subscript '${c}' among the inputs`, show(eq));
+      if (!inputs.some((s) => s.includes(c)))
+        throw new ValueError(
+          "einsum",
+          "equation",
+          `output subscript '${c}' among the inputs`,
+          show(eq),
+        );
     }
   }
   return { inputs, output };
@@ -87,7 +113,12 @@ function parseEinsum(eq: string, n: number): Parsed {
 function reduceLocal(t: Tensor, subs: string, keep: string): [Tensor, string] {
   for (const c of new Set(subs)) {
     if (subs.indexOf(c) !== subs.lastIndexOf(c)) {
-      throw new ValueError("einsum", "equation", "no repeated subscript within one operand (diagonals)", show(subs));
+      throw new ValueError(
+        "einsum",
+        "equation",
+        "no repeated subscript within one operand (diagonals)",
+        show(subs),
+      );
     }
   }
   const drop = [...subs].map((c, i) => (keep.includes(c) ? -1 : i)).filter((i) => i >= 0);
@@ -99,7 +130,13 @@ function reduceLocal(t: Tensor, subs: string, keep: string): [Tensor, string] {
  * Contract two operands: letters in both and not in `keep` are summed (the gemm's K), letters
  * in both and in keep are batch axes, the rest are M (from a) and N (from b).
  */
-function contractPair(a: Tensor, sa: string, b: Tensor, sb: string, keep: string): [Tensor, string] {
+function contractPair(
+  a: Tensor,
+  sa: string,
+  b: Tensor,
+  sb: string,
+  keep: string,
+): [Tensor, string] {
   // A shared subscript of size 1 on one side broadcasts to the other side's size.
   const size = (c: string) => {
     const da = sa.includes(c) ? a.shape[sa.indexOf(c)] : 1;
@@ -122,8 +159,16 @@ function contractPair(a: Tensor, sa: string, b: Tensor, sb: string, keep: string
   const dims = (t: Tensor, s: string, order: string[]) => order.map((c) => t.shape[s.indexOf(c)]);
   const bsz = batch.map(size);
   // Broadcast size-1 shared axes so both operands agree.
-  const At = broadcastTo(transpose(a, perm(sa, [...batch, ...m, ...contract])), [...bsz, ...dims(a, sa, m), ...contract.map(size)]);
-  const Bt = broadcastTo(transpose(b, perm(sb, [...batch, ...contract, ...n])), [...bsz, ...contract.map(size), ...dims(b, sb, n)]);
+  const At = broadcastTo(transpose(a, perm(sa, [...batch, ...m, ...contract])), [
+    ...bsz,
+    ...dims(a, sa, m),
+    ...contract.map(size),
+  ]);
+  const Bt = broadcastTo(transpose(b, perm(sb, [...batch, ...contract, ...n])), [
+    ...bsz,
+    ...contract.map(size),
+    ...dims(b, sb, n),
+  ]);
   const M = sizeOf(dims(a, sa, m));
   const K = sizeOf(contract.map(size));
   const N = sizeOf(dims(b, sb, n));
@@ -133,7 +178,10 @@ function contractPair(a: Tensor, sa: string, b: Tensor, sb: string, keep: string
     { transposeA: false, transposeB: false },
     "einsum",
   );
-  return [reshape(prod, [...bsz, ...dims(a, sa, m), ...dims(b, sb, n)]), [...batch, ...m, ...n].join("")];
+  return [
+    reshape(prod, [...bsz, ...dims(a, sa, m), ...dims(b, sb, n)]),
+    [...batch, ...m, ...n].join(""),
+  ];
 }
 
 /**
@@ -143,7 +191,8 @@ function contractPair(a: Tensor, sa: string, b: Tensor, sb: string, keep: string
  * ellipses are rejected with a typed error.
  */
 export const einsum = op((equation: string, ...operands: TensorLike[]): Tensor => {
-  if (typeof equation !== "string") throw new ValueError("einsum", "equation", "a string", show(equation));
+  if (typeof equation !== "string")
+    throw new ValueError("einsum", "equation", "a string", show(equation));
   const { inputs, output } = parseEinsum(equation, operands.length);
   const ts = operands.map((x, i) => toTensor(x, "einsum", `operands[${i}]`));
   let dtype = ts[0].dtype;
@@ -151,7 +200,12 @@ export const einsum = op((equation: string, ...operands: TensorLike[]): Tensor =
   if (!isFloat(dtype)) dtype = "float32";
   ts.forEach((t, i) => {
     if (t.rank !== inputs[i].length) {
-      throw new ShapeError("einsum", `operands[${i}]`, `rank ${inputs[i].length} for '${inputs[i]}'`, `shape [${t.shape}]`);
+      throw new ShapeError(
+        "einsum",
+        `operands[${i}]`,
+        `rank ${inputs[i].length} for '${inputs[i]}'`,
+        `shape [${t.shape}]`,
+      );
     }
   });
   const restAfter = (i: number) => inputs.slice(i + 1).join("") + output;
@@ -164,9 +218,14 @@ export const einsum = op((equation: string, ...operands: TensorLike[]): Tensor =
   [acc, subs] = reduceLocal(acc, subs, output);
   if (subs.length !== output.length) {
     // Letters kept for later operands that the output does not have are summed here.
-    acc = sum(acc, [...subs].map((c, i) => (output.includes(c) ? -1 : i)).filter((i) => i >= 0));
+    acc = sum(
+      acc,
+      [...subs].map((c, i) => (output.includes(c) ? -1 : i)).filter((i) => i >= 0),
+    );
     subs = [...subs].filter((c) => output.includes(c)).join("");
   }
-  return transpose(acc, [...output].map((c) => subs.indexOf(c)));
+  return transpose(
+    acc,
+    [...output].map((c) => subs.indexOf(c)),
+  );
 });
-

@@ -3,9 +3,17 @@
  * scalars and promotion casts are released; the tape keeps what backprop needs), and turn
  * tensor-like arguments into tensors with typed errors.
  */
-import { type DataArray, type DType, getDefaultFloatDType, isComplex, isDType, isFloat, realPart } from "../dtype.js";
+import {
+  type DataArray,
+  type DType,
+  getDefaultFloatDType,
+  isComplex,
+  isDType,
+  isFloat,
+  realPart,
+} from "../dtype.js";
 import { ENGINE } from "../engine.js";
-import { DTypeError, ShapeError, ValueError, show } from "../errors.js";
+import { DTypeError, ShapeError, show, ValueError } from "../errors.js";
 import type { KernelAttrs, KernelName } from "../kernels.js";
 import { Tensor } from "../tensor.js";
 
@@ -19,7 +27,12 @@ export function op<F extends (...args: any[]) => unknown>(body: F): F {
   return ((...args: Parameters<F>) => ENGINE.tidy(() => body(...args))) as F;
 }
 
-export function run<K extends KernelName>(name: K, inputs: readonly Tensor[], attrs: KernelAttrs[K], fn: string): Tensor {
+export function run<K extends KernelName>(
+  name: K,
+  inputs: readonly Tensor[],
+  attrs: KernelAttrs[K],
+  fn: string,
+): Tensor {
   return ENGINE.runKernel(name, inputs, attrs, fn);
 }
 
@@ -33,7 +46,8 @@ export function inferShape(values: unknown, fn: string, arg: string): number[] {
   }
   const check = (x: unknown, axis: number): void => {
     if (axis === shape.length) {
-      if (Array.isArray(x)) throw new ShapeError(fn, arg, "a rectangular nested array", "a ragged nested array");
+      if (Array.isArray(x))
+        throw new ShapeError(fn, arg, "a rectangular nested array", "a ragged nested array");
       return;
     }
     if (!Array.isArray(x) || x.length !== shape[axis]) {
@@ -69,7 +83,8 @@ export function toTensor(x: TensorLike, fn: string, arg: string, like?: DType): 
     values[0] = x;
     return ENGINE.makeTensor(values, [], dtype, ENGINE.backend, fn);
   }
-  if (typeof x === "boolean") return ENGINE.makeTensor(new Uint8Array([x ? 1 : 0]), [], "bool", ENGINE.backend, fn);
+  if (typeof x === "boolean")
+    return ENGINE.makeTensor(new Uint8Array([x ? 1 : 0]), [], "bool", ENGINE.backend, fn);
   if (Array.isArray(x)) {
     const shape = inferShape(x, fn, arg);
     const flat = flatten(x);
@@ -84,8 +99,20 @@ export function toTensor(x: TensorLike, fn: string, arg: string, like?: DType): 
   }
   if (ArrayBuffer.isView(x)) {
     const dtype: DType =
-      x instanceof Float64Array ? "float64" : x instanceof Int32Array ? "int32" : x instanceof Uint8Array ? "bool" : "float32";
-    return ENGINE.makeTensor((x as TypedArray).slice(), [(x as TypedArray).length], dtype, ENGINE.backend, fn);
+      x instanceof Float64Array
+        ? "float64"
+        : x instanceof Int32Array
+          ? "int32"
+          : x instanceof Uint8Array
+            ? "bool"
+            : "float32";
+    return ENGINE.makeTensor(
+      (x as TypedArray).slice(),
+      [(x as TypedArray).length],
+      dtype,
+      ENGINE.backend,
+      fn,
+    );
   }
   throw new ValueError(fn, arg, "a Tensor, number, boolean, nested array or typed array", show(x));
 }
@@ -108,7 +135,13 @@ export function allocateFor(dtype: DType, n: number): DataArray {
 }
 
 export function cast(x: Tensor, dtype: DType, fn = "cast"): Tensor {
-  if (!isDType(dtype)) throw new DTypeError(fn, "dtype", "one of float32, float64, complex64, complex128, int32, bool", show(dtype));
+  if (!isDType(dtype))
+    throw new DTypeError(
+      fn,
+      "dtype",
+      "one of float32, float64, complex64, complex128, int32, bool",
+      show(dtype),
+    );
   return x.dtype === dtype ? x : run("Cast", [x], { dtype }, fn);
 }
 
@@ -119,4 +152,3 @@ export function requireFloat(x: Tensor, fn: string, arg: string): void {
 export function requireReal(x: Tensor, fn: string, arg: string): void {
   if (isComplex(x.dtype)) throw new DTypeError(fn, arg, "a real dtype", x.dtype);
 }
-

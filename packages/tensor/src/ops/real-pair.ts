@@ -1,8 +1,8 @@
-import { type RealFloatDType, getDefaultFloatDType, isComplex, promoteTypes } from "../dtype.js";
+import { getDefaultFloatDType, isComplex, promoteTypes, type RealFloatDType } from "../dtype.js";
 import { DTypeError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 import { operands } from "./elementwise.js";
-import { type TensorLike, cast, op, run } from "./op.js";
+import { cast, op, run, type TensorLike } from "./op.js";
 
 /** Shared by complex() and polar(): two real operands promoted to one float dtype. */
 export function binaryOpPromotedReal(
@@ -14,7 +14,10 @@ export function binaryOpPromotedReal(
 ): Tensor {
   return op(() => {
     const [A, B] = operands(a, b, fn, names);
-    for (const [t, name] of [[A, names[0]], [B, names[1]]] as const) {
+    for (const [t, name] of [
+      [A, names[0]],
+      [B, names[1]],
+    ] as const) {
       if (isComplex(t.dtype)) throw new DTypeError(fn, name, "a real dtype", t.dtype);
     }
     let dtype = promoteTypes(A.dtype, B.dtype) as RealFloatDType;

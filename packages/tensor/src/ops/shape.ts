@@ -1,28 +1,44 @@
 /** Layout ops: reshape, transpose, broadcast, slicing, joining, padding, gathering. */
 import { ENGINE } from "../engine.js";
-import { DTypeError, ShapeError, ValueError, show } from "../errors.js";
+import { DTypeError, ShapeError, show, ValueError } from "../errors.js";
 import { broadcastShapes, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { type TensorLike, cast, inferShape, op, run, toTensor } from "./op.js";
+import { cast, inferShape, op, run, type TensorLike, toTensor } from "./op.js";
 
 /** New shape over the same data (a view: no copy). One entry may be -1 (inferred). */
 export const reshape = op((x: TensorLike, shape: readonly number[]): Tensor => {
   const t = toTensor(x, "reshape", "x");
-  if (!Array.isArray(shape)) throw new ValueError("reshape", "shape", "an array of sizes", show(shape));
+  if (!Array.isArray(shape))
+    throw new ValueError("reshape", "shape", "an array of sizes", show(shape));
   const s = shape.slice();
   const unknown = s.indexOf(-1);
   if (s.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== unknown))) {
-    throw new ValueError("reshape", "shape", "non-negative integer sizes with at most one -1", show(shape));
+    throw new ValueError(
+      "reshape",
+      "shape",
+      "non-negative integer sizes with at most one -1",
+      show(shape),
+    );
   }
   if (unknown >= 0) {
     const known = sizeOf(s.filter((_, i) => i !== unknown));
     if (known === 0 || t.size % known !== 0) {
-      throw new ShapeError("reshape", "shape", `a shape compatible with ${t.size} elements`, show(shape));
+      throw new ShapeError(
+        "reshape",
+        "shape",
+        `a shape compatible with ${t.size} elements`,
+        show(shape),
+      );
     }
     s[unknown] = t.size / known;
   }
   if (sizeOf(s) !== t.size) {
-    throw new ShapeError("reshape", "shape", `a shape of ${t.size} elements (input [${t.shape}])`, show(shape));
+    throw new ShapeError(
+      "reshape",
+      "shape",
+      `a shape of ${t.size} elements (input [${t.shape}])`,
+      show(shape),
+    );
   }
   if (shapesEqual(s, t.shape)) return t;
   return run("Reshape", [t], { shape: s }, "reshape");
@@ -34,18 +50,30 @@ export const flatten = op((x: TensorLike, startAxis = 0, endAxis = -1): Tensor =
   if (t.rank === 0) return reshape(t, [1]);
   const a = normalizeAxis(startAxis, t.rank, "flatten", "startAxis");
   const b = normalizeAxis(endAxis, t.rank, "flatten", "endAxis");
-  if (b < a) throw new ValueError("flatten", "endAxis", `an axis >= startAxis (${a})`, show(endAxis));
-  return reshape(t, [...t.shape.slice(0, a), sizeOf(t.shape.slice(a, b + 1)), ...t.shape.slice(b + 1)]);
+  if (b < a)
+    throw new ValueError("flatten", "endAxis", `an axis >= startAxis (${a})`, show(endAxis));
+  return reshape(t, [
+    ...t.shape.slice(0, a),
+    sizeOf(t.shape.slice(a, b + 1)),
+    ...t.shape.slice(b + 1),
+  ]);
 });
 
 /** Remove axes of size 1 (all of them, or those named). */
 export const squeeze = op((x: TensorLike, axis?: number | number[]): Tensor => {
   const t = toTensor(x, "squeeze", "x");
-  const axes = axis === undefined ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, t.rank, "squeeze");
+  const axes =
+    axis === undefined
+      ? t.shape.flatMap((d, i) => (d === 1 ? [i] : []))
+      : normalizeAxes(axis, t.rank, "squeeze");
   for (const a of axes) {
-    if (t.shape[a] !== 1) throw new ShapeError("squeeze", "axis", `axes of size 1`, `axis ${a} of size ${t.shape[a]}`);
+    if (t.shape[a] !== 1)
+      throw new ShapeError("squeeze", "axis", `axes of size 1`, `axis ${a} of size ${t.shape[a]}`);
   }
-  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    t,
+    t.shape.filter((_, i) => !axes.includes(i)),
+  );
 });
 
 /** Insert a size-1 axis at `axis` (numpy.expand_dims, torch.unsqueeze). */
@@ -58,7 +86,10 @@ export const expandDims = op((x: TensorLike, axis: number): Tensor => {
 /** Permute axes (default: reverse them). */
 export const transpose = op((x: TensorLike, perm?: readonly number[]): Tensor => {
   const t = toTensor(x, "transpose", "x");
-  const p = perm === undefined ? t.shape.map((_, i) => t.rank - 1 - i) : perm.map((a) => normalizeAxis(a, t.rank, "transpose", "perm"));
+  const p =
+    perm === undefined
+      ? t.shape.map((_, i) => t.rank - 1 - i)
+      : perm.map((a) => normalizeAxis(a, t.rank, "transpose", "perm"));
   if (p.length !== t.rank || new Set(p).size !== t.rank) {
     throw new ValueError("transpose", "perm", `a permutation of ${t.rank} axes`, show(perm));
   }
@@ -82,13 +113,22 @@ export const swapAxes = op((x: TensorLike, a: number, b: number): Tensor => {
 export const broadcastTo = op((x: TensorLike, shape: readonly number[]): Tensor => {
   const t = toTensor(x, "broadcastTo", "x");
   const s = broadcastShapes(t.shape, shape, "broadcastTo", ["x", "shape"]);
-  if (!shapesEqual(s, shape)) throw new ShapeError("broadcastTo", "shape", `a shape x [${t.shape}] broadcasts to`, show(shape));
+  if (!shapesEqual(s, shape))
+    throw new ShapeError(
+      "broadcastTo",
+      "shape",
+      `a shape x [${t.shape}] broadcasts to`,
+      show(shape),
+    );
   if (shapesEqual(t.shape, shape)) return t;
   return run("BroadcastTo", [t], { shape: s }, "broadcastTo");
 });
 
 /** One axis of a slice: an index (drops the axis), null (whole axis), or start/stop/step. */
-export type SliceSpec = number | null | { start?: number | null; stop?: number | null; step?: number | null };
+export type SliceSpec =
+  | number
+  | null
+  | { start?: number | null; stop?: number | null; step?: number | null };
 
 /** Parse numpy-style text: "0, 1:5:2, ::-1, ..." (an ellipsis fills the remaining axes). */
 function parseSlice(text: string): (SliceSpec | "...")[] {
@@ -99,7 +139,8 @@ function parseSlice(text: string): (SliceSpec | "...")[] {
     const num = (s: string | undefined): number | null => {
       if (s === undefined || s.trim() === "") return null;
       const v = Number(s);
-      if (!Number.isInteger(v)) throw new ValueError("slice", "spec", "integers in a slice", show(s));
+      if (!Number.isInteger(v))
+        throw new ValueError("slice", "spec", "integers in a slice", show(s));
       return v;
     };
     if (!p.includes(":")) return num(p) as number;
@@ -109,7 +150,12 @@ function parseSlice(text: string): (SliceSpec | "...")[] {
 }
 
 /** Python slice semantics (PySlice_AdjustIndices): begin index and element count. */
-function adjust(n: number, start: number | null | undefined, stop: number | null | undefined, step: number): [number, number] {
+function adjust(
+  n: number,
+  start: number | null | undefined,
+  stop: number | null | undefined,
+  step: number,
+): [number, number] {
   let b: number;
   let e: number;
   if (step > 0) {
@@ -132,12 +178,22 @@ export const slice = op((x: TensorLike, spec: string | readonly (SliceSpec | "..
   let specs = typeof spec === "string" ? parseSlice(spec) : spec.slice();
   const ell = specs.indexOf("...");
   if (ell >= 0) {
-    if (specs.lastIndexOf("...") !== ell) throw new ValueError("slice", "spec", "at most one ellipsis", show(spec));
+    if (specs.lastIndexOf("...") !== ell)
+      throw new ValueError("slice", "spec", "at most one ellipsis", show(spec));
     const fill = t.rank - (specs.length - 1);
-    specs = [...specs.slice(0, ell), ...new Array<SliceSpec>(Math.max(fill, 0)).fill(null), ...specs.slice(ell + 1)];
+    specs = [
+      ...specs.slice(0, ell),
+      ...new Array<SliceSpec>(Math.max(fill, 0)).fill(null),
+      ...specs.slice(ell + 1),
+    ];
   }
   if (specs.length > t.rank) {
-    throw new ShapeError("slice", "spec", `at most ${t.rank} axis specs for shape [${t.shape}]`, `${specs.length}`);
+    throw new ShapeError(
+      "slice",
+      "spec",
+      `at most ${t.rank} axis specs for shape [${t.shape}]`,
+      `${specs.length}`,
+    );
   }
   const begin: number[] = [];
   const size: number[] = [];
@@ -155,9 +211,14 @@ export const slice = op((x: TensorLike, spec: string | readonly (SliceSpec | "..
       return;
     }
     const st = s?.step ?? 1;
-    if (!Number.isInteger(st) || st === 0) throw new ValueError("slice", `spec[${axis}].step`, "a non-zero integer", show(st));
-    for (const [k, v] of [["start", s?.start], ["stop", s?.stop]] as const) {
-      if (v != null && !Number.isInteger(v)) throw new ValueError("slice", `spec[${axis}].${k}`, "an integer or null", show(v));
+    if (!Number.isInteger(st) || st === 0)
+      throw new ValueError("slice", `spec[${axis}].step`, "a non-zero integer", show(st));
+    for (const [k, v] of [
+      ["start", s?.start],
+      ["stop", s?.stop],
+    ] as const) {
+      if (v != null && !Number.isInteger(v))
+        throw new ValueError("slice", `spec[${axis}].${k}`, "an integer or null", show(v));
     }
     const [b, c] = adjust(n, s?.start, s?.stop, st);
     begin.push(b);
@@ -180,37 +241,55 @@ export const flip = op((x: TensorLike, axis?: number | number[]): Tensor => {
 
 function sameDTypes(ts: Tensor[], fn: string): void {
   for (let i = 1; i < ts.length; i++) {
-    if (ts[i].dtype !== ts[0].dtype) throw new DTypeError(fn, `tensors[${i}]`, ts[0].dtype, ts[i].dtype);
+    if (ts[i].dtype !== ts[0].dtype)
+      throw new DTypeError(fn, `tensors[${i}]`, ts[0].dtype, ts[i].dtype);
   }
 }
 
 /** Join along an existing axis. */
 export const concat = op((tensors: readonly TensorLike[], axis = 0): Tensor => {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError("concat", "tensors", "a non-empty array", show(tensors));
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new ValueError("concat", "tensors", "a non-empty array", show(tensors));
   const like = tensors.find((x): x is Tensor => x instanceof Tensor)?.dtype; // plain values adopt it
   const ts = tensors.map((x, i) => toTensor(x, "concat", `tensors[${i}]`, like));
   sameDTypes(ts, "concat");
   const a = normalizeAxis(axis, ts[0].rank, "concat");
   ts.forEach((t, i) => {
     if (t.rank !== ts[0].rank || t.shape.some((d, k) => k !== a && d !== ts[0].shape[k])) {
-      throw new ShapeError("concat", `tensors[${i}]`, `shape [${ts[0].shape}] except along axis ${a}`, show(t.shape));
+      throw new ShapeError(
+        "concat",
+        `tensors[${i}]`,
+        `shape [${ts[0].shape}] except along axis ${a}`,
+        show(t.shape),
+      );
     }
   });
-  if (ts[0].rank === 0) throw new ShapeError("concat", "tensors[0]", "at least 1 dimension (use stack for scalars)", "a scalar");
+  if (ts[0].rank === 0)
+    throw new ShapeError(
+      "concat",
+      "tensors[0]",
+      "at least 1 dimension (use stack for scalars)",
+      "a scalar",
+    );
   if (ts.length === 1) return ts[0];
   return run("Concat", ts, { axis: a }, "concat");
 });
 
 /** Join along a new axis. */
 export const stack = op((tensors: readonly TensorLike[], axis = 0): Tensor => {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError("stack", "tensors", "a non-empty array", show(tensors));
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new ValueError("stack", "tensors", "a non-empty array", show(tensors));
   const like = tensors.find((x): x is Tensor => x instanceof Tensor)?.dtype;
   const ts = tensors.map((x, i) => toTensor(x, "stack", `tensors[${i}]`, like));
   ts.forEach((t, i) => {
-    if (!shapesEqual(t.shape, ts[0].shape)) throw new ShapeError("stack", `tensors[${i}]`, show(ts[0].shape), show(t.shape));
+    if (!shapesEqual(t.shape, ts[0].shape))
+      throw new ShapeError("stack", `tensors[${i}]`, show(ts[0].shape), show(t.shape));
   });
   const a = normalizeAxis(axis, ts[0].rank + 1, "stack");
-  return concat(ts.map((t) => expandDims(t, a)), a);
+  return concat(
+    ts.map((t) => expandDims(t, a)),
+    a,
+  );
 });
 
 /** Split into `sections` equal parts, or parts of the given sizes, along `axis`. */
@@ -227,13 +306,23 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
       sizes = new Array(sections).fill(n / sections);
     } else {
       sizes = sections.slice();
-      if (sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((p, q) => p + q, 0) !== n) {
-        throw new ValueError("split", "sections", `non-negative sizes summing to ${n}`, show(sections));
+      if (
+        sizes.some((s) => !Number.isInteger(s) || s < 0) ||
+        sizes.reduce((p, q) => p + q, 0) !== n
+      ) {
+        throw new ValueError(
+          "split",
+          "sections",
+          `non-negative sizes summing to ${n}`,
+          show(sections),
+        );
       }
     }
     let start = 0;
     return sizes.map((s) => {
-      const spec: SliceSpec[] = t.shape.map((_, i) => (i === a ? { start, stop: start + s } : null));
+      const spec: SliceSpec[] = t.shape.map((_, i) =>
+        i === a ? { start, stop: start + s } : null,
+      );
       start += s;
       return slice(t, spec);
     });
@@ -242,24 +331,42 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
 
 /** Plain indices (number, nested array, typed array) straight to int32, refusing non-integers. */
 function indexTensor(x: TensorLike): Tensor {
-  const values = typeof x === "number" ? [x] : ArrayBuffer.isView(x) ? Array.from(x as ArrayLike<number>) : (x as readonly unknown[]).flat(Infinity as 1);
-  const shape = typeof x === "number" ? [] : ArrayBuffer.isView(x) ? [values.length] : inferShape(x, "gather", "indices");
+  const values =
+    typeof x === "number"
+      ? [x]
+      : ArrayBuffer.isView(x)
+        ? Array.from(x as ArrayLike<number>)
+        : (x as readonly unknown[]).flat(Infinity as 1);
+  const shape =
+    typeof x === "number"
+      ? []
+      : ArrayBuffer.isView(x)
+        ? [values.length]
+        : inferShape(x, "gather", "indices");
   for (const v of values as number[]) {
     if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
       throw new ValueError("gather", "indices", "integer indices in the int32 range", show(v));
     }
   }
-  return ENGINE.makeTensor(Int32Array.from(values as number[]), shape, "int32", ENGINE.backend, "gather");
+  return ENGINE.makeTensor(
+    Int32Array.from(values as number[]),
+    shape,
+    "int32",
+    ENGINE.backend,
+    "gather",
+  );
 }
 
 /** numpy.take / torch.index_select: pick entries of x along `axis` by integer indices. */
 export const gather = op((x: TensorLike, indices: TensorLike, axis = 0): Tensor => {
   const t = toTensor(x, "gather", "x");
-  let idx = indices instanceof Tensor || typeof indices === "boolean" || indices instanceof Uint8Array
-    ? toTensor(indices, "gather", "indices", "int32")
-    : indexTensor(indices);
+  let idx =
+    indices instanceof Tensor || typeof indices === "boolean" || indices instanceof Uint8Array
+      ? toTensor(indices, "gather", "indices", "int32")
+      : indexTensor(indices);
   if (idx.dtype !== "int32") {
-    if (idx.dtype === "bool" || idx.dtype.startsWith("complex")) throw new DTypeError("gather", "indices", "int32", idx.dtype);
+    if (idx.dtype === "bool" || idx.dtype.startsWith("complex"))
+      throw new DTypeError("gather", "indices", "int32", idx.dtype);
     idx = cast(idx, "int32", "gather");
   }
   const a = normalizeAxis(axis, t.rank, "gather");
@@ -272,7 +379,12 @@ export const take = gather;
 export type PadMode = "constant" | "reflect" | "circular";
 
 /** Index vector realizing reflect / circular padding along an axis of length n. */
-function padIndices(n: number, before: number, after: number, mode: "reflect" | "circular"): Int32Array {
+function padIndices(
+  n: number,
+  before: number,
+  after: number,
+  mode: "reflect" | "circular",
+): Int32Array {
   const out = new Int32Array(n + before + after);
   for (let k = 0; k < out.length; k++) {
     const i = k - before;
@@ -291,10 +403,15 @@ function padIndices(n: number, before: number, after: number, mode: "reflect" | 
  * Modes as numpy/PyTorch: constant (value), reflect (mirror without the edge), circular (wrap).
  */
 export const pad = op(
-  (x: TensorLike, paddings: readonly (readonly [number, number])[], opts: { mode?: PadMode; value?: number } = {}): Tensor => {
+  (
+    x: TensorLike,
+    paddings: readonly (readonly [number, number])[],
+    opts: { mode?: PadMode; value?: number } = {},
+  ): Tensor => {
     const t = toTensor(x, "pad", "x");
     const mode = opts.mode ?? "constant";
-    if (paddings.length > t.rank) throw new ShapeError("pad", "paddings", `at most ${t.rank} pairs`, `${paddings.length}`);
+    if (paddings.length > t.rank)
+      throw new ShapeError("pad", "paddings", `at most ${t.rank} pairs`, `${paddings.length}`);
     const full: [number, number][] = [
       ...new Array<[number, number]>(t.rank - paddings.length).fill([0, 0]),
       ...paddings.map((p) => [p[0], p[1]] as [number, number]),
@@ -316,9 +433,20 @@ export const pad = op(
       if (b === 0 && a === 0) return;
       const n = t.shape[axis];
       if (n === 0 || (mode === "reflect" && n === 1)) {
-        throw new ShapeError("pad", "x", `axis ${axis} long enough for ${mode} padding`, `size ${n}`);
+        throw new ShapeError(
+          "pad",
+          "x",
+          `axis ${axis} long enough for ${mode} padding`,
+          `size ${n}`,
+        );
       }
-      const idx = ENGINE.makeTensor(padIndices(n, b, a, mode), [n + b + a], "int32", t.backend, "pad");
+      const idx = ENGINE.makeTensor(
+        padIndices(n, b, a, mode),
+        [n + b + a],
+        "int32",
+        t.backend,
+        "pad",
+      );
       out = gather(out, idx, axis);
     });
     return out;
@@ -326,9 +454,10 @@ export const pad = op(
 );
 
 /** The same tensor, cut off from the gradient tape (its gradient is zero). */
-export const stopGradient = op((x: TensorLike): Tensor =>
-  ENGINE.noGrad(() => {
-    const t = toTensor(x, "stopGradient", "x");
-    return run("Reshape", [t], { shape: t.shape }, "stopGradient");
-  }),
+export const stopGradient = op(
+  (x: TensorLike): Tensor =>
+    ENGINE.noGrad(() => {
+      const t = toTensor(x, "stopGradient", "x");
+      return run("Reshape", [t], { shape: t.shape }, "stopGradient");
+    }),
 );

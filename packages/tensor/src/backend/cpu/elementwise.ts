@@ -1,4 +1,4 @@
-import { type DataArray, type DType, componentsOf, isComplex, realPart } from "../../dtype.js";
+import { componentsOf, type DataArray, type DType, isComplex, realPart } from "../../dtype.js";
 import type { BinaryOp, CompareOp, KernelAttrs, UnaryOp } from "../../kernels.js";
 import { broadcastShapes } from "../../shape.js";
 import type { TensorInfo } from "../backend.js";
@@ -7,14 +7,18 @@ import { broadcastOffsets } from "./indexing.js";
 import {
   COMPLEX_TO_REAL,
   COMPLEX_UNARY,
+  complexDivide,
   REAL_DERIVATIVE,
   REAL_UNARY,
-  complexDivide,
 } from "./scalar.js";
 
 type Floats = Float32Array | Float64Array;
 
-export function cast(inputs: readonly TensorInfo[], { dtype }: KernelAttrs["Cast"], be: CpuBackend): TensorInfo {
+export function cast(
+  inputs: readonly TensorInfo[],
+  { dtype }: KernelAttrs["Cast"],
+  be: CpuBackend,
+): TensorInfo {
   const x = inputs[0];
   const src = be.values(x);
   const { info, values: out } = be.alloc(x.shape, dtype);
@@ -22,10 +26,12 @@ export function cast(inputs: readonly TensorInfo[], { dtype }: KernelAttrs["Cast
   const cin = isComplex(x.dtype);
   const cout = isComplex(dtype);
   if (cin && cout) out.set(src);
-  else if (cin && dtype === "bool") for (let i = 0; i < n; i++) out[i] = src[2 * i] !== 0 || src[2 * i + 1] !== 0 ? 1 : 0;
+  else if (cin && dtype === "bool")
+    for (let i = 0; i < n; i++) out[i] = src[2 * i] !== 0 || src[2 * i + 1] !== 0 ? 1 : 0;
   else if (cin) for (let i = 0; i < n; i++) out[i] = convert(src[2 * i], dtype);
   else if (cout) for (let i = 0; i < n; i++) out[2 * i] = src[i];
-  else if (dtype === "int32" || dtype === "bool") for (let i = 0; i < n; i++) out[i] = convert(src[i], dtype);
+  else if (dtype === "int32" || dtype === "bool")
+    for (let i = 0; i < n; i++) out[i] = convert(src[i], dtype);
   else out.set(src);
   return info;
 }
@@ -36,7 +42,11 @@ function convert(v: number, dtype: DType): number {
   return v;
 }
 
-export function unary(inputs: readonly TensorInfo[], { op }: KernelAttrs["Unary"], be: CpuBackend): TensorInfo {
+export function unary(
+  inputs: readonly TensorInfo[],
+  { op }: KernelAttrs["Unary"],
+  be: CpuBackend,
+): TensorInfo {
   const x = inputs[0];
   const src = be.values(x) as Floats;
   if (isComplex(x.dtype)) {
@@ -72,7 +82,11 @@ export function unaryDerivative(
   return info;
 }
 
-export function softshrink(inputs: readonly TensorInfo[], { lambda }: KernelAttrs["Softshrink"], be: CpuBackend): TensorInfo {
+export function softshrink(
+  inputs: readonly TensorInfo[],
+  { lambda }: KernelAttrs["Softshrink"],
+  be: CpuBackend,
+): TensorInfo {
   const x = inputs[0];
   const xs = be.values(x);
   const { info, values: out } = be.alloc(x.shape, x.dtype);
@@ -113,7 +127,11 @@ function forEachBroadcast(
   return shape;
 }
 
-export function binary(inputs: readonly TensorInfo[], { op }: KernelAttrs["Binary"], be: CpuBackend): TensorInfo {
+export function binary(
+  inputs: readonly TensorInfo[],
+  { op }: KernelAttrs["Binary"],
+  be: CpuBackend,
+): TensorInfo {
   const [a, b] = inputs;
   const av = be.values(a);
   const bv = be.values(b);
@@ -144,7 +162,9 @@ export function binary(inputs: readonly TensorInfo[], { op }: KernelAttrs["Binar
   const A = av as Floats;
   const B = bv as Floats;
   const k = complexBinary(op);
-  forEachBroadcast(a, b, (ia, ib, o) => k(A[2 * ia], A[2 * ia + 1], B[2 * ib], B[2 * ib + 1], out, 2 * o));
+  forEachBroadcast(a, b, (ia, ib, o) =>
+    k(A[2 * ia], A[2 * ia + 1], B[2 * ib], B[2 * ib + 1], out, 2 * o),
+  );
   return info;
 }
 
@@ -206,7 +226,11 @@ const COMPARE: Record<CompareOp, (a: number, b: number) => boolean> = {
   greaterEqual: (a, b) => a >= b,
 };
 
-export function compare(inputs: readonly TensorInfo[], { op }: KernelAttrs["Compare"], be: CpuBackend): TensorInfo {
+export function compare(
+  inputs: readonly TensorInfo[],
+  { op }: KernelAttrs["Compare"],
+  be: CpuBackend,
+): TensorInfo {
   const [a, b] = inputs;
   const av = be.values(a);
   const bv = be.values(b);
@@ -227,7 +251,11 @@ export function compare(inputs: readonly TensorInfo[], { op }: KernelAttrs["Comp
   return info;
 }
 
-export function where(inputs: readonly TensorInfo[], _attrs: KernelAttrs["Where"], be: CpuBackend): TensorInfo {
+export function where(
+  inputs: readonly TensorInfo[],
+  _attrs: KernelAttrs["Where"],
+  be: CpuBackend,
+): TensorInfo {
   const [cond, a, b] = inputs;
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape);
   const cv = be.values(cond);
@@ -268,17 +296,24 @@ function realPairToComplex(
   return info;
 }
 
-export function complexKernel(inputs: readonly TensorInfo[], _a: KernelAttrs["Complex"], be: CpuBackend): TensorInfo {
+export function complexKernel(
+  inputs: readonly TensorInfo[],
+  _a: KernelAttrs["Complex"],
+  be: CpuBackend,
+): TensorInfo {
   return realPairToComplex(inputs, be, (x, y, out, o) => {
     out[o] = x;
     out[o + 1] = y;
   });
 }
 
-export function polar(inputs: readonly TensorInfo[], _a: KernelAttrs["Polar"], be: CpuBackend): TensorInfo {
+export function polar(
+  inputs: readonly TensorInfo[],
+  _a: KernelAttrs["Polar"],
+  be: CpuBackend,
+): TensorInfo {
   return realPairToComplex(inputs, be, (r, t, out, o) => {
     out[o] = r * Math.cos(t);
     out[o + 1] = r * Math.sin(t);
   });
 }
-

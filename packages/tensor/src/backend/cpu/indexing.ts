@@ -23,7 +23,12 @@ export function broadcastOffsets(inShape: Shape, outShape: Shape): Int32Array | 
 }
 
 /** Fill `into` with base + sum_k idx_k * strides[k] for every index of `shape` in row-major order. */
-export function stridedOffsets(shape: Shape, strides: readonly number[], base: number, into: Int32Array): Int32Array {
+export function stridedOffsets(
+  shape: Shape,
+  strides: readonly number[],
+  base: number,
+  into: Int32Array,
+): Int32Array {
   const rank = shape.length;
   if (rank === 0) {
     into[0] = base;

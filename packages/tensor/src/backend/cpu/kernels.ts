@@ -1,7 +1,7 @@
 import type { KernelName } from "../../kernels.js";
 import type { KernelFn } from "../backend.js";
-import type { CpuBackend } from "./cpu-backend.js";
 import { conv, convBackpropFilter, convBackpropInput } from "./conv.js";
+import type { CpuBackend } from "./cpu-backend.js";
 import {
   binary,
   cast,

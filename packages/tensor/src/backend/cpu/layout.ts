@@ -7,12 +7,20 @@ import type { CpuBackend } from "./cpu-backend.js";
 import { broadcastOffsets, stridedOffsets } from "./indexing.js";
 
 /** A view: the same storage under a new shape (the engine counts the shared reference). */
-export function reshape(inputs: readonly TensorInfo[], { shape }: KernelAttrs["Reshape"]): TensorInfo {
+export function reshape(
+  inputs: readonly TensorInfo[],
+  { shape }: KernelAttrs["Reshape"],
+): TensorInfo {
   return { dataId: inputs[0].dataId, shape, dtype: inputs[0].dtype };
 }
 
 /** Copy src elements at `offsets` (element offsets) into a new contiguous array of `shape`. */
-function gatherOffsets(x: TensorInfo, shape: readonly number[], offsets: Int32Array | null, be: CpuBackend): TensorInfo {
+function gatherOffsets(
+  x: TensorInfo,
+  shape: readonly number[],
+  offsets: Int32Array | null,
+  be: CpuBackend,
+): TensorInfo {
   const src = be.values(x);
   const { info, values: out } = be.alloc(shape, x.dtype);
   if (!offsets) {
@@ -30,27 +38,54 @@ function gatherOffsets(x: TensorInfo, shape: readonly number[], offsets: Int32Ar
   return info;
 }
 
-export function transpose(inputs: readonly TensorInfo[], { perm }: KernelAttrs["Transpose"], be: CpuBackend): TensorInfo {
+export function transpose(
+  inputs: readonly TensorInfo[],
+  { perm }: KernelAttrs["Transpose"],
+  be: CpuBackend,
+): TensorInfo {
   const x = inputs[0];
   const strides = stridesOf(x.shape);
   const shape = perm.map((p) => x.shape[p]);
-  const offsets = stridedOffsets(shape, perm.map((p) => strides[p]), 0, new Int32Array(sizeOf(shape)));
+  const offsets = stridedOffsets(
+    shape,
+    perm.map((p) => strides[p]),
+    0,
+    new Int32Array(sizeOf(shape)),
+  );
   return gatherOffsets(x, shape, offsets, be);
 }
 
-export function broadcastTo(inputs: readonly TensorInfo[], { shape }: KernelAttrs["BroadcastTo"], be: CpuBackend): TensorInfo {
+export function broadcastTo(
+  inputs: readonly TensorInfo[],
+  { shape }: KernelAttrs["BroadcastTo"],
+  be: CpuBackend,
+): TensorInfo {
   const x = inputs[0];
   return gatherOffsets(x, shape, broadcastOffsets(x.shape, shape), be);
 }
 
-function sliceOffsets(inShape: readonly number[], begin: number[], size: number[], step: number[]): Int32Array {
+function sliceOffsets(
+  inShape: readonly number[],
+  begin: number[],
+  size: number[],
+  step: number[],
+): Int32Array {
   const strides = stridesOf(inShape);
   let base = 0;
   for (let i = 0; i < inShape.length; i++) base += begin[i] * strides[i];
-  return stridedOffsets(size, strides.map((s, i) => s * step[i]), base, new Int32Array(sizeOf(size)));
+  return stridedOffsets(
+    size,
+    strides.map((s, i) => s * step[i]),
+    base,
+    new Int32Array(sizeOf(size)),
+  );
 }
 
-export function stridedSlice(inputs: readonly TensorInfo[], { begin, size, step }: KernelAttrs["StridedSlice"], be: CpuBackend): TensorInfo {
+export function stridedSlice(
+  inputs: readonly TensorInfo[],
+  { begin, size, step }: KernelAttrs["StridedSlice"],
+  be: CpuBackend,
+): TensorInfo {
   const x = inputs[0];
   return gatherOffsets(x, size, sliceOffsets(x.shape, begin, size, step), be);
 }
@@ -71,7 +106,11 @@ export function stridedSliceGrad(
   return info;
 }
 
-export function concat(inputs: readonly TensorInfo[], { axis }: KernelAttrs["Concat"], be: CpuBackend): TensorInfo {
+export function concat(
+  inputs: readonly TensorInfo[],
+  { axis }: KernelAttrs["Concat"],
+  be: CpuBackend,
+): TensorInfo {
   const first = inputs[0];
   const shape = first.shape.slice();
   shape[axis] = inputs.reduce((s, t) => s + t.shape[axis], 0);
@@ -90,7 +129,11 @@ export function concat(inputs: readonly TensorInfo[], { axis }: KernelAttrs["Con
   return info;
 }
 
-export function padConstant(inputs: readonly TensorInfo[], { paddings, value }: KernelAttrs["PadConstant"], be: CpuBackend): TensorInfo {
+export function padConstant(
+  inputs: readonly TensorInfo[],
+  { paddings, value }: KernelAttrs["PadConstant"],
+  be: CpuBackend,
+): TensorInfo {
   const x = inputs[0];
   const shape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
   const { info, values: out } = be.alloc(shape, x.dtype);
@@ -109,11 +152,16 @@ export function padConstant(inputs: readonly TensorInfo[], { paddings, value }: 
 
 function checkedIndex(v: number, n: number, fn: string): number {
   const j = v < 0 ? v + n : v;
-  if (!(j >= 0 && j < n)) throw new ValueError(fn, "indices", `indices in [${-n}, ${n - 1}]`, String(v));
+  if (!(j >= 0 && j < n))
+    throw new ValueError(fn, "indices", `indices in [${-n}, ${n - 1}]`, String(v));
   return j;
 }
 
-export function gather(inputs: readonly TensorInfo[], { axis }: KernelAttrs["Gather"], be: CpuBackend): TensorInfo {
+export function gather(
+  inputs: readonly TensorInfo[],
+  { axis }: KernelAttrs["Gather"],
+  be: CpuBackend,
+): TensorInfo {
   const [x, indices] = inputs;
   const idx = be.values(indices);
   const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
@@ -134,7 +182,11 @@ export function gather(inputs: readonly TensorInfo[], { axis }: KernelAttrs["Gat
   return info;
 }
 
-export function scatterAdd(inputs: readonly TensorInfo[], { axis, size }: KernelAttrs["ScatterAdd"], be: CpuBackend): TensorInfo {
+export function scatterAdd(
+  inputs: readonly TensorInfo[],
+  { axis, size }: KernelAttrs["ScatterAdd"],
+  be: CpuBackend,
+): TensorInfo {
   const [updates, indices] = inputs;
   const idx = be.values(indices);
   const r = indices.shape.length;

@@ -9,7 +9,10 @@ import { stridedOffsets } from "./indexing.js";
  * Offsets of the input elements grouped by output element: kept axes outer, reduced axes inner,
  * so output element o reduces offsets[o * inner .. (o + 1) * inner).
  */
-function groupedOffsets(shape: readonly number[], axes: readonly number[]): { offsets: Int32Array; inner: number; outer: number } {
+function groupedOffsets(
+  shape: readonly number[],
+  axes: readonly number[],
+): { offsets: Int32Array; inner: number; outer: number } {
   const strides = stridesOf(shape);
   const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const order = [...kept, ...axes];
@@ -28,17 +31,31 @@ function groupedOffsets(shape: readonly number[], axes: readonly number[]): { of
  * Pairwise summation (as numpy): error grows like O(log n) ulps instead of O(n).
  * Sums values[offsets[start + k] * c + part] for k < len.
  */
-function pairwiseSum(values: DataArray, offsets: Int32Array, start: number, len: number, c: number, part: number): number {
+function pairwiseSum(
+  values: DataArray,
+  offsets: Int32Array,
+  start: number,
+  len: number,
+  c: number,
+  part: number,
+): number {
   if (len <= 16) {
     let s = 0;
     for (let k = start; k < start + len; k++) s += values[offsets[k] * c + part];
     return s;
   }
   const half = len >>> 1;
-  return pairwiseSum(values, offsets, start, half, c, part) + pairwiseSum(values, offsets, start + half, len - half, c, part);
+  return (
+    pairwiseSum(values, offsets, start, half, c, part) +
+    pairwiseSum(values, offsets, start + half, len - half, c, part)
+  );
 }
 
-export function reduce(inputs: readonly TensorInfo[], { op, axes, keepDims }: KernelAttrs["Reduce"], be: CpuBackend): TensorInfo {
+export function reduce(
+  inputs: readonly TensorInfo[],
+  { op, axes, keepDims }: KernelAttrs["Reduce"],
+  be: CpuBackend,
+): TensorInfo {
   const x = inputs[0];
   const xv = be.values(x);
   const outShape = reducedShape(x.shape, axes, keepDims);
@@ -122,7 +139,11 @@ export function argReduce(
   return info;
 }
 
-export function reducedShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
+export function reducedShape(
+  shape: readonly number[],
+  axes: readonly number[],
+  keepDims: boolean,
+): number[] {
   const out: number[] = [];
   for (let i = 0; i < shape.length; i++) {
     if (!axes.includes(i)) out.push(shape[i]);

@@ -200,7 +200,12 @@ export const REAL_DERIVATIVE: Record<UnaryOp, (x: number) => number> = {
 
 // ---- complex scalars: results written to out[o], out[o + 1] ------------------------------------
 
-export type ComplexUnaryFn = (re: number, im: number, out: Float32Array | Float64Array, o: number) => void;
+export type ComplexUnaryFn = (
+  re: number,
+  im: number,
+  out: Float32Array | Float64Array,
+  o: number,
+) => void;
 
 /** x * 2^k, in steps so that 2^k itself never overflows (rounds at most once, at the end). */
 function scaleBy2(x: number, k: number): number {
