@@ -21,7 +21,6 @@ import {
   log,
   mul,
   neg,
-  reciprocal,
   sin,
   sinh,
   square,

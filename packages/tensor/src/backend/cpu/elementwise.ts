@@ -1,5 +1,5 @@
 import { componentsOf, type DataArray, type DType, isComplex, realPart } from "../../dtype.js";
-import type { BinaryOp, CompareOp, KernelAttrs, UnaryOp } from "../../kernels.js";
+import type { BinaryOp, CompareOp, KernelAttrs } from "../../kernels.js";
 import { broadcastShapes } from "../../shape.js";
 import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
