@@ -1,3 +1,3 @@
 export { complexPlan } from "./plan.js";
+export type { ComplexPlan, Direction, Floats, Precision, RealPlan } from "./plan-types.js";
 export { realPlan } from "./real.js";
-export type { ComplexPlan, RealPlan, Precision, Direction, Floats } from "./plan-types.js";

@@ -40,10 +40,26 @@ export interface RealPlan {
   readonly n: number;
   readonly precision: Precision;
   /** n real inputs (offset/stride in reals) -> n/2 + 1 complex outputs (offset/stride in complex elements). */
-  forward(src: Floats, srcOffset: number, srcStride: number, dst: Floats, dstOffset: number, dstStride: number, scale: number): void;
+  forward(
+    src: Floats,
+    srcOffset: number,
+    srcStride: number,
+    dst: Floats,
+    dstOffset: number,
+    dstStride: number,
+    scale: number,
+  ): void;
   /**
    * n/2 + 1 complex inputs (Hermitian half-spectrum) -> n real outputs. The imaginary parts of
    * the DC bin (and of the Nyquist bin for even n) are ignored, as numpy's irfft does.
    */
-  backward(src: Floats, srcOffset: number, srcStride: number, dst: Floats, dstOffset: number, dstStride: number, scale: number): void;
+  backward(
+    src: Floats,
+    srcOffset: number,
+    srcStride: number,
+    dst: Floats,
+    dstOffset: number,
+    dstStride: number,
+    scale: number,
+  ): void;
 }

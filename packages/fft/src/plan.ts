@@ -22,7 +22,16 @@ class DirectPlan implements ComplexPlan {
     }
     this.scratch = new Float64Array(2 * n);
   }
-  execute(src: Floats, so: number, ss: number, dst: Floats, d0: number, ds: number, direction: Direction, scale: number): void {
+  execute(
+    src: Floats,
+    so: number,
+    ss: number,
+    dst: Floats,
+    d0: number,
+    ds: number,
+    direction: Direction,
+    scale: number,
+  ): void {
     const n = this.n;
     const t = this.scratch;
     for (let k = 0; k < n; k++) {

@@ -13,7 +13,15 @@ class ViaComplexPlan implements RealPlan {
   ) {
     this.buf = new Float64Array(2 * n);
   }
-  forward(src: Floats, so: number, ss: number, dst: Floats, d0: number, ds: number, scale: number): void {
+  forward(
+    src: Floats,
+    so: number,
+    ss: number,
+    dst: Floats,
+    d0: number,
+    ds: number,
+    scale: number,
+  ): void {
     const n = this.n;
     this.buf.fill(0);
     for (let j = 0; j < n; j++) this.buf[2 * j] = src[so + j * ss];
@@ -23,7 +31,15 @@ class ViaComplexPlan implements RealPlan {
       dst[2 * (d0 + k * ds) + 1] = this.buf[2 * k + 1];
     }
   }
-  backward(src: Floats, so: number, ss: number, dst: Floats, d0: number, ds: number, scale: number): void {
+  backward(
+    src: Floats,
+    so: number,
+    ss: number,
+    dst: Floats,
+    d0: number,
+    ds: number,
+    scale: number,
+  ): void {
     const n = this.n;
     const h = n >> 1;
     for (let k = 0; k <= h; k++) {
