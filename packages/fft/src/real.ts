@@ -78,55 +78,6 @@ class HalfLengthPlan implements RealPlan {
     return k;
   }
 
-  private forwardWasm(
-    k: WasmKernels,
-    src: Floats,
-    srcOff: number,
-    srcStride: number,
-    dst: Floats,
-    dstOff: number,
-    dstStride: number,
-    scale: number,
-  ): void {
-    const h = this.n / 2;
-    const inner = this.inner!;
-    if (srcStride === 1) this.ioIn!.load(k, src, srcOff, 2, 0, 1);
-    else {
-      const mem = k.f64();
-      for (let j = 0, s = srcOff; j < 2 * h; j++, s += srcStride) mem[j] = src[s];
-    }
-    const z = inner.runResident(k, -1, this.tablesAt);
-    const bytes = k.bufferBytes;
-    const out = z === 0 ? 1 : 0;
-    k.rsplit(out * bytes, z, this.tablesAt + inner.tableBytes(), h);
-    this.ioOut!.store(k, out, dst, 2 * dstOff, 2 * dstStride, scale);
-  }
-
-  private backwardWasm(
-    k: WasmKernels,
-    src: Floats,
-    srcOff: number,
-    srcStride: number,
-    dst: Floats,
-    dstOff: number,
-    dstStride: number,
-    scale: number,
-  ): void {
-    const h = this.n / 2;
-    const inner = this.inner!;
-    const bytes = k.bufferBytes;
-    this.ioOut!.load(k, src, 2 * srcOff, 2 * srcStride, 1, 0);
-    k.rjoin(0, bytes, this.tablesAt + inner.tableBytes(), h);
-    const out = inner.runResident(k, 1, this.tablesAt);
-    if (dstStride === 1) this.ioIn!.store(k, out / bytes, dst, dstOff, 2, scale);
-    else {
-      const mem = k.f64();
-      for (let j = 0, s = out / 8, d = dstOff; j < 2 * h; j++, s++, d += dstStride) {
-        dst[d] = mem[s] * scale;
-      }
-    }
-  }
-
   forward(
     src: Floats,
     srcOff: number,
@@ -138,14 +89,22 @@ class HalfLengthPlan implements RealPlan {
   ): void {
     const k = this.resident();
     if (k !== null) {
-      this.forwardWasm(k, src, srcOff, srcStride, dst, dstOff, dstStride, scale);
+      const h = this.n / 2;
+      const inner = this.inner!;
+      if (srcStride === 1) this.ioIn!.load(k, src, srcOff, 2, 0, 1);
+      else copyStrided(k.f64(), 0, 1, src, srcOff, srcStride, 2 * h, 1);
+      const z = inner.runResident(k, -1, this.tablesAt);
+      const bytes = k.bufferBytes;
+      const out = z === 0 ? 1 : 0;
+      k.rsplit(out * bytes, z, this.tablesAt + inner.tableBytes(), h);
+      this.ioOut!.store(k, out, dst, 2 * dstOff, 2 * dstStride, scale);
       return;
     }
     const h = this.n / 2;
     const z = this.z;
     if (srcStride === 1) this.half.run(src, srcOff, 2, z, 0, 2, -1, 1);
     else {
-      for (let j = 0, s = srcOff; j < 2 * h; j++, s += srcStride) z[j] = src[s];
+      copyStrided(z, 0, 1, src, srcOff, srcStride, 2 * h, 1);
       this.half.run(z, 0, 2, z, 0, 2, -1, 1);
     }
     const w = this.w;
@@ -195,7 +154,14 @@ class HalfLengthPlan implements RealPlan {
   ): void {
     const k = this.resident();
     if (k !== null) {
-      this.backwardWasm(k, src, srcOff, srcStride, dst, dstOff, dstStride, scale);
+      const h = this.n / 2;
+      const inner = this.inner!;
+      const bytes = k.bufferBytes;
+      this.ioOut!.load(k, src, 2 * srcOff, 2 * srcStride, 1, 0);
+      k.rjoin(0, bytes, this.tablesAt + inner.tableBytes(), h);
+      const out = inner.runResident(k, 1, this.tablesAt);
+      if (dstStride === 1) this.ioIn!.store(k, out / bytes, dst, dstOff, 2, scale);
+      else copyStrided(dst, dstOff, dstStride, k.f64(), out / 8, 1, 2 * h, scale);
       return;
     }
     const h = this.n / 2;
@@ -234,8 +200,24 @@ class HalfLengthPlan implements RealPlan {
     if (dstStride === 1) this.half.run(z, 0, 2, dst, dstOff, 2, 1, scale);
     else {
       this.half.run(z, 0, 2, z, 0, 2, 1, scale);
-      for (let j = 0, d = dstOff; j < 2 * h; j++, d += dstStride) dst[d] = z[j];
+      copyStrided(dst, dstOff, dstStride, z, 0, 1, 2 * h, 1);
     }
+  }
+}
+
+/** dst[dOff + j * dStride] = src[sOff + j * sStride] * scale, j < count. */
+function copyStrided(
+  dst: Floats,
+  dOff: number,
+  dStride: number,
+  src: Floats,
+  sOff: number,
+  sStride: number,
+  count: number,
+  scale: number,
+): void {
+  for (let j = 0, d = dOff, s = sOff; j < count; j++, d += dStride, s += sStride) {
+    dst[d] = src[s] * scale;
   }
 }
 
@@ -300,7 +282,7 @@ class ViaComplexPlan implements RealPlan {
       buf[2 * (n - k) + 1] = -im;
     }
     this.core.run(buf, 0, 2, buf, 0, 2, 1, scale);
-    for (let j = 0, d = dstOff; j < n; j++, d += dstStride) dst[d] = buf[2 * j];
+    copyStrided(dst, dstOff, dstStride, buf, 0, 2, n, 1);
   }
 }
 

@@ -95,6 +95,34 @@ describe("fftn / ifftn = repeated 1-D transforms", () => {
   });
 });
 
+describe("blocked strided passes (columns gathered in blocks, partial last block)", () => {
+  it("in place (out = input), 40 x 37", () => {
+    const x = complexView([40, 37], 21);
+    const want = readResult(repeated1d(x, [0, 1], undefined, false), true).data;
+    const r = F.fft2(x, { out: x });
+    expect(r.data).toBe(x.data);
+    expectNear(Array.from(x.data), want, 40 * 37);
+  });
+
+  it("a contiguous view at an offset, 3 x 33 x 18, every axis order; rfftn / irfftn", () => {
+    const shape = [3, 33, 18];
+    const size = sizeOf(shape);
+    const data = new Float64Array(2 * size + 6);
+    data.set(randomValues(2 * size, 22), 6);
+    const x: View = { data, shape: [...shape, 2], offset: 6 };
+    const plain = { data: data.slice(6), shape: [...shape, 2] };
+    for (const axes of [[0, 1, 2], [2, 1, 0], [1, 0], [0]]) {
+      const got = readResult(F.fftn(x, { axes }), true).data;
+      const want = readResult(repeated1d(plain, axes, undefined, false), true).data;
+      expectNear(got, want, 240);
+    }
+    const r: View = { data: data.slice(0, size + 2), shape, offset: 2 };
+    const h = F.rfftn(r);
+    const back = F.irfftn(h, { s: shape });
+    expectNear(readResult(back, false).data, Array.from(data.subarray(2, size + 2)), 240);
+  });
+});
+
 describe("rfftn / irfftn = real transform on the last axis + complex on the others", () => {
   const shape = [4, 5, 6];
   const x = realView(shape, 5);

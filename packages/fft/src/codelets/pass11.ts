@@ -2,7 +2,8 @@
  * Odd-prime form: with s_j = x_j + x_{11-j}, d_j = x_j - x_{11-j} (j = 1..5),
  * A_k = x_0 + sum_j cos(2 pi jk / 11) s_j, B_k = sum_j sin(2 pi jk / 11) d_j,
  * the forward DFT is Y_0 = x_0 + sum_j s_j, Y_k = A_k - i B_k, Y_{11-k} = A_k + i B_k. */
-import type { GenericRadix } from "./types.js";
+import { loops, twiddle } from "./loops.js";
+import type { Codelet } from "./types.js";
 
 /** cos and sin of 2 pi 1 / 11, correctly rounded. */
 const C1 = 0.8412535328311812;
@@ -20,17 +21,7 @@ const S4 = 0.7557495743542583;
 const C5 = -0.9594929736144974;
 const S5 = 0.28173255684142967;
 
-export function pass11(
-  ido: number,
-  l1: number,
-  cc: Float64Array,
-  ccOff: number,
-  ch: Float64Array,
-  chOff: number,
-  tw: Float64Array,
-  sign: number,
-  _generic: GenericRadix | null,
-): void {
+export const pass11: Codelet = (ido, l1, cc, ccOff, ch, chOff, tw, sign) => {
   const im1 = 2 * ido;
   const im2 = 2 * im1;
   const im3 = 3 * im1;
@@ -142,33 +133,7 @@ export function pass11(
     ch[b + o6 + 1] = a5i + b5r;
   }
   if (ido === 1) return;
-  let nu: number,
-    nv: number,
-    au: number,
-    av: number,
-    bu: number,
-    bv: number,
-    tu: number,
-    tv: number;
-  if (ido - 1 >= l1) {
-    nu = l1;
-    au = ik;
-    bu = ok;
-    tu = 0;
-    nv = ido - 1;
-    av = 2;
-    bv = 2;
-    tv = 20;
-  } else {
-    nu = ido - 1;
-    au = 2;
-    bu = 2;
-    tu = 20;
-    nv = l1;
-    av = ik;
-    bv = ok;
-    tv = 0;
-  }
+  const { nu, nv, au, av, bu, bv, tu, tv } = loops(ido, l1, ik, ok, 20);
   for (
     let u = 0, a0 = ccOff + 2, b0 = chOff + 2, t0 = 0;
     u < nu;
@@ -219,90 +184,36 @@ export function pass11(
       const d5i = x5i - x6i;
       ch[b] = x0r + s1r + s2r + s3r + s4r + s5r;
       ch[b + 1] = x0i + s1i + s2i + s3i + s4i + s5i;
-      let yr: number;
-      let yi: number;
-      let wr: number;
-      let wi: number;
       const a1r = x0r + C1 * s1r + C2 * s2r + C3 * s3r + C4 * s4r + C5 * s5r;
       const a1i = x0i + C1 * s1i + C2 * s2i + C3 * s3i + C4 * s4i + C5 * s5i;
       const b1r = S1 * d1r + S2 * d2r + S3 * d3r + S4 * d4r + S5 * d5r;
       const b1i = S1 * d1i + S2 * d2i + S3 * d3i + S4 * d4i + S5 * d5i;
-      yr = a1r + b1i;
-      yi = a1i - b1r;
-      wr = tw[t];
-      wi = tw[t + 1];
-      ch[b + o1] = yr * wr - yi * wi;
-      ch[b + o1 + 1] = yr * wi + yi * wr;
-      yr = a1r - b1i;
-      yi = a1i + b1r;
-      wr = tw[t + 18];
-      wi = tw[t + 19];
-      ch[b + o10] = yr * wr - yi * wi;
-      ch[b + o10 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o1, a1r + b1i, a1i - b1r, tw, t);
+      twiddle(ch, b + o10, a1r - b1i, a1i + b1r, tw, t + 18);
       const a2r = x0r + C2 * s1r + C4 * s2r + C5 * s3r + C3 * s4r + C1 * s5r;
       const a2i = x0i + C2 * s1i + C4 * s2i + C5 * s3i + C3 * s4i + C1 * s5i;
       const b2r = S2 * d1r + S4 * d2r - S5 * d3r - S3 * d4r - S1 * d5r;
       const b2i = S2 * d1i + S4 * d2i - S5 * d3i - S3 * d4i - S1 * d5i;
-      yr = a2r + b2i;
-      yi = a2i - b2r;
-      wr = tw[t + 2];
-      wi = tw[t + 3];
-      ch[b + o2] = yr * wr - yi * wi;
-      ch[b + o2 + 1] = yr * wi + yi * wr;
-      yr = a2r - b2i;
-      yi = a2i + b2r;
-      wr = tw[t + 16];
-      wi = tw[t + 17];
-      ch[b + o9] = yr * wr - yi * wi;
-      ch[b + o9 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o2, a2r + b2i, a2i - b2r, tw, t + 2);
+      twiddle(ch, b + o9, a2r - b2i, a2i + b2r, tw, t + 16);
       const a3r = x0r + C3 * s1r + C5 * s2r + C2 * s3r + C1 * s4r + C4 * s5r;
       const a3i = x0i + C3 * s1i + C5 * s2i + C2 * s3i + C1 * s4i + C4 * s5i;
       const b3r = S3 * d1r - S5 * d2r - S2 * d3r + S1 * d4r + S4 * d5r;
       const b3i = S3 * d1i - S5 * d2i - S2 * d3i + S1 * d4i + S4 * d5i;
-      yr = a3r + b3i;
-      yi = a3i - b3r;
-      wr = tw[t + 4];
-      wi = tw[t + 5];
-      ch[b + o3] = yr * wr - yi * wi;
-      ch[b + o3 + 1] = yr * wi + yi * wr;
-      yr = a3r - b3i;
-      yi = a3i + b3r;
-      wr = tw[t + 14];
-      wi = tw[t + 15];
-      ch[b + o8] = yr * wr - yi * wi;
-      ch[b + o8 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o3, a3r + b3i, a3i - b3r, tw, t + 4);
+      twiddle(ch, b + o8, a3r - b3i, a3i + b3r, tw, t + 14);
       const a4r = x0r + C4 * s1r + C3 * s2r + C1 * s3r + C5 * s4r + C2 * s5r;
       const a4i = x0i + C4 * s1i + C3 * s2i + C1 * s3i + C5 * s4i + C2 * s5i;
       const b4r = S4 * d1r - S3 * d2r + S1 * d3r + S5 * d4r - S2 * d5r;
       const b4i = S4 * d1i - S3 * d2i + S1 * d3i + S5 * d4i - S2 * d5i;
-      yr = a4r + b4i;
-      yi = a4i - b4r;
-      wr = tw[t + 6];
-      wi = tw[t + 7];
-      ch[b + o4] = yr * wr - yi * wi;
-      ch[b + o4 + 1] = yr * wi + yi * wr;
-      yr = a4r - b4i;
-      yi = a4i + b4r;
-      wr = tw[t + 12];
-      wi = tw[t + 13];
-      ch[b + o7] = yr * wr - yi * wi;
-      ch[b + o7 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o4, a4r + b4i, a4i - b4r, tw, t + 6);
+      twiddle(ch, b + o7, a4r - b4i, a4i + b4r, tw, t + 12);
       const a5r = x0r + C5 * s1r + C1 * s2r + C4 * s3r + C2 * s4r + C3 * s5r;
       const a5i = x0i + C5 * s1i + C1 * s2i + C4 * s3i + C2 * s4i + C3 * s5i;
       const b5r = S5 * d1r - S1 * d2r + S4 * d3r - S2 * d4r + S3 * d5r;
       const b5i = S5 * d1i - S1 * d2i + S4 * d3i - S2 * d4i + S3 * d5i;
-      yr = a5r + b5i;
-      yi = a5i - b5r;
-      wr = tw[t + 8];
-      wi = tw[t + 9];
-      ch[b + o5] = yr * wr - yi * wi;
-      ch[b + o5 + 1] = yr * wi + yi * wr;
-      yr = a5r - b5i;
-      yi = a5i + b5r;
-      wr = tw[t + 10];
-      wi = tw[t + 11];
-      ch[b + o6] = yr * wr - yi * wi;
-      ch[b + o6 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o5, a5r + b5i, a5i - b5r, tw, t + 8);
+      twiddle(ch, b + o6, a5r - b5i, a5i + b5r, tw, t + 10);
     }
   }
-}
+};

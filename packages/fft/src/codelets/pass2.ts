@@ -1,17 +1,8 @@
 /** Radix-2 butterfly pass (see types.ts for the layout and the direction convention). */
-import type { GenericRadix } from "./types.js";
+import { loops, twiddle } from "./loops.js";
+import type { Codelet } from "./types.js";
 
-export function pass2(
-  ido: number,
-  l1: number,
-  cc: Float64Array,
-  ccOff: number,
-  ch: Float64Array,
-  chOff: number,
-  tw: Float64Array,
-  _sign: number,
-  _generic: GenericRadix | null,
-): void {
+export const pass2: Codelet = (ido, l1, cc, ccOff, ch, chOff, tw) => {
   // Radix 2 is its own mirror (output 1 = output 2 - 1): the direction lives in `tw` only.
   const im1 = 2 * ido;
   const ik = 2 * im1;
@@ -28,33 +19,7 @@ export function pass2(
     ch[b + o1 + 1] = x0i - x1i;
   }
   if (ido === 1) return;
-  let nu: number,
-    nv: number,
-    au: number,
-    av: number,
-    bu: number,
-    bv: number,
-    tu: number,
-    tv: number;
-  if (ido - 1 >= l1) {
-    nu = l1;
-    au = ik;
-    bu = ok;
-    tu = 0;
-    nv = ido - 1;
-    av = 2;
-    bv = 2;
-    tv = 2;
-  } else {
-    nu = ido - 1;
-    au = 2;
-    bu = 2;
-    tu = 2;
-    nv = l1;
-    av = ik;
-    bv = ok;
-    tv = 0;
-  }
+  const { nu, nv, au, av, bu, bv, tu, tv } = loops(ido, l1, ik, ok, 2);
   for (
     let u = 0, a0 = ccOff + 2, b0 = chOff + 2, t0 = 0;
     u < nu;
@@ -67,12 +32,7 @@ export function pass2(
       const x1i = cc[a + im1 + 1];
       ch[b] = x0r + x1r;
       ch[b + 1] = x0i + x1i;
-      const yr = x0r - x1r;
-      const yi = x0i - x1i;
-      const wr = tw[t];
-      const wi = tw[t + 1];
-      ch[b + o1] = yr * wr - yi * wi;
-      ch[b + o1 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o1, x0r - x1r, x0i - x1i, tw, t);
     }
   }
-}
+};

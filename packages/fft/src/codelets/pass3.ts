@@ -2,23 +2,14 @@
  * Odd-prime form: with s_j = x_j + x_{3-j}, d_j = x_j - x_{3-j} (j = 1..1),
  * A_k = x_0 + sum_j cos(2 pi jk / 3) s_j, B_k = sum_j sin(2 pi jk / 3) d_j,
  * the forward DFT is Y_0 = x_0 + sum_j s_j, Y_k = A_k - i B_k, Y_{3-k} = A_k + i B_k. */
-import type { GenericRadix } from "./types.js";
+import { loops, twiddle } from "./loops.js";
+import type { Codelet } from "./types.js";
 
 /** cos and sin of 2 pi 1 / 3, correctly rounded. */
 const C1 = -0.5;
 const S1 = 0.8660254037844386;
 
-export function pass3(
-  ido: number,
-  l1: number,
-  cc: Float64Array,
-  ccOff: number,
-  ch: Float64Array,
-  chOff: number,
-  tw: Float64Array,
-  sign: number,
-  _generic: GenericRadix | null,
-): void {
+export const pass3: Codelet = (ido, l1, cc, ccOff, ch, chOff, tw, sign) => {
   const im1 = 2 * ido;
   const im2 = 2 * im1;
   const ik = 3 * im1;
@@ -50,33 +41,7 @@ export function pass3(
     ch[b + o2 + 1] = a1i + b1r;
   }
   if (ido === 1) return;
-  let nu: number,
-    nv: number,
-    au: number,
-    av: number,
-    bu: number,
-    bv: number,
-    tu: number,
-    tv: number;
-  if (ido - 1 >= l1) {
-    nu = l1;
-    au = ik;
-    bu = ok;
-    tu = 0;
-    nv = ido - 1;
-    av = 2;
-    bv = 2;
-    tv = 4;
-  } else {
-    nu = ido - 1;
-    au = 2;
-    bu = 2;
-    tu = 4;
-    nv = l1;
-    av = ik;
-    bv = ok;
-    tv = 0;
-  }
+  const { nu, nv, au, av, bu, bv, tu, tv } = loops(ido, l1, ik, ok, 4);
   for (
     let u = 0, a0 = ccOff + 2, b0 = chOff + 2, t0 = 0;
     u < nu;
@@ -95,26 +60,12 @@ export function pass3(
       const d1i = x1i - x2i;
       ch[b] = x0r + s1r;
       ch[b + 1] = x0i + s1i;
-      let yr: number;
-      let yi: number;
-      let wr: number;
-      let wi: number;
       const a1r = x0r + C1 * s1r;
       const a1i = x0i + C1 * s1i;
       const b1r = S1 * d1r;
       const b1i = S1 * d1i;
-      yr = a1r + b1i;
-      yi = a1i - b1r;
-      wr = tw[t];
-      wi = tw[t + 1];
-      ch[b + o1] = yr * wr - yi * wi;
-      ch[b + o1 + 1] = yr * wi + yi * wr;
-      yr = a1r - b1i;
-      yi = a1i + b1r;
-      wr = tw[t + 2];
-      wi = tw[t + 3];
-      ch[b + o2] = yr * wr - yi * wi;
-      ch[b + o2 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o1, a1r + b1i, a1i - b1r, tw, t);
+      twiddle(ch, b + o2, a1r - b1i, a1i + b1r, tw, t + 2);
     }
   }
-}
+};

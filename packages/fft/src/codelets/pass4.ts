@@ -1,17 +1,8 @@
 /** Radix-4 butterfly pass (see types.ts for the layout and the direction convention). */
-import type { GenericRadix } from "./types.js";
+import { loops, twiddle } from "./loops.js";
+import type { Codelet } from "./types.js";
 
-export function pass4(
-  ido: number,
-  l1: number,
-  cc: Float64Array,
-  ccOff: number,
-  ch: Float64Array,
-  chOff: number,
-  tw: Float64Array,
-  sign: number,
-  _generic: GenericRadix | null,
-): void {
+export const pass4: Codelet = (ido, l1, cc, ccOff, ch, chOff, tw, sign) => {
   const im1 = 2 * ido; // input stride between m and m + 1
   const im2 = 2 * im1;
   const im3 = 3 * im1;
@@ -49,33 +40,7 @@ export function pass4(
     ch[b + o3 + 1] = d02i + d13r;
   }
   if (ido === 1) return;
-  let nu: number,
-    nv: number,
-    au: number,
-    av: number,
-    bu: number,
-    bv: number,
-    tu: number,
-    tv: number;
-  if (ido - 1 >= l1) {
-    nu = l1;
-    au = ik;
-    bu = ok;
-    tu = 0;
-    nv = ido - 1;
-    av = 2;
-    bv = 2;
-    tv = 6;
-  } else {
-    nu = ido - 1;
-    au = 2;
-    bu = 2;
-    tu = 6;
-    nv = l1;
-    av = ik;
-    bv = ok;
-    tv = 0;
-  }
+  const { nu, nv, au, av, bu, bv, tu, tv } = loops(ido, l1, ik, ok, 6);
   for (
     let u = 0, a0 = ccOff + 2, b0 = chOff + 2, t0 = 0;
     u < nu;
@@ -100,24 +65,9 @@ export function pass4(
       const d13i = x1i - x3i;
       ch[b] = s02r + s13r;
       ch[b + 1] = s02i + s13i;
-      let yr = s02r - s13r;
-      let yi = s02i - s13i;
-      let wr = tw[t + 2];
-      let wi = tw[t + 3];
-      ch[b + o2] = yr * wr - yi * wi;
-      ch[b + o2 + 1] = yr * wi + yi * wr;
-      yr = d02r + d13i;
-      yi = d02i - d13r;
-      wr = tw[t];
-      wi = tw[t + 1];
-      ch[b + o1] = yr * wr - yi * wi;
-      ch[b + o1 + 1] = yr * wi + yi * wr;
-      yr = d02r - d13i;
-      yi = d02i + d13r;
-      wr = tw[t + 4];
-      wi = tw[t + 5];
-      ch[b + o3] = yr * wr - yi * wi;
-      ch[b + o3 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o2, s02r - s13r, s02i - s13i, tw, t + 2);
+      twiddle(ch, b + o1, d02r + d13i, d02i - d13r, tw, t);
+      twiddle(ch, b + o3, d02r - d13i, d02i + d13r, tw, t + 4);
     }
   }
-}
+};

@@ -2,7 +2,8 @@
  * Odd-prime form: with s_j = x_j + x_{5-j}, d_j = x_j - x_{5-j} (j = 1..2),
  * A_k = x_0 + sum_j cos(2 pi jk / 5) s_j, B_k = sum_j sin(2 pi jk / 5) d_j,
  * the forward DFT is Y_0 = x_0 + sum_j s_j, Y_k = A_k - i B_k, Y_{5-k} = A_k + i B_k. */
-import type { GenericRadix } from "./types.js";
+import { loops, twiddle } from "./loops.js";
+import type { Codelet } from "./types.js";
 
 /** cos and sin of 2 pi 1 / 5, correctly rounded. */
 const C1 = 0.30901699437494745;
@@ -11,17 +12,7 @@ const S1 = 0.9510565162951535;
 const C2 = -0.8090169943749475;
 const S2 = 0.5877852522924731;
 
-export function pass5(
-  ido: number,
-  l1: number,
-  cc: Float64Array,
-  ccOff: number,
-  ch: Float64Array,
-  chOff: number,
-  tw: Float64Array,
-  sign: number,
-  _generic: GenericRadix | null,
-): void {
+export const pass5: Codelet = (ido, l1, cc, ccOff, ch, chOff, tw, sign) => {
   const im1 = 2 * ido;
   const im2 = 2 * im1;
   const im3 = 3 * im1;
@@ -73,33 +64,7 @@ export function pass5(
     ch[b + o3 + 1] = a2i + b2r;
   }
   if (ido === 1) return;
-  let nu: number,
-    nv: number,
-    au: number,
-    av: number,
-    bu: number,
-    bv: number,
-    tu: number,
-    tv: number;
-  if (ido - 1 >= l1) {
-    nu = l1;
-    au = ik;
-    bu = ok;
-    tu = 0;
-    nv = ido - 1;
-    av = 2;
-    bv = 2;
-    tv = 8;
-  } else {
-    nu = ido - 1;
-    au = 2;
-    bu = 2;
-    tu = 8;
-    nv = l1;
-    av = ik;
-    bv = ok;
-    tv = 0;
-  }
+  const { nu, nv, au, av, bu, bv, tu, tv } = loops(ido, l1, ik, ok, 8);
   for (
     let u = 0, a0 = ccOff + 2, b0 = chOff + 2, t0 = 0;
     u < nu;
@@ -126,42 +91,18 @@ export function pass5(
       const d2i = x2i - x3i;
       ch[b] = x0r + s1r + s2r;
       ch[b + 1] = x0i + s1i + s2i;
-      let yr: number;
-      let yi: number;
-      let wr: number;
-      let wi: number;
       const a1r = x0r + C1 * s1r + C2 * s2r;
       const a1i = x0i + C1 * s1i + C2 * s2i;
       const b1r = S1 * d1r + S2 * d2r;
       const b1i = S1 * d1i + S2 * d2i;
-      yr = a1r + b1i;
-      yi = a1i - b1r;
-      wr = tw[t];
-      wi = tw[t + 1];
-      ch[b + o1] = yr * wr - yi * wi;
-      ch[b + o1 + 1] = yr * wi + yi * wr;
-      yr = a1r - b1i;
-      yi = a1i + b1r;
-      wr = tw[t + 6];
-      wi = tw[t + 7];
-      ch[b + o4] = yr * wr - yi * wi;
-      ch[b + o4 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o1, a1r + b1i, a1i - b1r, tw, t);
+      twiddle(ch, b + o4, a1r - b1i, a1i + b1r, tw, t + 6);
       const a2r = x0r + C2 * s1r + C1 * s2r;
       const a2i = x0i + C2 * s1i + C1 * s2i;
       const b2r = S2 * d1r - S1 * d2r;
       const b2i = S2 * d1i - S1 * d2i;
-      yr = a2r + b2i;
-      yi = a2i - b2r;
-      wr = tw[t + 2];
-      wi = tw[t + 3];
-      ch[b + o2] = yr * wr - yi * wi;
-      ch[b + o2 + 1] = yr * wi + yi * wr;
-      yr = a2r - b2i;
-      yi = a2i + b2r;
-      wr = tw[t + 4];
-      wi = tw[t + 5];
-      ch[b + o3] = yr * wr - yi * wi;
-      ch[b + o3 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o2, a2r + b2i, a2i - b2r, tw, t + 2);
+      twiddle(ch, b + o3, a2r - b2i, a2i + b2r, tw, t + 4);
     }
   }
-}
+};

@@ -1,19 +1,10 @@
 /** Radix-8 butterfly pass (see types.ts for the layout and the direction convention). */
-import type { GenericRadix } from "./types.js";
+import { loops, twiddle } from "./loops.js";
+import type { Codelet } from "./types.js";
 
 const C8 = Math.SQRT1_2;
 
-export function pass8(
-  ido: number,
-  l1: number,
-  cc: Float64Array,
-  ccOff: number,
-  ch: Float64Array,
-  chOff: number,
-  tw: Float64Array,
-  sign: number,
-  _generic: GenericRadix | null,
-): void {
+export const pass8: Codelet = (ido, l1, cc, ccOff, ch, chOff, tw, sign) => {
   const im1 = 2 * ido;
   const im2 = 2 * im1;
   const im3 = 3 * im1;
@@ -105,33 +96,7 @@ export function pass8(
     ch[b + o7 + 1] = e3i - q3i;
   }
   if (ido === 1) return;
-  let nu: number,
-    nv: number,
-    au: number,
-    av: number,
-    bu: number,
-    bv: number,
-    tu: number,
-    tv: number;
-  if (ido - 1 >= l1) {
-    nu = l1;
-    au = ik;
-    bu = ok;
-    tu = 0;
-    nv = ido - 1;
-    av = 2;
-    bv = 2;
-    tv = 14;
-  } else {
-    nu = ido - 1;
-    au = 2;
-    bu = 2;
-    tu = 14;
-    nv = l1;
-    av = ik;
-    bv = ok;
-    tv = 0;
-  }
+  const { nu, nv, au, av, bu, bv, tu, tv } = loops(ido, l1, ik, ok, 14);
   for (
     let u = 0, a0 = ccOff + 2, b0 = chOff + 2, t0 = 0;
     u < nu;
@@ -192,48 +157,13 @@ export function pass8(
       const q3i = -(p3r + p3i) * C8;
       ch[b] = e0r + p0r;
       ch[b + 1] = e0i + p0i;
-      let yr = e1r + q1r;
-      let yi = e1i + q1i;
-      let wr = tw[t];
-      let wi = tw[t + 1];
-      ch[b + o1] = yr * wr - yi * wi;
-      ch[b + o1 + 1] = yr * wi + yi * wr;
-      yr = e2r + p2i;
-      yi = e2i - p2r;
-      wr = tw[t + 2];
-      wi = tw[t + 3];
-      ch[b + o2] = yr * wr - yi * wi;
-      ch[b + o2 + 1] = yr * wi + yi * wr;
-      yr = e3r + q3r;
-      yi = e3i + q3i;
-      wr = tw[t + 4];
-      wi = tw[t + 5];
-      ch[b + o3] = yr * wr - yi * wi;
-      ch[b + o3 + 1] = yr * wi + yi * wr;
-      yr = e0r - p0r;
-      yi = e0i - p0i;
-      wr = tw[t + 6];
-      wi = tw[t + 7];
-      ch[b + o4] = yr * wr - yi * wi;
-      ch[b + o4 + 1] = yr * wi + yi * wr;
-      yr = e1r - q1r;
-      yi = e1i - q1i;
-      wr = tw[t + 8];
-      wi = tw[t + 9];
-      ch[b + o5] = yr * wr - yi * wi;
-      ch[b + o5 + 1] = yr * wi + yi * wr;
-      yr = e2r - p2i;
-      yi = e2i + p2r;
-      wr = tw[t + 10];
-      wi = tw[t + 11];
-      ch[b + o6] = yr * wr - yi * wi;
-      ch[b + o6 + 1] = yr * wi + yi * wr;
-      yr = e3r - q3r;
-      yi = e3i - q3i;
-      wr = tw[t + 12];
-      wi = tw[t + 13];
-      ch[b + o7] = yr * wr - yi * wi;
-      ch[b + o7 + 1] = yr * wi + yi * wr;
+      twiddle(ch, b + o1, e1r + q1r, e1i + q1i, tw, t);
+      twiddle(ch, b + o2, e2r + p2i, e2i - p2r, tw, t + 2);
+      twiddle(ch, b + o3, e3r + q3r, e3i + q3i, tw, t + 4);
+      twiddle(ch, b + o4, e0r - p0r, e0i - p0i, tw, t + 6);
+      twiddle(ch, b + o5, e1r - q1r, e1i - q1i, tw, t + 8);
+      twiddle(ch, b + o6, e2r - p2i, e2i + p2r, tw, t + 10);
+      twiddle(ch, b + o7, e3r - q3r, e3i - q3i, tw, t + 12);
     }
   }
-}
+};

@@ -7,49 +7,33 @@
  * about r^2 real multiply-adds per r outputs (half of a direct DFT's). The plan's cost model
  * sends lengths with large prime factors to Bluestein instead.
  */
-import type { GenericRadix } from "./types.js";
+import { loops, twiddle } from "./loops.js";
+import type { Codelet, GenericRadix } from "./types.js";
 
-export function passGeneric(
-  ido: number,
-  l1: number,
-  cc: Float64Array,
-  ccOff: number,
-  ch: Float64Array,
-  chOff: number,
-  tw: Float64Array,
-  sign: number,
-  generic: GenericRadix | null,
-): void {
+export const passGeneric: Codelet = (ido, l1, cc, ccOff, ch, chOff, tw, sign, generic) => {
   const g = generic!;
   const r = g.radix;
   const im1 = 2 * ido;
   const ik = r * im1;
   const ok = 2 * ido;
   const oq = ok * l1;
-  const tstride = 2 * (r - 1);
   // Output offset of the q-th computed output: q forward, r - q backward.
   const oMirror = sign < 0 ? 0 : r * oq;
   const oStep = sign < 0 ? oq : -oq;
   for (let k = 0; k < l1; k++) {
     butterfly(g, cc, ccOff + k * ik, im1, ch, chOff + k * ok, oMirror, oStep, tw, -1);
   }
-  for (let k = 0; k < l1; k++) {
-    for (let i = 1; i < ido; i++) {
-      butterfly(
-        g,
-        cc,
-        ccOff + k * ik + 2 * i,
-        im1,
-        ch,
-        chOff + k * ok + 2 * i,
-        oMirror,
-        oStep,
-        tw,
-        (i - 1) * tstride,
-      );
+  const { nu, nv, au, av, bu, bv, tu, tv } = loops(ido, l1, ik, ok, 2 * (r - 1));
+  for (
+    let u = 0, a0 = ccOff + 2, b0 = chOff + 2, t0 = 0;
+    u < nu;
+    u++, a0 += au, b0 += bu, t0 += tu
+  ) {
+    for (let v = 0, a = a0, b = b0, t = t0; v < nv; v++, a += av, b += bv, t += tv) {
+      butterfly(g, cc, a, im1, ch, b, oMirror, oStep, tw, t);
     }
   }
-}
+};
 
 /** One r-point butterfly; t < 0: no twiddles. */
 function butterfly(
@@ -121,9 +105,6 @@ function store(
     ch[o] = yr;
     ch[o + 1] = yi;
   } else {
-    const wr = tw[t + 2 * (q - 1)];
-    const wi = tw[t + 2 * (q - 1) + 1];
-    ch[o] = yr * wr - yi * wi;
-    ch[o + 1] = yr * wi + yi * wr;
+    twiddle(ch, o, yr, yi, tw, t + 2 * (q - 1));
   }
 }

@@ -19,7 +19,8 @@
  *
  * Loop order: the i = 0 column needs no twiddles and runs as its own loop over k; the rest
  * runs k-outer / i-inner when ido - 1 >= l1 and i-outer / k-inner otherwise, so the inner loop
- * is always the longer one (>= sqrt(n / r)).
+ * is always the longer one (>= sqrt(n / r)). loops.ts holds that choice (`loops`) and the
+ * twiddle multiply (`twiddle`) shared by the codelets.
  */
 export type Codelet = (
   ido: number,

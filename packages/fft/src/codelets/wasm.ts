@@ -348,51 +348,140 @@ function butterflyOdd(r: number): Butterfly {
 }
 
 /** The pass function of radix r (see the calling convention above). */
+/** i32 locals of a pass's two-level loop over its butterflies (see loopOrder, openLoops). */
+interface Loops {
+  readonly ik: number;
+  readonly ok: number;
+  readonly a: number;
+  readonly b: number;
+  readonly t: number;
+  readonly cnt: number;
+  readonly nu: number;
+  readonly nv: number;
+  readonly au: number;
+  readonly av: number;
+  readonly bu: number;
+  readonly bv: number;
+  readonly tu: number;
+  readonly tv: number;
+  readonly a0: number;
+  readonly b0: number;
+  readonly t0: number;
+  readonly u: number;
+}
+
+function loopLocals(f: Body): Loops {
+  const [ik, ok, a, b, t, cnt, nu, nv, au, av, bu, bv, tu, tv, a0, b0, t0, u] = Array.from(
+    { length: 18 },
+    () => f.i32(),
+  );
+  return { ik, ok, a, b, t, cnt, nu, nv, au, av, bu, bv, tu, tv, a0, b0, t0, u };
+}
+
+/**
+ * Loop order: k outer / i inner when the column count (pushed by `cols`) >= l1, else i outer /
+ * k inner, so the inner loop is the longer one; `step`: bytes per column, `tstride`: twiddle
+ * bytes per column. Then the start offsets: input cc + skip, output ch + skip, twiddles tw.
+ */
+function loopOrder(
+  f: Body,
+  L: Loops,
+  l1: number,
+  cols: () => void,
+  step: number,
+  tstride: number,
+  cc: number,
+  ch: number,
+  tw: number,
+  skip: number,
+): void {
+  // One loop's count and strides: over k (l1 butterflies, ik / ok bytes apart, same twiddles)
+  // or over the columns (step bytes apart, tstride twiddle bytes apart).
+  const side = (overK: boolean, n: number, a: number, b: number, t: number) => {
+    if (overK) f.get(l1);
+    else cols();
+    f.set(n);
+    if (overK) f.get(L.ik);
+    else f.konst(step);
+    f.set(a);
+    if (overK) f.get(L.ok);
+    else f.konst(step);
+    f.set(b);
+    f.konst(overK ? 0 : tstride);
+    f.set(t);
+  };
+  cols();
+  f.get(l1);
+  f.emit(OP.geS, OP.if, OP.void);
+  side(true, L.nu, L.au, L.bu, L.tu);
+  side(false, L.nv, L.av, L.bv, L.tv);
+  f.emit(OP.else);
+  side(false, L.nu, L.au, L.bu, L.tu);
+  side(true, L.nv, L.av, L.bv, L.tv);
+  f.emit(OP.end);
+  if (skip) {
+    f.i32op(L.a0, cc, OP.add, { c: skip });
+    f.i32op(L.b0, ch, OP.add, { c: skip });
+  } else {
+    f.get(cc);
+    f.set(L.a0);
+    f.get(ch);
+    f.set(L.b0);
+  }
+  f.get(tw);
+  f.set(L.t0);
+  f.get(L.nu);
+  f.set(L.u);
+}
+
+/** im[m] = m * 16 * ido (input stride of m), ik = r * im[1] (of k), ok = 16 * ido (output of k). */
+function inputStrides(f: Body, r: number, ido: number, im: number[], L: Loops): void {
+  f.i32op(im[1], ido, OP.shl, { c: 4 });
+  for (let m = 2; m < r; m++) f.i32op(im[m], im[1], OP.mul, { c: m });
+  f.i32op(L.ik, im[1], OP.mul, { c: r });
+  f.i32op(L.ok, ido, OP.shl, { c: 4 });
+}
+
+/** Opens the u and v loops: a, b, t from a0, b0, t0; cnt = nv. */
+function openLoops(f: Body, L: Loops): void {
+  f.emit(OP.loop, OP.void); // u
+  f.get(L.a0);
+  f.set(L.a);
+  f.get(L.b0);
+  f.set(L.b);
+  f.get(L.t0);
+  f.set(L.t);
+  f.get(L.nv);
+  f.set(L.cnt);
+  f.emit(OP.loop, OP.void); // v
+}
+
+/** Steps and closes the v loop, then the u loop. */
+function closeLoops(f: Body, L: Loops): void {
+  f.i32op(L.a, L.a, OP.add, L.av);
+  f.i32op(L.b, L.b, OP.add, L.bv);
+  f.i32op(L.t, L.t, OP.add, L.tv);
+  f.i32op(L.cnt, L.cnt, OP.sub, { c: 1 });
+  f.get(L.cnt);
+  f.emit(OP.brIf, 0, OP.end);
+  f.i32op(L.a0, L.a0, OP.add, L.au);
+  f.i32op(L.b0, L.b0, OP.add, L.bu);
+  f.i32op(L.t0, L.t0, OP.add, L.tu);
+  f.i32op(L.u, L.u, OP.sub, { c: 1 });
+  f.get(L.u);
+  f.emit(OP.brIf, 0, OP.end);
+}
+
 function passBody(r: number, bfly: Butterfly): number[] {
   const nParams = 5 + (r - 1);
   const f = new Body(nParams);
   const [ido, l1, cc, ch, tw] = [0, 1, 2, 3, 4];
   const o = [-1, ...Array.from({ length: r - 1 }, (_, q) => 5 + q)];
   const im = Array.from({ length: r }, () => f.i32());
-  const ik = f.i32();
-  const ok = f.i32();
-  const a = f.i32();
-  const b = f.i32();
-  const t = f.i32();
-  const cnt = f.i32();
-  const nu = f.i32();
-  const nv = f.i32();
-  const au = f.i32();
-  const av = f.i32();
-  const bu = f.i32();
-  const bv = f.i32();
-  const tu = f.i32();
-  const tv = f.i32();
-  const a0 = f.i32();
-  const b0 = f.i32();
-  const t0 = f.i32();
-  const u = f.i32();
-  // Constants.
-  const k: Consts = { negHi: f.v(), negLo: f.v(), c8: f.v(), cos: [], sin: [] };
-  f.vconst(k.negHi, 0, -0);
-  f.vconst(k.negLo, -0, 0);
-  f.vconst(k.c8, Math.SQRT1_2, Math.SQRT1_2);
-  if (r % 2 === 1) {
-    const rc = ODD_ROOTS[r];
-    for (let m = 0; m < rc.cos.length; m++) {
-      const c = f.v();
-      const s = f.v();
-      f.vconst(c, rc.cos[m], rc.cos[m]);
-      f.vconst(s, rc.sin[m], rc.sin[m]);
-      k.cos.push(c);
-      k.sin.push(s);
-    }
-  }
-  // im[m] = m * 16 * ido; ik = r * im[1]; ok = 16 * ido.
-  f.i32op(im[1], ido, OP.shl, { c: 4 });
-  for (let m = 2; m < r; m++) f.i32op(im[m], im[1], OP.mul, { c: m });
-  f.i32op(ik, im[1], OP.mul, { c: r });
-  f.i32op(ok, ido, OP.shl, { c: 4 });
+  const L = loopLocals(f);
+  const { ik, ok, a, b, t, cnt } = L;
+  const k = passConsts(f, r, true);
+  inputStrides(f, r, ido, im, L);
   const x = Array.from({ length: r }, () => f.v());
   const y = Array.from({ length: r }, () => f.v());
   const loadInputs = () => {
@@ -420,61 +509,13 @@ function passBody(r: number, bfly: Butterfly): number[] {
   f.get(ido);
   f.konst(1);
   f.emit(OP.eq, OP.if, OP.void, OP.ret, OP.end);
-  // Loop order: k outer / i inner when ido - 1 >= l1, else i outer / k inner.
-  const tstride = 16 * (r - 1);
-  f.get(ido);
-  f.konst(1);
-  f.emit(OP.sub);
-  f.get(l1);
-  f.emit(OP.geS, OP.if, OP.void);
-  f.get(l1);
-  f.set(nu);
-  f.get(ik);
-  f.set(au);
-  f.get(ok);
-  f.set(bu);
-  f.konst(0);
-  f.set(tu);
-  f.i32op(nv, ido, OP.sub, { c: 1 });
-  f.konst(16);
-  f.set(av);
-  f.konst(16);
-  f.set(bv);
-  f.konst(tstride);
-  f.set(tv);
-  f.emit(OP.else);
-  f.i32op(nu, ido, OP.sub, { c: 1 });
-  f.konst(16);
-  f.set(au);
-  f.konst(16);
-  f.set(bu);
-  f.konst(tstride);
-  f.set(tu);
-  f.get(l1);
-  f.set(nv);
-  f.get(ik);
-  f.set(av);
-  f.get(ok);
-  f.set(bv);
-  f.konst(0);
-  f.set(tv);
-  f.emit(OP.end);
-  f.i32op(a0, cc, OP.add, { c: 16 });
-  f.i32op(b0, ch, OP.add, { c: 16 });
-  f.get(tw);
-  f.set(t0);
-  f.get(nu);
-  f.set(u);
-  f.emit(OP.loop, OP.void); // u
-  f.get(a0);
-  f.set(a);
-  f.get(b0);
-  f.set(b);
-  f.get(t0);
-  f.set(t);
-  f.get(nv);
-  f.set(cnt);
-  f.emit(OP.loop, OP.void); // v
+  const cols = () => {
+    f.get(ido);
+    f.konst(1);
+    f.emit(OP.sub);
+  };
+  loopOrder(f, L, l1, cols, 16, 16 * (r - 1), cc, ch, tw, 16);
+  openLoops(f, L);
   loadInputs();
   bfly(f, x, y, k);
   f.store(b, null, y[0]);
@@ -482,18 +523,7 @@ function passBody(r: number, bfly: Butterfly): number[] {
     f.cmul(y[q], y[q], t, 16 * (q - 1), k.negLo);
     f.store(b, o[q], y[q]);
   }
-  f.i32op(a, a, OP.add, av);
-  f.i32op(b, b, OP.add, bv);
-  f.i32op(t, t, OP.add, tv);
-  f.i32op(cnt, cnt, OP.sub, { c: 1 });
-  f.get(cnt);
-  f.emit(OP.brIf, 0, OP.end);
-  f.i32op(a0, a0, OP.add, au);
-  f.i32op(b0, b0, OP.add, bu);
-  f.i32op(t0, t0, OP.add, tu);
-  f.i32op(u, u, OP.sub, { c: 1 });
-  f.get(u);
-  f.emit(OP.brIf, 0, OP.end);
+  closeLoops(f, L);
   return f.finish();
 }
 
@@ -667,9 +697,16 @@ function splitOdd(r: number): SplitButterfly {
   };
 }
 
-/** Splat constants shared by the pair passes. */
-function splitConsts(f: Body, r: number): Consts {
+/**
+ * Splat constants of a pass of radix r; the sign masks negHi, negLo are set only with `signs`
+ * (the interleaved passes; the pair passes do not use them).
+ */
+function passConsts(f: Body, r: number, signs: boolean): Consts {
   const k: Consts = { negHi: f.v(), negLo: f.v(), c8: f.v(), cos: [], sin: [] };
+  if (signs) {
+    f.vconst(k.negHi, 0, -0);
+    f.vconst(k.negLo, -0, 0);
+  }
   f.vconst(k.c8, Math.SQRT1_2, Math.SQRT1_2);
   if (r % 2 === 1) {
     const rc = ODD_ROOTS[r];
@@ -720,76 +757,19 @@ function pairPassBody(r: number, bfly: SplitButterfly, interleavedIn: boolean): 
   const [ido, l1, cc, ch, tw] = [0, 1, 2, 3, 4];
   const o = [-1, ...Array.from({ length: r - 1 }, (_, q) => 5 + q)];
   const im = Array.from({ length: r }, () => f.i32());
-  const [ik, ok, a, b, t, cnt, nu, nv, au, av, bu, bv, tu, tv, a0, b0, t0, u, pairs] = Array.from(
-    { length: 19 },
-    () => f.i32(),
-  );
-  const k = splitConsts(f, r);
-  f.i32op(im[1], ido, OP.shl, { c: 4 });
-  for (let m = 2; m < r; m++) f.i32op(im[m], im[1], OP.mul, { c: m });
-  f.i32op(ik, im[1], OP.mul, { c: r });
-  f.i32op(ok, ido, OP.shl, { c: 4 });
+  const L = loopLocals(f);
+  const { a, b, t } = L;
+  const pairs = f.i32();
+  const k = passConsts(f, r, false);
+  inputStrides(f, r, ido, im, L);
   f.i32op(pairs, ido, OP.shrU, { c: 1 });
-  const tstride = 32 * (r - 1);
-  f.get(pairs);
-  f.get(l1);
-  f.emit(OP.geS, OP.if, OP.void);
-  f.get(l1);
-  f.set(nu);
-  f.get(ik);
-  f.set(au);
-  f.get(ok);
-  f.set(bu);
-  f.konst(0);
-  f.set(tu);
-  f.get(pairs);
-  f.set(nv);
-  f.konst(32);
-  f.set(av);
-  f.konst(32);
-  f.set(bv);
-  f.konst(tstride);
-  f.set(tv);
-  f.emit(OP.else);
-  f.get(pairs);
-  f.set(nu);
-  f.konst(32);
-  f.set(au);
-  f.konst(32);
-  f.set(bu);
-  f.konst(tstride);
-  f.set(tu);
-  f.get(l1);
-  f.set(nv);
-  f.get(ik);
-  f.set(av);
-  f.get(ok);
-  f.set(bv);
-  f.konst(0);
-  f.set(tv);
-  f.emit(OP.end);
-  f.get(cc);
-  f.set(a0);
-  f.get(ch);
-  f.set(b0);
-  f.get(tw);
-  f.set(t0);
-  f.get(nu);
-  f.set(u);
+  const cols = () => f.get(pairs);
+  loopOrder(f, L, l1, cols, 32, 32 * (r - 1), cc, ch, tw, 0);
   const xr = Array.from({ length: r }, () => f.v());
   const xi = Array.from({ length: r }, () => f.v());
   const yr = Array.from({ length: r }, () => f.v());
   const yi = Array.from({ length: r }, () => f.v());
-  f.emit(OP.loop, OP.void); // u
-  f.get(a0);
-  f.set(a);
-  f.get(b0);
-  f.set(b);
-  f.get(t0);
-  f.set(t);
-  f.get(nv);
-  f.set(cnt);
-  f.emit(OP.loop, OP.void); // v
+  openLoops(f, L);
   for (let m = 0; m < r; m++)
     loadPair(f, xr[m], xi[m], a, m === 0 ? null : im[m], 0, interleavedIn);
   bfly(f, xr, xi, yr, yi, k);
@@ -822,18 +802,7 @@ function pairPassBody(r: number, bfly: SplitButterfly, interleavedIn: boolean): 
     f.store(b, o[q], zr);
     f.storeOff(b, o[q], 16, zi);
   }
-  f.i32op(a, a, OP.add, av);
-  f.i32op(b, b, OP.add, bv);
-  f.i32op(t, t, OP.add, tv);
-  f.i32op(cnt, cnt, OP.sub, { c: 1 });
-  f.get(cnt);
-  f.emit(OP.brIf, 0, OP.end);
-  f.i32op(a0, a0, OP.add, au);
-  f.i32op(b0, b0, OP.add, bu);
-  f.i32op(t0, t0, OP.add, tu);
-  f.i32op(u, u, OP.sub, { c: 1 });
-  f.get(u);
-  f.emit(OP.brIf, 0, OP.end);
+  closeLoops(f, L);
   return f.finish();
 }
 
@@ -850,7 +819,7 @@ function lastPassBody(r: number, bfly: SplitButterfly): number[] {
   const [l1, cc, ch, os] = [1, 2, 3, 4];
   const o = [-1, ...Array.from({ length: r - 1 }, (_, q) => 5 + q)];
   const [a, b, cnt] = [f.i32(), f.i32(), f.i32()];
-  const k = splitConsts(f, r);
+  const k = passConsts(f, r, false);
   const xr = Array.from({ length: r }, () => f.v());
   const xi = Array.from({ length: r }, () => f.v());
   const yr = Array.from({ length: r }, () => f.v());
@@ -911,6 +880,42 @@ function lastPassBody(r: number, bfly: SplitButterfly): number[] {
   return f.finish();
 }
 
+/** if (x == 0) return; */
+function returnIfZero(f: Body, x: number): void {
+  f.get(x);
+  f.emit(OP.eqz, OP.if, OP.void, OP.ret, OP.end);
+}
+
+/** dst = f64x2.splat(x) */
+function splat(f: Body, dst: number, x: number): void {
+  f.get(x);
+  f.simd(V.f64splat);
+  f.set(dst);
+}
+
+/** if (flags & bit) dst = src; */
+function setIfFlag(f: Body, flags: number, bit: number, dst: number, src: number): void {
+  f.get(flags);
+  f.konst(bit);
+  f.emit(OP.and, OP.if, OP.void);
+  f.get(src);
+  f.set(dst);
+  f.emit(OP.end);
+}
+
+/** do { body(); x += bytes for each pair x, bytes of steps } while (--count != 0) */
+function countLoop(f: Body, count: number, steps: readonly number[], body: () => void): void {
+  f.emit(OP.loop, OP.void);
+  body();
+  for (let j = 0; j < steps.length; j += 2) {
+    const x = steps[j];
+    f.i32op(x, x, OP.add, { c: steps[j + 1] });
+  }
+  f.i32op(count, count, OP.sub, { c: 1 });
+  f.get(count);
+  f.emit(OP.brIf, 0, OP.end);
+}
+
 /**
  * cmulArray(dst, src, tbl, count, flags, scale): for j < count, complex (interleaved)
  * dst[j] = s * conj?(src[j]) * tbl[j], conjugated again if flags & 2; conj of the input if
@@ -929,36 +934,18 @@ function cmulArrayBody(): number[] {
   f.vconst(negLo, -0, 0);
   f.vconst(maskIn, 0, 0);
   f.vconst(maskOut, 0, 0);
-  f.get(scale);
-  f.simd(V.f64splat);
-  f.set(sc);
-  f.get(count);
-  f.emit(OP.eqz, OP.if, OP.void, OP.ret, OP.end);
-  f.get(flags);
-  f.konst(1);
-  f.emit(OP.and, OP.if, OP.void);
-  f.get(negHi);
-  f.set(maskIn);
-  f.emit(OP.end);
-  f.get(flags);
-  f.konst(2);
-  f.emit(OP.and, OP.if, OP.void);
-  f.get(negHi);
-  f.set(maskOut);
-  f.emit(OP.end);
-  f.emit(OP.loop, OP.void);
-  f.load(x, src, null);
-  f.vop(x, x, V.xor, maskIn);
-  f.cmul(x, x, tbl, 0, negLo);
-  f.vop(x, x, V.xor, maskOut);
-  f.vop(x, x, V.mul, sc);
-  f.store(dst, null, x);
-  f.i32op(dst, dst, OP.add, { c: 16 });
-  f.i32op(src, src, OP.add, { c: 16 });
-  f.i32op(tbl, tbl, OP.add, { c: 16 });
-  f.i32op(count, count, OP.sub, { c: 1 });
-  f.get(count);
-  f.emit(OP.brIf, 0, OP.end);
+  splat(f, sc, scale);
+  returnIfZero(f, count);
+  setIfFlag(f, flags, 1, maskIn, negHi);
+  setIfFlag(f, flags, 2, maskOut, negHi);
+  countLoop(f, count, [dst, 16, src, 16, tbl, 16], () => {
+    f.load(x, src, null);
+    f.vop(x, x, V.xor, maskIn);
+    f.cmul(x, x, tbl, 0, negLo);
+    f.vop(x, x, V.xor, maskOut);
+    f.vop(x, x, V.mul, sc);
+    f.store(dst, null, x);
+  });
   return f.finish();
 }
 
@@ -976,34 +963,22 @@ function gatherBody(): number[] {
   const x = f.v();
   f.vconst(negHi, 0, -0);
   f.vconst(mask, 0, 0);
-  f.get(scale);
-  f.simd(V.f64splat);
-  f.set(sc);
-  f.get(count);
-  f.emit(OP.eqz, OP.if, OP.void, OP.ret, OP.end);
-  f.get(flags);
-  f.konst(1);
-  f.emit(OP.and, OP.if, OP.void);
-  f.get(negHi);
-  f.set(mask);
-  f.emit(OP.end);
-  f.emit(OP.loop, OP.void);
-  f.get(src);
-  f.get(idx);
-  f.emit(OP.i32load, 2, 0);
-  f.emit(OP.add);
-  f.simd(V.load, 4, 0);
-  f.get(mask);
-  f.simd(V.xor);
-  f.get(sc);
-  f.simd(V.mul);
-  f.set(x);
-  f.store(dst, null, x);
-  f.i32op(dst, dst, OP.add, { c: 16 });
-  f.i32op(idx, idx, OP.add, { c: 4 });
-  f.i32op(count, count, OP.sub, { c: 1 });
-  f.get(count);
-  f.emit(OP.brIf, 0, OP.end);
+  splat(f, sc, scale);
+  returnIfZero(f, count);
+  setIfFlag(f, flags, 1, mask, negHi);
+  countLoop(f, count, [dst, 16, idx, 4], () => {
+    f.get(src);
+    f.get(idx);
+    f.emit(OP.i32load, 2, 0);
+    f.emit(OP.add);
+    f.simd(V.load, 4, 0);
+    f.get(mask);
+    f.simd(V.xor);
+    f.get(sc);
+    f.simd(V.mul);
+    f.set(x);
+    f.store(dst, null, x);
+  });
   return f.finish();
 }
 
@@ -1012,19 +987,14 @@ function widenBody(): number[] {
   const f = new Body(3);
   const [dst, src, count] = [0, 1, 2];
   const x = f.v();
-  f.get(count);
-  f.emit(OP.eqz, OP.if, OP.void, OP.ret, OP.end);
-  f.emit(OP.loop, OP.void);
-  f.get(src);
-  f.simd(V.load64zero, 3, 0);
-  f.simd(V.promote);
-  f.set(x);
-  f.store(dst, null, x);
-  f.i32op(dst, dst, OP.add, { c: 16 });
-  f.i32op(src, src, OP.add, { c: 8 });
-  f.i32op(count, count, OP.sub, { c: 1 });
-  f.get(count);
-  f.emit(OP.brIf, 0, OP.end);
+  returnIfZero(f, count);
+  countLoop(f, count, [dst, 16, src, 8], () => {
+    f.get(src);
+    f.simd(V.load64zero, 3, 0);
+    f.simd(V.promote);
+    f.set(x);
+    f.store(dst, null, x);
+  });
   return f.finish();
 }
 
@@ -1034,24 +1004,17 @@ function narrowBody(): number[] {
   const f = new Body(4);
   const [dst, src, count, scale] = [0, 1, 2, 3];
   const sc = f.v();
-  f.get(scale);
-  f.simd(V.f64splat);
-  f.set(sc);
-  f.get(count);
-  f.emit(OP.eqz, OP.if, OP.void, OP.ret, OP.end);
-  f.emit(OP.loop, OP.void);
-  f.get(dst);
-  f.get(src);
-  f.simd(V.load, 4, 0);
-  f.get(sc);
-  f.simd(V.mul);
-  f.simd(V.demote);
-  f.simd(V.store64lane, 3, 0, 0);
-  f.i32op(dst, dst, OP.add, { c: 8 });
-  f.i32op(src, src, OP.add, { c: 16 });
-  f.i32op(count, count, OP.sub, { c: 1 });
-  f.get(count);
-  f.emit(OP.brIf, 0, OP.end);
+  splat(f, sc, scale);
+  returnIfZero(f, count);
+  countLoop(f, count, [dst, 8, src, 16], () => {
+    f.get(dst);
+    f.get(src);
+    f.simd(V.load, 4, 0);
+    f.get(sc);
+    f.simd(V.mul);
+    f.simd(V.demote);
+    f.simd(V.store64lane, 3, 0, 0);
+  });
   return f.finish();
 }
 
@@ -1061,20 +1024,13 @@ function scaleCopyBody(): number[] {
   const [dst, src, count, scale] = [0, 1, 2, 3];
   const sc = f.v();
   const x = f.v();
-  f.get(scale);
-  f.simd(V.f64splat);
-  f.set(sc);
-  f.get(count);
-  f.emit(OP.eqz, OP.if, OP.void, OP.ret, OP.end);
-  f.emit(OP.loop, OP.void);
-  f.load(x, src, null);
-  f.vop(x, x, V.mul, sc);
-  f.store(dst, null, x);
-  f.i32op(dst, dst, OP.add, { c: 16 });
-  f.i32op(src, src, OP.add, { c: 16 });
-  f.i32op(count, count, OP.sub, { c: 1 });
-  f.get(count);
-  f.emit(OP.brIf, 0, OP.end);
+  splat(f, sc, scale);
+  returnIfZero(f, count);
+  countLoop(f, count, [dst, 16, src, 16], () => {
+    f.load(x, src, null);
+    f.vop(x, x, V.mul, sc);
+    f.store(dst, null, x);
+  });
   return f.finish();
 }
 

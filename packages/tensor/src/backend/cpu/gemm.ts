@@ -69,6 +69,76 @@ function grow(buf: F64, n: number): F64 {
 }
 
 /**
+ * A product kernel: C[cOff..] (+)= op(A) @ op(B), C [M x N] row-major contiguous; element (i, k)
+ * of op(A) is A[aOff + i * ars + k * acs], (k, j) of op(B) is B[bOff + k * brs + j * bcs].
+ * gemmPacked alone takes complexB (B is complex, see packPanelsBComplex) and customB (PackB).
+ */
+type Product = (
+  M: number,
+  N: number,
+  K: number,
+  A: Floats,
+  aOff: number,
+  ars: number,
+  acs: number,
+  B: Floats,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  C: Floats,
+  cOff: number,
+  accumulate: boolean,
+  complexB?: boolean,
+  customB?: PackB | null,
+) => void;
+
+/** A panel packer: reads an m x n slice (element (i, j) at src[off + i * rs + j * cs]) into dst. */
+type Pack = (
+  src: Floats,
+  off: number,
+  rs: number,
+  cs: number,
+  m: number,
+  n: number,
+  dst: Float64Array,
+  dOff: number,
+) => void;
+
+/**
+ * The empty cases of a product: M or N = 0 (nothing to do), or K = 0 (C is zero, or unchanged
+ * with accumulate; the `len` values of C from c0). True when handled.
+ */
+function emptyProduct(
+  M: number,
+  N: number,
+  K: number,
+  C: Floats,
+  c0: number,
+  len: number,
+  accumulate: boolean,
+): boolean {
+  if (M === 0 || N === 0) return true;
+  if (K === 0) {
+    if (!accumulate) C.fill(0, c0, c0 + len);
+    return true;
+  }
+  return false;
+}
+
+/** C[c..c + n] = row[r..r + n], or += with accumulate. */
+function storeRow(
+  C: Floats,
+  c: number,
+  row: Float64Array,
+  r: number,
+  n: number,
+  accumulate: boolean,
+): void {
+  if (accumulate) for (let j = 0; j < n; j++) C[c + j] += row[r + j];
+  else for (let j = 0; j < n; j++) C[c + j] = row[r + j];
+}
+
+/**
  * C[cOff..] (+)= op(A) @ op(B), C [M x N] row-major contiguous.
  * op(A) is [M x K]: A stored row-major [M x K] from aOff, or [K x M] when transA.
  * op(B) is [K x N]: B stored row-major [K x N] from bOff, or [N x K] when transB.
@@ -88,11 +158,7 @@ export function gemm(
   transA = false,
   transB = false,
 ): void {
-  if (M === 0 || N === 0) return;
-  if (K === 0) {
-    if (!accumulate) C.fill(0, cOff, cOff + M * N);
-    return;
-  }
+  if (emptyProduct(M, N, K, C, cOff, M * N, accumulate)) return;
   // Element (i, k) of op(A) is A[aOff + i * ars + k * acs]; (k, j) of op(B) is B[bOff + k * brs + j * bcs].
   const ars = transA ? 1 : K;
   const acs = transA ? M : 1;
@@ -100,7 +166,7 @@ export function gemm(
   const bcs = transB ? K : 1;
   if (N < NR || (M < MR && transB))
     gemmDot(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff, accumulate);
-  else if (M < MR) gemmAxpy(M, N, K, A, aOff, ars, acs, B, bOff, brs, C, cOff, accumulate);
+  else if (M < MR) gemmAxpy(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff, accumulate);
   else gemmPacked(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff, accumulate);
 }
 
@@ -133,34 +199,30 @@ export function gemmCustomB(
   cOff: number,
   accumulate = false,
 ): void {
-  if (M === 0 || N === 0) return;
-  if (K === 0) {
-    if (!accumulate) C.fill(0, cOff, cOff + M * N);
-    return;
-  }
+  if (emptyProduct(M, N, K, C, cOff, M * N, accumulate)) return;
   const ars = transA ? 1 : K;
   const acs = transA ? M : 1;
   gemmPacked(M, N, K, A, aOff, ars, acs, A, 0, 0, 0, C, cOff, accumulate, false, packB);
 }
 
-function gemmPacked(
-  M: number,
-  N: number,
-  K: number,
-  A: Floats,
-  aOff: number,
-  ars: number,
-  acs: number,
-  B: Floats,
-  bOff: number,
-  brs: number,
-  bcs: number,
-  C: Floats,
-  cOff: number,
-  accumulate: boolean,
+const gemmPacked: Product = (
+  M,
+  N,
+  K,
+  A,
+  aOff,
+  ars,
+  acs,
+  B,
+  bOff,
+  brs,
+  bcs,
+  C,
+  cOff,
+  accumulate,
   complexB = false,
-  customB: PackB | null = null,
-): void {
+  customB = null,
+) => {
   const mp = Math.ceil(M / MR) * MR;
   // Bound the partial sums (mp x nc doubles) to ~2 MiB for tall products, keeping >= 64 columns.
   const ncMax = Math.min(NC_MAX, Math.max(64, Math.floor(262144 / mp / NR) * NR));
@@ -233,24 +295,14 @@ function gemmPacked(
       for (let i = 0; i < M; i++) {
         const src = cBase + i * ncp;
         const dst = cOff + i * N + jc;
-        if (accumulate) for (let j = 0; j < nc; j++) C[dst + j] += P[src + j];
-        else for (let j = 0; j < nc; j++) C[dst + j] = P[src + j];
+        storeRow(C, dst, P, src, nc, accumulate);
       }
     }
   }
-}
+};
 
 /** Pack op(A)[0..mc, 0..kc] (element (i, p) at src[off + i * rs + p * cs]) as MR-row panels, k-major, zero-padded. */
-function packPanelsA(
-  src: Floats,
-  off: number,
-  rs: number,
-  cs: number,
-  mc: number,
-  kc: number,
-  dst: Float64Array,
-  dOff: number,
-): void {
+const packPanelsA: Pack = (src, off, rs, cs, mc, kc, dst, dOff) => {
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const base = dOff + i0 * kc;
     const rows = Math.min(MR, mc - i0);
@@ -270,19 +322,10 @@ function packPanelsA(
     }
     for (let i = rows; i < MR; i++) for (let p = 0, d = base + i; p < kc; p++, d += MR) dst[d] = 0;
   }
-}
+};
 
 /** Pack op(B)[0..kc, 0..nc] (element (p, j) at src[off + p * rs + j * cs]) as NR-column panels, k-major, zero-padded. */
-function packPanelsB(
-  src: Floats,
-  off: number,
-  rs: number,
-  cs: number,
-  kc: number,
-  nc: number,
-  dst: Float64Array,
-  dOff: number,
-): void {
+const packPanelsB: Pack = (src, off, rs, cs, kc, nc, dst, dOff) => {
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const base = dOff + j0 * kc;
     const cols = Math.min(NR, nc - j0);
@@ -312,7 +355,7 @@ function packPanelsB(
         for (let p = 0, d = base + j; p < kc; p++, d += NR) dst[d] = 0;
     }
   }
-}
+};
 
 /**
  * Pack the real (2K x 2N) expansion B' of a complex B for C = A @ B computed as a real product on
@@ -321,16 +364,7 @@ function packPanelsB(
  * (rows k' = 2k + s, columns 2j + t). kc and nc count real rows/columns and are even here;
  * complex element (k, j) of the slice is at src[off + k * rs + j * cs] (re) and + 1 (im).
  */
-function packPanelsBComplex(
-  src: Floats,
-  off: number,
-  rs: number,
-  cs: number,
-  kc: number,
-  nc: number,
-  dst: Float64Array,
-  dOff: number,
-): void {
+const packPanelsBComplex: Pack = (src, off, rs, cs, kc, nc, dst, dOff) => {
   const k2 = kc >> 1;
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const base = dOff + j0 * kc;
@@ -355,7 +389,7 @@ function packPanelsBComplex(
       }
     }
   }
-}
+};
 
 /**
  * One 4 x 4 tile: acc[r][c] = sum_p P[ai + 4p + r] * P[bi + 4p + c] over the kc packed steps
@@ -670,22 +704,7 @@ function panelModule(): Uint8Array<ArrayBuffer> {
 }
 
 /** Skinny products: one f64 dot product per element of C (N < 4, or few rows with transposed B). */
-function gemmDot(
-  M: number,
-  N: number,
-  K: number,
-  A: Floats,
-  aOff: number,
-  ars: number,
-  acs: number,
-  B: Floats,
-  bOff: number,
-  brs: number,
-  bcs: number,
-  C: Floats,
-  cOff: number,
-  accumulate: boolean,
-): void {
+const gemmDot: Product = (M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff, accumulate) => {
   for (let i = 0; i < M; i++) {
     const a0 = aOff + i * ars;
     for (let j = 0; j < N; j++) {
@@ -706,24 +725,10 @@ function gemmDot(
       else C[c] = s0 + s1;
     }
   }
-}
+};
 
 /** Few rows (M < 4), B not transposed: each row of C accumulates rows of B in an f64 scratch row. */
-function gemmAxpy(
-  M: number,
-  N: number,
-  K: number,
-  A: Floats,
-  aOff: number,
-  ars: number,
-  acs: number,
-  B: Floats,
-  bOff: number,
-  brs: number,
-  C: Floats,
-  cOff: number,
-  accumulate: boolean,
-): void {
+const gemmAxpy: Product = (M, N, K, A, aOff, ars, acs, B, bOff, brs, _bcs, C, cOff, accumulate) => {
   rowScratch = grow(rowScratch, N);
   const row = rowScratch;
   for (let i = 0; i < M; i++) {
@@ -743,10 +748,9 @@ function gemmAxpy(
       for (let j = 0; j < N; j++) row[j] += x0 * B[b0 + j];
     }
     const c = cOff + i * N;
-    if (accumulate) for (let j = 0; j < N; j++) C[c + j] += row[j];
-    else for (let j = 0; j < N; j++) C[c + j] = row[j];
+    storeRow(C, c, row, 0, N, accumulate);
   }
-}
+};
 
 /**
  * Complex C = A @ op(B) with interleaved (re, im) storage; sizes and offsets in complex elements.
@@ -766,11 +770,7 @@ export function gemmComplex(
   cOff: number,
   transB = false,
 ): void {
-  if (M === 0 || N === 0) return;
-  if (K === 0) {
-    C.fill(0, 2 * cOff, 2 * (cOff + M * N));
-    return;
-  }
+  if (emptyProduct(M, N, K, C, 2 * cOff, 2 * M * N, false)) return;
   if (M >= MR) {
     gemmPacked(
       M,
@@ -809,7 +809,7 @@ export function gemmComplex(
       }
     }
     const c0 = 2 * (cOff + i * N);
-    for (let j = 0; j < 2 * N; j++) C[c0 + j] = row[j];
+    storeRow(C, c0, row, 0, 2 * N, false);
   }
 }
 
