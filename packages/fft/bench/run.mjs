@@ -380,7 +380,11 @@ for (const n of [256, 512]) {
     const o = get("ours", id);
     const what = suffix ? " (into a caller-owned output)" : " (fresh result array)";
     if (a !== undefined && o !== undefined)
-      goal(`2-D ${n}^2 <= 1.5x numpy's time${what}`, o <= 1.5 * a, `ours/numpy = ${(o / a).toFixed(2)}`);
+      goal(
+        `2-D ${n}^2 <= 1.5x numpy's time${what}`,
+        o <= 1.5 * a,
+        `ours/numpy = ${(o / a).toFixed(2)}`,
+      );
   }
 }
 for (const dtype of ["f64", "f32"]) {
