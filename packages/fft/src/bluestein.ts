@@ -14,69 +14,65 @@
  * rounding, no angle error growing with k.
  */
 import type { WasmKernels } from "./codelets/wasm.js";
-import { type ComplexCore, type MixedRadixCore, WasmIO } from "./plan.js";
+import { ConvolutionCore } from "./convolution.js";
+import { type MixedRadixCore, WasmIO } from "./plan.js";
 import type { Direction, Floats } from "./plan-types.js";
 import { sinCos2Pi } from "./twiddle.js";
 
-export class BluesteinCore implements ComplexCore {
-  readonly algorithm = "bluestein" as const;
-  /** Convolution length. */
-  readonly m: number;
-  /** Forward chirp w_k = exp(-pi i k^2 / n), interleaved, k < n. */
-  private readonly chirp: Float64Array;
-  /** FFT_m of the conjugate chirp, divided by m. */
-  private readonly kernel: Float64Array;
-  /** Convolution buffer (m complex; empty when the inner FFT runs in wasm memory). */
-  private readonly buf: Float64Array;
-  /** Wasm residency of [inner tables | kernel | chirp] (see codelets/wasm.ts). */
-  private generation = -1;
-  private tablesAt = 0;
-  private io: WasmIO | null = null;
+/** The forward chirp w_k = exp(-pi i k^2 / n), interleaved, k < n. */
+function chirpOf(n: number): Float64Array {
+  const chirp = new Float64Array(2 * n);
+  const twoN = 2 * n;
+  for (let k = 0, sq = 0; 2 * k <= n; k++) {
+    // sq = k^2 mod 2n
+    sinCos2Pi(sq, twoN, chirp, 2 * k);
+    chirp[2 * k + 1] = -chirp[2 * k + 1];
+    sq += 2 * k + 1;
+    if (sq >= twoN) sq -= twoN;
+  }
+  // (n - k)^2 = k^2 + n^2 (mod 2n), and n^2 = n (mod 2n) for odd n, 0 for even n:
+  // w_{n-k} = (-1)^n w_k, exactly.
+  const flip = n % 2 === 0 ? 1 : -1;
+  for (let k = (n >> 1) + 1; k < n; k++) {
+    chirp[2 * k] = flip * chirp[2 * (n - k)];
+    chirp[2 * k + 1] = flip * chirp[2 * (n - k) + 1];
+  }
+  return chirp;
+}
 
-  /** inner: a mixed-radix core of the convolution length m >= 2n - 1 (may be shared: only its
-   * tables and passes are used, with this plan's own copy of the tables in wasm memory). */
-  constructor(
-    readonly n: number,
-    private readonly inner: MixedRadixCore,
-  ) {
+/** b_t = conj(w_t) / m, b_{m-t} = b_t, zero elsewhere (m complex). */
+function kernelOf(chirp: Float64Array, n: number, m: number): Float64Array {
+  const kernel = new Float64Array(2 * m);
+  const inv = 1 / m;
+  kernel[0] = chirp[0] * inv;
+  kernel[1] = -chirp[1] * inv;
+  for (let k = 1; k < n; k++) {
+    const re = chirp[2 * k] * inv;
+    const im = -chirp[2 * k + 1] * inv;
+    kernel[2 * k] = re;
+    kernel[2 * k + 1] = im;
+    kernel[2 * (m - k)] = re;
+    kernel[2 * (m - k) + 1] = im;
+  }
+  return kernel;
+}
+
+export class BluesteinCore extends ConvolutionCore {
+  readonly algorithm = "bluestein" as const;
+  /** Forward chirp w_k = exp(-pi i k^2 / n), interleaved, k < n (in wasm memory after the
+   * kernel). */
+  private readonly chirp: Float64Array;
+
+  /** inner: a mixed-radix core of the convolution length m >= 2n - 1 (may be shared). */
+  constructor(n: number, inner: MixedRadixCore) {
     const m = inner.n;
     if (m < 2 * n - 1) throw new RangeError(`Bluestein: convolution length ${m} < 2n - 1`);
-    this.m = m;
-    const chirp = new Float64Array(2 * n);
-    const twoN = 2 * n;
-    for (let k = 0, sq = 0; 2 * k <= n; k++) {
-      // sq = k^2 mod 2n
-      sinCos2Pi(sq, twoN, chirp, 2 * k);
-      chirp[2 * k + 1] = -chirp[2 * k + 1];
-      sq += 2 * k + 1;
-      if (sq >= twoN) sq -= twoN;
-    }
-    // (n - k)^2 = k^2 + n^2 (mod 2n), and n^2 = n (mod 2n) for odd n, 0 for even n:
-    // w_{n-k} = (-1)^n w_k, exactly.
-    const flip = n % 2 === 0 ? 1 : -1;
-    for (let k = (n >> 1) + 1; k < n; k++) {
-      chirp[2 * k] = flip * chirp[2 * (n - k)];
-      chirp[2 * k + 1] = flip * chirp[2 * (n - k) + 1];
-    }
+    const chirp = chirpOf(n);
+    super(n, inner, kernelOf(chirp, n, m), 16 * n, WasmIO);
     this.chirp = chirp;
-    const kernel = new Float64Array(2 * m);
-    const inv = 1 / m;
-    kernel[0] = chirp[0] * inv;
-    kernel[1] = -chirp[1] * inv;
-    for (let k = 1; k < n; k++) {
-      const re = chirp[2 * k] * inv;
-      const im = -chirp[2 * k + 1] * inv;
-      kernel[2 * k] = re;
-      kernel[2 * k + 1] = im;
-      kernel[2 * (m - k)] = re;
-      kernel[2 * (m - k) + 1] = im;
-    }
-    inner.run(kernel, 0, 2, kernel, 0, 2, -1, 1);
-    this.kernel = kernel;
-    this.buf = new Float64Array(inner.kernels === null ? 2 * m : 0);
   }
 
-  run(
+  protected convolveJs(
     src: Floats,
     srcOff: number,
     srcStride: number,
@@ -86,15 +82,9 @@ export class BluesteinCore implements ComplexCore {
     sign: Direction,
     scale: number,
   ): void {
-    if (this.inner.kernels !== null) {
-      this.runWasm(this.inner.kernels, src, srcOff, srcStride, dst, dstOff, dstStride, sign, scale);
-      return;
-    }
     const n = this.n;
-    const m = this.m;
     const w = this.chirp;
     const a = this.buf;
-    const kernel = this.kernel;
     // Backward = conj(forward(conj(x))): conjugate on the way in and out.
     const c = sign < 0 ? 1 : -1;
     for (let k = 0, s = srcOff; k < n; k++, s += srcStride) {
@@ -107,14 +97,7 @@ export class BluesteinCore implements ComplexCore {
     }
     a.fill(0, 2 * n);
     this.inner.run(a, 0, 2, a, 0, 2, -1, 1);
-    for (let j = 0; j < 2 * m; j += 2) {
-      const xr = a[j];
-      const xi = a[j + 1];
-      const br = kernel[j];
-      const bi = kernel[j + 1];
-      a[j] = xr * br - xi * bi;
-      a[j + 1] = xr * bi + xi * br;
-    }
+    this.multiplyKernel(a);
     this.inner.run(a, 0, 2, a, 0, 2, 1, 1);
     const cs = c * scale;
     for (let k = 0, d = dstOff; k < n; k++, d += dstStride) {
@@ -127,47 +110,30 @@ export class BluesteinCore implements ComplexCore {
     }
   }
 
-  /** The same steps with every array in wasm memory: chirp and kernel products in wasm SIMD. */
-  private runWasm(
+  /** The same steps in wasm memory: chirp and kernel products in wasm SIMD. */
+  protected convolveWasm(
     k: WasmKernels,
-    src: Floats,
-    srcOff: number,
-    srcStride: number,
-    dst: Floats,
-    dstOff: number,
-    dstStride: number,
+    tablesAt: number,
+    kernelAt: number,
     sign: Direction,
     scale: number,
-  ): void {
+  ): number {
     const n = this.n;
     const m = this.m;
     const inner = this.inner;
-    const nbuf = inner.buffersNeeded();
-    k.prepare(m, nbuf);
-    const innerBytes = inner.tableBytes();
-    if (this.generation !== k.generation) {
-      this.tablesAt = k.allocate(innerBytes + 16 * m + 16 * n);
-      this.generation = k.generation;
-      const mem = k.f64();
-      inner.writeTables(mem, this.tablesAt);
-      mem.set(this.kernel, (this.tablesAt + innerBytes) / 8);
-      mem.set(this.chirp, (this.tablesAt + innerBytes + 16 * m) / 8);
-    }
-    const kernelAt = this.tablesAt + innerBytes;
     const chirpAt = kernelAt + 16 * m;
-    const mem = k.f64();
     const half = k.bufferBytes;
-    this.io ??= new WasmIO(n, nbuf);
-    const io = this.io;
-    io.refresh(k);
     // x (conjugated for the backward transform) times the chirp, zero-padded, into buffer 0.
-    io.load(k, src, srcOff, srcStride, 1, 0);
     k.cmulArray(0, half, chirpAt, n, sign < 0 ? 0 : 1, 1);
-    mem.fill(0, 2 * n, 2 * m);
-    const a = inner.runResident(k, -1, this.tablesAt);
+    k.f64().fill(0, 2 * n, 2 * m);
+    const a = inner.runResident(k, -1, tablesAt);
     k.cmulArray(0, a, kernelAt, m, 0, 1);
-    const b = inner.runResident(k, 1, this.tablesAt);
+    const b = inner.runResident(k, 1, tablesAt);
     k.cmulArray(b, b, chirpAt, n, sign < 0 ? 0 : 2, scale);
-    io.store(k, b / half, dst, dstOff, dstStride, 1);
+    return b;
+  }
+
+  protected writeTables(mem: Float64Array, at: number): void {
+    mem.set(this.chirp, at / 8);
   }
 }

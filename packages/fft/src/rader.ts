@@ -13,8 +13,9 @@
  * roots come from the accurate twiddle routine.
  */
 import type { WasmKernels } from "./codelets/wasm.js";
+import { ConvolutionCore } from "./convolution.js";
 import { primeFactors } from "./factorize.js";
-import { type ComplexCore, type MixedRadixCore, WasmIO } from "./plan.js";
+import { type MixedRadixCore, WasmIO } from "./plan.js";
 import type { Direction, Floats } from "./plan-types.js";
 import { sinCos2Pi } from "./twiddle.js";
 
@@ -42,49 +43,48 @@ export function primitiveRoot(p: number): number {
   throw new Error(`no primitive root mod ${p}`);
 }
 
-export class RaderCore implements ComplexCore {
+/** The gather maps (byte offsets, see RaderCore) and the kernel b_s = w^{g^-s} / (p - 1). */
+function raderTables(p: number): {
+  gatherIn: Int32Array;
+  gatherOut: Int32Array;
+  kernel: Float64Array;
+} {
+  const m = p - 1;
+  const g = primitiveRoot(p);
+  const ginv = powMod(g, p - 2, p);
+  const gatherIn = new Int32Array(m);
+  const gatherOut = new Int32Array(m);
+  const kernel = new Float64Array(2 * m);
+  for (let s = 0, gs = 1, gq = 1; s < m; s++) {
+    gatherIn[s] = 16 * gs;
+    // gq = g^-s: X_{gq} reads convolution output s; b_s = w^{gq}.
+    gatherOut[gq - 1] = 16 * s;
+    sinCos2Pi(gq, p, kernel, 2 * s);
+    kernel[2 * s] /= m;
+    kernel[2 * s + 1] = -kernel[2 * s + 1] / m;
+    gs = (gs * g) % p;
+    gq = (gq * ginv) % p;
+  }
+  return { gatherIn, gatherOut, kernel };
+}
+
+export class RaderCore extends ConvolutionCore {
   readonly algorithm = "rader" as const;
   /** Byte offsets 16 g^s of the inputs gathered into a (s < p - 1). */
   private readonly gatherIn: Int32Array;
   /** Byte offsets 16 q(k) of the convolution output for X_k, k = 1..p-1 (g^-q(k) = k). */
   private readonly gatherOut: Int32Array;
-  /** FFT_{p-1}(b) / (p - 1), interleaved. */
-  private readonly kernel: Float64Array;
-  /** JS path scratch (p - 1 complex; empty when the inner FFT runs in wasm memory). */
-  private readonly buf: Float64Array;
-  private generation = -1;
-  private tablesAt = 0;
-  private io: WasmIO | null = null;
 
   /** inner: the mixed-radix core of length p - 1 (may be shared). */
-  constructor(
-    readonly n: number,
-    private readonly inner: MixedRadixCore,
-  ) {
-    const p = n;
-    const m = p - 1;
-    if (inner.n !== m) throw new RangeError("Rader: inner length must be p - 1");
-    const g = primitiveRoot(p);
-    const ginv = powMod(g, p - 2, p);
-    this.gatherIn = new Int32Array(m);
-    this.gatherOut = new Int32Array(m);
-    const kernel = new Float64Array(2 * m);
-    for (let s = 0, gs = 1, gq = 1; s < m; s++) {
-      this.gatherIn[s] = 16 * gs;
-      // gq = g^-s: X_{gq} reads convolution output s; b_s = w^{gq}.
-      this.gatherOut[gq - 1] = 16 * s;
-      sinCos2Pi(gq, p, kernel, 2 * s);
-      kernel[2 * s] /= m;
-      kernel[2 * s + 1] = -kernel[2 * s + 1] / m;
-      gs = (gs * g) % p;
-      gq = (gq * ginv) % p;
-    }
-    inner.run(kernel, 0, 2, kernel, 0, 2, -1, 1);
-    this.kernel = kernel;
-    this.buf = new Float64Array(inner.kernels === null ? 2 * m : 0);
+  constructor(n: number, inner: MixedRadixCore) {
+    if (inner.n !== n - 1) throw new RangeError("Rader: inner length must be p - 1");
+    const t = raderTables(n);
+    super(n, inner, t.kernel, 8 * (n - 1), WasmIO);
+    this.gatherIn = t.gatherIn;
+    this.gatherOut = t.gatherOut;
   }
 
-  run(
+  protected convolveJs(
     src: Floats,
     srcOff: number,
     srcStride: number,
@@ -94,10 +94,6 @@ export class RaderCore implements ComplexCore {
     sign: Direction,
     scale: number,
   ): void {
-    if (this.inner.kernels !== null) {
-      this.runWasm(this.inner.kernels, src, srcOff, srcStride, dst, dstOff, dstStride, sign, scale);
-      return;
-    }
     const p = this.n;
     const m = p - 1;
     const a = this.buf;
@@ -113,15 +109,7 @@ export class RaderCore implements ComplexCore {
     this.inner.run(a, 0, 2, a, 0, 2, -1, 1);
     const sumR = x0r + a[0];
     const sumI = x0i + a[1];
-    const kernel = this.kernel;
-    for (let j = 0; j < 2 * m; j += 2) {
-      const xr = a[j];
-      const xi = a[j + 1];
-      const br = kernel[j];
-      const bi = kernel[j + 1];
-      a[j] = xr * br - xi * bi;
-      a[j + 1] = xr * bi + xi * br;
-    }
+    this.multiplyKernel(a);
     a[0] += x0r;
     a[1] += x0i;
     this.inner.run(a, 0, 2, a, 0, 2, 1, 1);
@@ -137,58 +125,42 @@ export class RaderCore implements ComplexCore {
   }
 
   /** The same steps in wasm memory: gathers, FFTs and the kernel product in wasm. */
-  private runWasm(
+  protected convolveWasm(
     k: WasmKernels,
-    src: Floats,
-    srcOff: number,
-    srcStride: number,
-    dst: Floats,
-    dstOff: number,
-    dstStride: number,
+    tablesAt: number,
+    kernelAt: number,
     sign: Direction,
     scale: number,
-  ): void {
-    const p = this.n;
-    const m = p - 1;
+  ): number {
+    const m = this.m;
     const inner = this.inner;
-    const nbuf = inner.buffersNeeded();
-    k.prepare(p, nbuf);
-    const innerBytes = inner.tableBytes();
-    if (this.generation !== k.generation) {
-      this.tablesAt = k.allocate(innerBytes + 16 * m + 8 * m);
-      this.generation = k.generation;
-      const mem = k.f64();
-      inner.writeTables(mem, this.tablesAt);
-      mem.set(this.kernel, (this.tablesAt + innerBytes) / 8);
-      const idx = new Int32Array(mem.buffer, this.tablesAt + innerBytes + 16 * m, 2 * m);
-      idx.set(this.gatherIn, 0);
-      idx.set(this.gatherOut, m);
-    }
-    const kernelAt = this.tablesAt + innerBytes;
     const inAt = kernelAt + 16 * m;
     const outAt = inAt + 4 * m;
     const mem = k.f64();
     const half = k.bufferBytes;
-    this.io ??= new WasmIO(p, nbuf);
-    const io = this.io;
-    io.refresh(k);
-    io.load(k, src, srcOff, srcStride, 1, 0);
     const conj = sign < 0 ? 0 : 1;
     const c = sign < 0 ? 1 : -1;
     const x0r = mem[half / 8];
     const x0i = c * mem[half / 8 + 1];
     k.gather(0, half, inAt, m, conj, 1);
-    const a = inner.runResident(k, -1, this.tablesAt);
+    const a = inner.runResident(k, -1, tablesAt);
     const sumR = x0r + mem[a / 8];
     const sumI = x0i + mem[a / 8 + 1];
     k.cmulArray(0, a, kernelAt, m, 0, 1);
     mem[0] += x0r;
     mem[1] += x0i;
-    const b = inner.runResident(k, 1, this.tablesAt);
+    const b = inner.runResident(k, 1, tablesAt);
     const out = b === 0 ? half : 0;
     k.gather(out + 16, b, outAt, m, conj, scale);
     mem[out / 8] = sumR * scale;
     mem[out / 8 + 1] = sumI * c * scale;
-    io.store(k, out / half, dst, dstOff, dstStride, 1);
+    return out;
+  }
+
+  protected writeTables(mem: Float64Array, at: number): void {
+    const m = this.m;
+    const idx = new Int32Array(mem.buffer, at, 2 * m);
+    idx.set(this.gatherIn, 0);
+    idx.set(this.gatherOut, m);
   }
 }

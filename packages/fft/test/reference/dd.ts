@@ -155,32 +155,7 @@ export function cmul(
   b: DDComplex,
   j: number,
 ): void {
-  const arh = a[i],
-    arl = a[i + 1],
-    aih = a[i + 2],
-    ail = a[i + 3];
-  const brh = b[j],
-    brl = b[j + 1],
-    bih = b[j + 2],
-    bil = b[j + 3];
-  mul(arh, arl, brh, brl);
-  const p1h = RH,
-    p1l = RL;
-  mul(aih, ail, bih, bil);
-  const p2h = RH,
-    p2l = RL;
-  mul(arh, arl, bih, bil);
-  const p3h = RH,
-    p3l = RL;
-  mul(aih, ail, brh, brl);
-  const p4h = RH,
-    p4l = RL;
-  add(p1h, p1l, -p2h, -p2l);
-  dst[d] = RH;
-  dst[d + 1] = RL;
-  add(p3h, p3l, p4h, p4l);
-  dst[d + 2] = RH;
-  dst[d + 3] = RL;
+  cmulTo(dst, d, a, i, b, j, false);
 }
 
 /** dst[d] += a[i] * b[j] (complex dd). */
@@ -191,6 +166,20 @@ export function cmulAdd(
   i: number,
   b: DDComplex,
   j: number,
+): void {
+  cmulTo(dst, d, a, i, b, j, true);
+}
+
+/** dst[d] = a[i] * b[j], or dst[d] += a[i] * b[j] when accumulate (complex dd; the product is
+ * rounded to dd before it is added). */
+function cmulTo(
+  dst: DDComplex,
+  d: number,
+  a: DDComplex,
+  i: number,
+  b: DDComplex,
+  j: number,
+  accumulate: boolean,
 ): void {
   const arh = a[i],
     arl = a[i + 1],
@@ -205,15 +194,24 @@ export function cmulAdd(
     p1l = RL;
   mul(aih, ail, bih, bil);
   add(p1h, p1l, -RH, -RL);
-  add(dst[d], dst[d + 1], RH, RL);
-  dst[d] = RH;
-  dst[d + 1] = RL;
+  const reh = RH,
+    rel = RL;
   mul(arh, arl, bih, bil);
   const p3h = RH,
     p3l = RL;
   mul(aih, ail, brh, brl);
   add(p3h, p3l, RH, RL);
-  add(dst[d + 2], dst[d + 3], RH, RL);
+  if (accumulate) {
+    const imh = RH,
+      iml = RL;
+    add(dst[d], dst[d + 1], reh, rel);
+    dst[d] = RH;
+    dst[d + 1] = RL;
+    add(dst[d + 2], dst[d + 3], imh, iml);
+  } else {
+    dst[d] = reh;
+    dst[d + 1] = rel;
+  }
   dst[d + 2] = RH;
   dst[d + 3] = RL;
 }
