@@ -140,9 +140,28 @@ export function binary(
   if (!isComplex(a.dtype)) {
     const f = REAL_BINARY[op];
     const out = values;
+    const n = out.length;
+    // A one-element operand (a plain number, Adam's eps, a learning rate) needs no offset table.
+    if (bv.length === 1 && av.length === n) {
+      const s = bv[0];
+      if (op === "add") for (let i = 0; i < n; i++) out[i] = av[i] + s;
+      else if (op === "mul") for (let i = 0; i < n; i++) out[i] = av[i] * s;
+      else if (op === "sub") for (let i = 0; i < n; i++) out[i] = av[i] - s;
+      else if (op === "div") for (let i = 0; i < n; i++) out[i] = av[i] / s;
+      else for (let i = 0; i < n; i++) out[i] = f(av[i], s);
+      return info;
+    }
+    if (av.length === 1 && bv.length === n) {
+      const s = av[0];
+      if (op === "add") for (let i = 0; i < n; i++) out[i] = s + bv[i];
+      else if (op === "mul") for (let i = 0; i < n; i++) out[i] = s * bv[i];
+      else if (op === "sub") for (let i = 0; i < n; i++) out[i] = s - bv[i];
+      else if (op === "div") for (let i = 0; i < n; i++) out[i] = s / bv[i];
+      else for (let i = 0; i < n; i++) out[i] = f(s, bv[i]);
+      return info;
+    }
     const oa = broadcastOffsets(a.shape, shape);
     const ob = broadcastOffsets(b.shape, shape);
-    const n = out.length;
     // Specialize the common cases so the hot loop has no offset tables.
     if (!oa && !ob) {
       if (op === "add") for (let i = 0; i < n; i++) out[i] = av[i] + bv[i];
