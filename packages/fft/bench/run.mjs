@@ -19,12 +19,18 @@
  * Run after the build (imports ../dist):  node bench/run.mjs [--only=ours] [--filter=RE]
  * [--out=PATH] [--no-write]. Writes bench/results/fft.json by default.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  GLIBC_TUNABLES,
+  loadAverage,
+  machineInfo,
+  median,
+  runPythonAnchor,
+  writeResults,
+} from "../../../tools/bench-kit/bench-kit.mjs";
 import * as ours from "../dist/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -62,11 +68,6 @@ for (const n of [256, 512]) {
 const cases = CASES.filter((c) => !filter || filter.test(c.id));
 
 // ---------------------------------------------------------------- timing
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
 
 /** Median microseconds per call of fn. */
 function measure(fn) {
@@ -225,32 +226,17 @@ function pffftCase(m, c) {
 }
 
 // ---------------------------------------------------------------- numpy
-const GLIBC_TUNABLES =
-  "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295";
-
 function runNumpy() {
-  const spec = JSON.stringify({
+  return runPythonAnchor(path.join(here, "numpy_fft.py"), {
     cases: cases.filter((c) => c.dtype === "f64"),
     timing: TIMING,
   });
-  const out = execFileSync("python3", [path.join(here, "numpy_fft.py")], {
-    input: spec,
-    env: { ...process.env, GLIBC_TUNABLES },
-    maxBuffer: 1 << 24,
-    encoding: "utf8",
-  });
-  return JSON.parse(out);
 }
 
 // ---------------------------------------------------------------- main
 const t00 = performance.now();
-const machine = {
-  cpu: os.cpus()[0].model,
-  cores: os.cpus().length,
-  node: process.version,
-  os: `${os.type()} ${os.release()} ${os.arch()}`,
-};
-const loadBefore = os.loadavg()[0];
+const machine = machineInfo();
+const loadBefore = loadAverage();
 const engine = ours.complexPlan(1024).algorithm;
 const enginePrime = ours.complexPlan(1009).algorithm;
 // the RealPlan contract has no `algorithm`: the class name tells the placeholder from the engine
@@ -448,7 +434,7 @@ if (!onlyOurs) {
 }
 console.log();
 for (const g of goals) console.log(`${g.met ? "MET    " : "NOT MET"}  ${g.goal}: ${g.detail}`);
-const load = { before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) };
+const load = { before: +loadBefore.toFixed(2), after: +loadAverage().toFixed(2) };
 console.log(
   `1-min load average ${load.before} before, ${load.after} after (${machine.cores} cores): above ~1 other jobs competed.`,
 );
@@ -474,7 +460,5 @@ if (!args["no-write"]) {
     goals,
     rows,
   };
-  mkdirSync(path.dirname(outPath), { recursive: true });
-  writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`wrote ${path.relative(process.cwd(), outPath)}`);
+  writeResults(outPath, result);
 }

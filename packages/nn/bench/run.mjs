@@ -14,12 +14,18 @@
  * [--out=PATH] [--no-write]. Writes bench/results/nn.json by default. Without python3 + torch it
  * prints a skip line and still writes our rows (with no anchor rows).
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Generator, memory, tidy } from "@modewise/tensor";
+import {
+  GLIBC_TUNABLES,
+  loadAverage,
+  machineInfo,
+  measure,
+  runPythonAnchor,
+  TIMING,
+  writeResults,
+} from "../../../tools/bench-kit/bench-kit.mjs";
 import { Adam, AdamW, gradientsOfParameters, MLP, mseLoss, Parameter } from "../dist/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,17 +39,6 @@ const onlyOurs = args.only === "ours";
 const filter = args.filter ? new RegExp(args.filter) : null;
 const outPath =
   typeof args.out === "string" ? path.resolve(args.out) : path.join(here, "results", "nn.json");
-
-/** Same protocol as packages/tensor/bench (torch_anchor.py implements it too). */
-const TIMING = {
-  warmup: 2,
-  warmupMs: 250,
-  minReps: 9,
-  maxReps: 80,
-  budgetMs: 1200,
-  slowMs: 300,
-  slowMinReps: 3,
-};
 
 const CASES = [];
 for (const dtype of ["float32", "float64"]) {
@@ -68,36 +63,6 @@ const cases = CASES.filter((c) => !filter || filter.test(c.id));
 
 function short(dtype) {
   return dtype === "float32" ? "f32" : "f64";
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
-
-function measure(fn) {
-  let t0 = performance.now();
-  fn();
-  const slow = performance.now() - t0 > TIMING.slowMs;
-  const w0 = performance.now();
-  for (let i = 1; !slow && (i < TIMING.warmup || performance.now() - w0 < TIMING.warmupMs); i++)
-    fn();
-  const minReps = slow ? TIMING.slowMinReps : TIMING.minReps;
-  const times = [];
-  const start = performance.now();
-  for (;;) {
-    t0 = performance.now();
-    fn();
-    const t1 = performance.now();
-    times.push(t1 - t0);
-    if (
-      times.length >= TIMING.maxReps ||
-      (times.length >= minReps && t1 - start >= TIMING.budgetMs)
-    )
-      break;
-  }
-  return median(times);
 }
 
 // ---------------------------------------------------------------- ours
@@ -126,30 +91,14 @@ function oursCase(c) {
 }
 
 // ---------------------------------------------------------------- torch
-const GLIBC_TUNABLES =
-  "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295";
-
 function runTorch(threads) {
-  const spec = JSON.stringify({ cases, timing: TIMING, threads });
-  const out = execFileSync("python3", [path.join(here, "torch_anchor.py")], {
-    input: spec,
-    env: { ...process.env, GLIBC_TUNABLES },
-    maxBuffer: 1 << 24,
-    encoding: "utf8",
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  return JSON.parse(out);
+  return runPythonAnchor(path.join(here, "torch_anchor.py"), { cases, timing: TIMING, threads });
 }
 
 // ---------------------------------------------------------------- main
 const t00 = performance.now();
-const machine = {
-  cpu: os.cpus()[0].model,
-  cores: os.cpus().length,
-  node: process.version,
-  os: `${os.type()} ${os.release()} ${os.arch()}`,
-};
-const loadBefore = os.loadavg()[0];
+const machine = machineInfo();
+const loadBefore = loadAverage();
 console.log(
   `@modewise/nn CPU bench on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
 );
@@ -248,7 +197,7 @@ for (const [n, info] of Object.entries(anchorInfo))
   console.log(`${n}: torch ${info.torch}, ${info.threads} threads, python ${info.python}`);
 for (const s of skipped) console.log(`skipped: ${s}`);
 if (leaked !== 0) console.log(`warning: ${leaked} tensors still live after our cases`);
-const load = { before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) };
+const load = { before: +loadBefore.toFixed(2), after: +loadAverage().toFixed(2) };
 console.log(
   `1-min load average ${load.before} before, ${load.after} after (${machine.cores} cores): above ~1 other jobs competed.`,
 );
@@ -273,7 +222,5 @@ if (!args["no-write"]) {
     ours: Object.fromEntries(cases.map((c) => [c.id, { ms: +ours[c.id].toFixed(3) }])),
     rows,
   };
-  mkdirSync(path.dirname(outPath), { recursive: true });
-  writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`wrote ${path.relative(process.cwd(), outPath)}`);
+  writeResults(outPath, result);
 }

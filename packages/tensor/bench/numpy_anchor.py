@@ -14,10 +14,13 @@ import json
 import os
 import platform
 import sys
-import time
+from pathlib import Path
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tools" / "bench-kit"))
+from bench_timing import measure  # noqa: E402 - the shared protocol, found through sys.path
 
 
 def blas_info():
@@ -56,32 +59,6 @@ def blas_info():
         except Exception as e:  # noqa: BLE001 - best effort only
             info["openblas_error"] = str(e)
     return info
-
-
-def measure(fn, timing):
-    # First warm-up run decides the protocol: slow cases (> slowMs) get one warm-up and
-    # slowMinReps repeats, so the whole bench stays within a few minutes; others warm up for
-    # at least `warmup` runs and warmupMs.
-    t0 = time.perf_counter()
-    fn()
-    slow = (time.perf_counter() - t0) * 1e3 > timing["slowMs"]
-    i, w0 = 1, time.perf_counter()
-    while not slow and (i < timing["warmup"] or (time.perf_counter() - w0) * 1e3 < timing["warmupMs"]):
-        fn()
-        i += 1
-    min_reps = timing["slowMinReps"] if slow else timing["minReps"]
-    times = []
-    start = time.perf_counter()
-    while True:
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-        spent = (time.perf_counter() - start) * 1e3
-        if len(times) >= timing["maxReps"] or (len(times) >= min_reps and spent >= timing["budgetMs"]):
-            break
-    times.sort()
-    n = len(times)
-    return times[n // 2] if n % 2 else 0.5 * (times[n // 2 - 1] + times[n // 2])
 
 
 def make_case(c, rng):

@@ -11,12 +11,18 @@
  * Run after `pnpm build` (it imports ../dist):  node bench/run.mjs [--only=ours] [--filter=RE]
  * [--kernel=js] [--out=PATH] [--no-write]. Writes bench/results/tensor-cpu.json by default.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  GLIBC_TUNABLES,
+  loadAverage,
+  machineInfo,
+  measure,
+  runPythonAnchor,
+  TIMING,
+  writeResults,
+} from "../../../tools/bench-kit/bench-kit.mjs";
 import { gemmKernel, setGemmKernel } from "../dist/backend/cpu/gemm.js";
 import { add, conv2d, Generator, matmul, mul, tanh } from "../dist/index.js";
 import { resolveConvAttrs } from "../dist/ops/conv.js";
@@ -39,21 +45,6 @@ const outPath =
     ? path.resolve(args.out)
     : path.join(here, "results", "tensor-cpu.json");
 
-/**
- * Same protocol on every side (numpy_anchor.py implements it too). Warm-up: at least `warmup`
- * runs and warmupMs of work (lets the JIT finish optimizing); a case whose first run exceeds
- * slowMs gets no further warm-up and slowMinReps timed runs.
- */
-const TIMING = {
-  warmup: 2,
-  warmupMs: 250,
-  minReps: 9,
-  maxReps: 80,
-  budgetMs: 1200,
-  slowMs: 300,
-  slowMinReps: 3,
-};
-
 const conv = { B: 8, C: 32, O: 32, H: 64, W: 64, k: 3, pad: 1 };
 const convFlops = 2 * conv.B * conv.O * conv.C * conv.k * conv.k * conv.H * conv.W;
 const CASES = [];
@@ -74,36 +65,6 @@ const cases = CASES.filter((c) => !filter || filter.test(c.id));
 
 function short(dtype) {
   return dtype === "float32" ? "f32" : "f64";
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
-
-function measure(fn) {
-  let t0 = performance.now();
-  fn();
-  const slow = performance.now() - t0 > TIMING.slowMs;
-  const w0 = performance.now();
-  for (let i = 1; !slow && (i < TIMING.warmup || performance.now() - w0 < TIMING.warmupMs); i++)
-    fn();
-  const minReps = slow ? TIMING.slowMinReps : TIMING.minReps;
-  const times = [];
-  const start = performance.now();
-  for (;;) {
-    t0 = performance.now();
-    fn();
-    const t1 = performance.now();
-    times.push(t1 - t0);
-    if (
-      times.length >= TIMING.maxReps ||
-      (times.length >= minReps && t1 - start >= TIMING.budgetMs)
-    )
-      break;
-  }
-  return median(times);
 }
 
 // ---------------------------------------------------------------- ours
@@ -253,30 +214,14 @@ async function runTf(tf, backend, results, skipped) {
 }
 
 // ---------------------------------------------------------------- numpy
-const GLIBC_TUNABLES =
-  "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=4294967295";
-
 function runNumpy() {
-  const spec = JSON.stringify({ cases, timing: TIMING });
-  const out = execFileSync("python3", [path.join(here, "numpy_anchor.py")], {
-    input: spec,
-    env: { ...process.env, GLIBC_TUNABLES },
-    maxBuffer: 1 << 24,
-    encoding: "utf8",
-  });
-  return JSON.parse(out);
+  return runPythonAnchor(path.join(here, "numpy_anchor.py"), { cases, timing: TIMING });
 }
 
 // ---------------------------------------------------------------- main
 const t00 = performance.now();
-const machine = {
-  cpu: os.cpus()[0].model,
-  cores: os.cpus().length,
-  node: process.version,
-  os: `${os.type()} ${os.release()} ${os.arch()}`,
-};
-// Other jobs on a shared machine slow every side; the load average tells how quiet it was.
-const loadBefore = os.loadavg()[0];
+const machine = machineInfo();
+const loadBefore = loadAverage();
 console.log(
   `@modewise/tensor CPU bench on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; our gemm kernel: ${gemmKernel()}`,
 );
@@ -384,7 +329,7 @@ if (!onlyOurs) {
   for (const s of skipped) console.log(`skipped: ${s}`);
   console.log("float64 cases have no tfjs rows: tfjs has no float64 dtype.");
 }
-const load = { before: +loadBefore.toFixed(2), after: +os.loadavg()[0].toFixed(2) };
+const load = { before: +loadBefore.toFixed(2), after: +loadAverage().toFixed(2) };
 console.log(
   `1-min load average ${load.before} before, ${load.after} after (${machine.cores} cores): above ~1 other jobs competed.`,
 );
@@ -410,7 +355,5 @@ if (!args["no-write"]) {
     ),
     rows,
   };
-  mkdirSync(path.dirname(outPath), { recursive: true });
-  writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`wrote ${path.relative(process.cwd(), outPath)}`);
+  writeResults(outPath, result);
 }
