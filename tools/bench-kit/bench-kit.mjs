@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * The default protocol, the same on every side. Warm-up: at least `warmup` runs and warmupMs of
@@ -93,4 +94,31 @@ export function writeResults(outPath, result) {
   mkdirSync(path.dirname(outPath), { recursive: true });
   writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), outPath)}`);
+}
+
+/**
+ * The command line every package benchmark takes, parsed once:
+ *   node bench/run.mjs [--only=ours] [--filter=RE] [--out=PATH] [--no-write] [--key=value ...]
+ * `here` is the bench folder of the calling script (pass import.meta.url), `outPath` defaults to
+ * bench/results/<name>.json, `write` is false under --no-write; other flags stay in `args`.
+ */
+export function benchCli(importMetaUrl, name) {
+  const here = path.dirname(fileURLToPath(importMetaUrl));
+  const args = Object.fromEntries(
+    process.argv.slice(2).map((a) => {
+      const [k, v] = a.replace(/^--/, "").split("=");
+      return [k, v ?? true];
+    }),
+  );
+  return {
+    here,
+    args,
+    onlyOurs: args.only === "ours",
+    filter: typeof args.filter === "string" ? new RegExp(args.filter) : null,
+    outPath:
+      typeof args.out === "string"
+        ? path.resolve(args.out)
+        : path.join(here, "results", `${name}.json`),
+    write: !args["no-write"],
+  };
 }

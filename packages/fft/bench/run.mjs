@@ -22,8 +22,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
+  benchCli,
   GLIBC_TUNABLES,
   loadAverage,
   machineInfo,
@@ -33,18 +33,8 @@ import {
 } from "../../../tools/bench-kit/bench-kit.mjs";
 import * as ours from "../dist/index.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+const { here, onlyOurs, filter, outPath, write } = benchCli(import.meta.url, "fft");
 const require = createRequire(import.meta.url);
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, "").split("=");
-    return [k, v ?? true];
-  }),
-);
-const onlyOurs = args.only === "ours";
-const filter = args.filter ? new RegExp(args.filter) : null;
-const outPath =
-  typeof args.out === "string" ? path.resolve(args.out) : path.join(here, "results", "fft.json");
 
 const TIMING = { warmupMs: 150, minSampleMs: 2, minReps: 9, maxReps: 60, budgetMs: 600 };
 
@@ -440,7 +430,7 @@ console.log(
 );
 console.log(`total ${((performance.now() - t00) / 1000).toFixed(1)} s`);
 
-if (!args["no-write"]) {
+if (write) {
   const result = {
     bench: "fft",
     date: new Date().toISOString(),

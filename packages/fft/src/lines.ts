@@ -12,6 +12,20 @@
  * adds only the scratch the driver needs.
  */
 
+import {
+  ALIGN_16,
+  assembleModule,
+  BLOCK_VOID,
+  FunctionBody,
+  I32,
+  i32Const,
+  instantiateSync,
+  localGet,
+  localSet,
+  Op,
+  Simd,
+  simdMemOp,
+} from "@modewise/tensor/wasm";
 import { wasmKernels } from "./codelets/wasm.js";
 import { allocate } from "./layout.js";
 import { complexPlan } from "./plan.js";
@@ -143,7 +157,7 @@ export class Transposer {
   private readonly fn: (...a: number[]) => void;
   private view: Float64Array;
   constructor() {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(transposerBytes()), {});
+    const inst = instantiateSync(transposerBytes());
     this.memory = inst.exports.mem as WebAssembly.Memory;
     this.fn = inst.exports.copy as (...a: number[]) => void;
     this.view = new Float64Array(this.memory.buffer);
@@ -172,23 +186,25 @@ export class Transposer {
 }
 
 function transposerBytes(): Uint8Array<ArrayBuffer> {
-  const I32 = 0x7f;
-  const get = (i: number) => [0x20, i];
-  const set = (i: number) => [0x21, i];
-  const add = (x: number, y: number) => [...get(x), ...get(y), 0x6a, ...set(x)]; // x += y
-  const dec = (x: number) => [...get(x), 0x41, 0x01, 0x6b, ...set(x)]; // x -= 1
-  const blockLoop = [0x02, 0x40, 0x03, 0x40];
-  const exitIfZero = (x: number) => [...get(x), 0x45, 0x0d, 0x01]; // br_if 1 (x == 0)
-  const again = [0x0c, 0x00, 0x0b, 0x0b]; // br 0, end loop, end block
+  const get = localGet;
+  const set = localSet;
+  const add = (x: number, y: number) => [...get(x), ...get(y), Op.i32Add, ...set(x)]; // x += y
+  const dec = (x: number) => [...get(x), ...i32Const(1), Op.i32Sub, ...set(x)]; // x -= 1
+  const blockLoop = [Op.block, BLOCK_VOID, Op.loop, BLOCK_VOID];
+  const exitIfZero = (x: number) => [...get(x), Op.i32Eqz, Op.brIf, 1]; // br_if 1 (x == 0)
+  const again = [Op.br, 0, Op.end, Op.end]; // br 0, end loop, end block
+  const v128Load = simdMemOp(Simd.load, ALIGN_16, 0);
+  const v128Store = simdMemOp(Simd.store, ALIGN_16, 0);
   // params: 0 src, 1 srs, 2 scs, 3 dst, 4 drs, 5 dcs, 6 rows, 7 cols; locals: 8 c, 9 sp, 10 dp
-  const body = [
-    [0x01, 0x03, I32], // 3 locals i32
+  const f = new FunctionBody(8);
+  f.locals(I32, 3);
+  const code = [
     blockLoop, // rows
     exitIfZero(6),
     [...get(0), ...set(9), ...get(3), ...set(10), ...get(7), ...set(8)],
     blockLoop, // cols
     exitIfZero(8),
-    [...get(10), ...get(9), 0xfd, 0x00, 0x04, 0x00, 0xfd, 0x0b, 0x04, 0x00], // *dp = *sp (v128)
+    [...get(10), ...get(9), ...v128Load, ...v128Store], // *dp = *sp (v128)
     add(9, 2),
     add(10, 5),
     dec(8),
@@ -197,30 +213,17 @@ function transposerBytes(): Uint8Array<ArrayBuffer> {
     add(3, 4),
     dec(6),
     again,
-    [0x0b], // end function
-  ].flat();
-  const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
-  const str = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const params = new Array<number>(8).fill(I32);
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [0x01, 0x60, params.length, ...params, 0x00]), // type: (8 x i32) -> ()
-    ...section(3, [0x01, 0x00]), // function 0 of type 0
-    ...section(5, [0x01, 0x00, 0x01]), // memory, 1 page initially
-    ...section(7, [0x02, ...str("copy"), 0x00, 0x00, ...str("mem"), 0x02, 0x00]),
-    ...section(10, [0x01, ...leb(body.length), ...body]),
-  ]);
-}
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
+  ].flat(); // the function's own `end` comes from FunctionBody
+  f.emit(...code);
+  return assembleModule({
+    types: [{ params: new Array<number>(8).fill(I32), results: [] }], // (8 x i32) -> ()
+    functions: [{ type: 0, body: f }],
+    memory: { minPages: 1 },
+    exports: [
+      { name: "copy", kind: "func", index: 0 },
+      { name: "mem", kind: "memory", index: 0 },
+    ],
+  });
 }
 
 let transposer: Transposer | null | undefined;

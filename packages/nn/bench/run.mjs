@@ -15,9 +15,9 @@
  * prints a skip line and still writes our rows (with no anchor rows).
  */
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Generator, memory, tidy } from "@modewise/tensor";
 import {
+  benchCli,
   GLIBC_TUNABLES,
   loadAverage,
   machineInfo,
@@ -28,17 +28,7 @@ import {
 } from "../../../tools/bench-kit/bench-kit.mjs";
 import { Adam, AdamW, gradientsOfParameters, MLP, mseLoss, Parameter } from "../dist/index.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, "").split("=");
-    return [k, v ?? true];
-  }),
-);
-const onlyOurs = args.only === "ours";
-const filter = args.filter ? new RegExp(args.filter) : null;
-const outPath =
-  typeof args.out === "string" ? path.resolve(args.out) : path.join(here, "results", "nn.json");
+const { here, onlyOurs, filter, outPath, write } = benchCli(import.meta.url, "nn");
 
 const CASES = [];
 for (const dtype of ["float32", "float64"]) {
@@ -203,7 +193,7 @@ console.log(
 );
 console.log(`total ${((performance.now() - t00) / 1000).toFixed(1)} s`);
 
-if (!args["no-write"]) {
+if (write) {
   const result = {
     bench: "nn",
     date: new Date().toISOString(),

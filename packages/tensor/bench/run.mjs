@@ -13,8 +13,8 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import {
+  benchCli,
   GLIBC_TUNABLES,
   loadAverage,
   machineInfo,
@@ -28,22 +28,10 @@ import { add, conv2d, Generator, matmul, mul, tanh } from "../dist/index.js";
 import { resolveConvAttrs } from "../dist/ops/conv.js";
 import { run as runKernel } from "../dist/ops/op.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, "").split("=");
-    return [k, v ?? true];
-  }),
-);
-const onlyOurs = args.only === "ours";
+const { here, args, onlyOurs, filter, outPath, write } = benchCli(import.meta.url, "tensor-cpu");
 // --kernel=js times our plain-JS gemm kernel instead of the WebAssembly SIMD one.
 if (args.kernel && !setGemmKernel(args.kernel))
   throw new Error(`gemm kernel ${args.kernel} is not available`);
-const filter = args.filter ? new RegExp(args.filter) : null;
-const outPath =
-  typeof args.out === "string"
-    ? path.resolve(args.out)
-    : path.join(here, "results", "tensor-cpu.json");
 
 const conv = { B: 8, C: 32, O: 32, H: 64, W: 64, k: 3, pad: 1 };
 const convFlops = 2 * conv.B * conv.O * conv.C * conv.k * conv.k * conv.H * conv.W;
@@ -335,7 +323,7 @@ console.log(
 );
 console.log(`total ${((performance.now() - t00) / 1000).toFixed(1)} s`);
 
-if (!args["no-write"]) {
+if (write) {
   const result = {
     bench: "tensor-cpu",
     date: new Date().toISOString(),

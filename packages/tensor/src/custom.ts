@@ -86,3 +86,11 @@ export function writeOutput(
   if (!isDType(dtype)) throw new DTypeError("writeOutput", "dtype", "a dtype", show(dtype));
   return { dataId: backend.write(values, shape, dtype), shape, dtype };
 }
+
+/**
+ * Is kernel `name` registered with registerKernel for backend `backend` ("cpu", ...)? Ops with
+ * a native kernel on some backends and a composite of core ops elsewhere dispatch on this.
+ */
+export function hasKernel(name: string, backend: string): boolean {
+  return ENGINE.hasCustomKernel(name, backend);
+}

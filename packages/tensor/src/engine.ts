@@ -285,8 +285,10 @@ export class Engine {
     return this.customGradients.get(name);
   }
 
-  hasCustomKernel(name: string): boolean {
-    return this.customKernels.has(name);
+  /** Is `name` registered with registerKernel (on `backendName`, when given)? */
+  hasCustomKernel(name: string, backendName?: string): boolean {
+    const byBackend = this.customKernels.get(name);
+    return byBackend !== undefined && (backendName === undefined || byBackend.has(backendName));
   }
 
   runKernel<K extends KernelName>(

@@ -19,6 +19,7 @@ export { getBackend, listBackends, registerBackend, setBackend } from "./backend
 export {
   type CustomGradient,
   type CustomKernel,
+  hasKernel,
   readSync,
   registerGradient,
   registerKernel,
@@ -155,6 +156,7 @@ export {
   permute,
   reshape,
   type SliceSpec,
+  scatterAdd,
   slice,
   split,
   squeeze,

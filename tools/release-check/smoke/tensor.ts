@@ -1,6 +1,7 @@
 // Type-level smoke test of the published @modewise/tensor, compiled by tools/release-check/run.mjs
 // with `tsc --noEmit --module nodenext --moduleResolution nodenext --strict` in an empty project.
 import * as T from "@modewise/tensor";
+import * as W from "@modewise/tensor/wasm";
 
 const t: T.Tensor = T.tensor(
   [
@@ -15,4 +16,8 @@ const data: T.DataArray = t.dataSync();
 const { value, grads }: T.ValueAndGrads = T.gradientsOf(() => T.sum(T.square(t)), [t]);
 const info: T.MemoryInfo = T.memory();
 
-export const smoke = { shape, dtype, data, value, grads, info };
+const leb: number[] = W.uleb(300);
+const body = new W.FunctionBody(1);
+const local: number = body.local(W.I32);
+
+export const smoke = { shape, dtype, data, value, grads, info, leb, body, local };

@@ -24,89 +24,22 @@
  * or blocked, `wasmKernels()` returns null and the JS codelets run.
  */
 
+import {
+  assembleModule,
+  BLOCK_VOID,
+  F64,
+  type FuncType,
+  FunctionBody,
+  f64x2Bytes,
+  I32,
+  instantiateSync,
+  type ModuleExport,
+  Op,
+  Simd,
+  uleb,
+  V128,
+} from "@modewise/tensor/wasm";
 import { ODD_ROOTS } from "./roots.js";
-
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (32-bit). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-const SIMD = 0xfd;
-const OP = {
-  get: 0x20,
-  set: 0x21,
-  tee: 0x22,
-  i32const: 0x41,
-  add: 0x6a,
-  sub: 0x6b,
-  mul: 0x6c,
-  shl: 0x74,
-  shrU: 0x76,
-  and: 0x71,
-  eqz: 0x45,
-  i32load: 0x28,
-  geS: 0x4e,
-  gtS: 0x4a,
-  eq: 0x46,
-  ne: 0x47,
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  else: 0x05,
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  ret: 0x0f,
-  void: 0x40,
-} as const;
-const V = {
-  load: 0x00,
-  splat64: 0x0a,
-  store: 0x0b,
-  const: 0x0c,
-  shuffle: 0x0d,
-  xor: 0x51,
-  f64splat: 0x14,
-  load64zero: 0x5d,
-  store64lane: 0x5b,
-  demote: 0x5e,
-  promote: 0x5f,
-  add: 0xf0,
-  sub: 0xf1,
-  mul: 0xf2,
-} as const;
-
-/** Bytes of an f64x2 constant. */
-function f64x2Bytes(a: number, b: number): number[] {
-  const buf = new DataView(new ArrayBuffer(16));
-  buf.setFloat64(0, a, true);
-  buf.setFloat64(8, b, true);
-  return Array.from(new Uint8Array(buf.buffer));
-}
 
 const SWAP_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 const MAX_I32_LOCALS = 32;
@@ -116,39 +49,27 @@ const MAX_I32_LOCALS = 32;
  * then as many v128 locals as the code asks for (each value of the butterfly gets its own; the
  * compiler allocates registers).
  */
-class Body {
-  readonly code: number[] = [];
+class Body extends FunctionBody {
   private nI32 = 0;
   private nV = 0;
-  constructor(private readonly nParams: number) {}
+  constructor(nParams: number) {
+    super(nParams);
+    this.locals(I32, MAX_I32_LOCALS);
+  }
 
   i32(): number {
     if (this.nI32 === MAX_I32_LOCALS) throw new Error("wasm: too many i32 locals");
     return this.nParams + this.nI32++;
   }
   v(): number {
-    return this.nParams + MAX_I32_LOCALS + this.nV++;
-  }
-  emit(...bytes: number[]): void {
-    for (const b of bytes) this.code.push(b);
-  }
-  get(x: number): void {
-    this.emit(OP.get, ...uleb(x));
-  }
-  set(x: number): void {
-    this.emit(OP.set, ...uleb(x));
-  }
-  konst(c: number): void {
-    this.emit(OP.i32const, ...sleb(c));
-  }
-  simd(op: number, ...imm: number[]): void {
-    this.emit(SIMD, ...uleb(op), ...imm);
+    this.nV++;
+    return this.local(V128);
   }
   /** x = a OP b (i32). */
   i32op(x: number, a: number, op: number, b: number | { c: number }): void {
     this.get(a);
     if (typeof b === "number") this.get(b);
-    else this.konst(b.c);
+    else this.i32Const(b.c);
     this.emit(op);
     this.set(x);
   }
@@ -157,9 +78,9 @@ class Body {
     this.get(base);
     if (add !== null) {
       this.get(add);
-      this.emit(OP.add);
+      this.emit(Op.i32Add);
     }
-    this.simd(V.load, 4, ...uleb(offset));
+    this.simd(Simd.load, 4, ...uleb(offset));
     this.set(dst);
   }
   /** v128.store(base [+ add], src). */
@@ -167,20 +88,20 @@ class Body {
     this.get(base);
     if (add !== null) {
       this.get(add);
-      this.emit(OP.add);
+      this.emit(Op.i32Add);
     }
     this.get(src);
-    this.simd(V.store, 4, 0);
+    this.simd(Simd.store, 4, 0);
   }
   /** v128.store(base [+ add] + offset, src). */
   storeOff(base: number, add: number | null, offset: number, src: number): void {
     this.get(base);
     if (add !== null) {
       this.get(add);
-      this.emit(OP.add);
+      this.emit(Op.i32Add);
     }
     this.get(src);
-    this.simd(V.store, 4, ...uleb(offset));
+    this.simd(Simd.store, 4, ...uleb(offset));
   }
   /** dst = a OP b (f64x2). */
   vop(dst: number, a: number, op: number, b: number): void {
@@ -190,40 +111,39 @@ class Body {
     this.set(dst);
   }
   vconst(dst: number, a: number, b: number): void {
-    this.simd(V.const, ...f64x2Bytes(a, b));
+    this.simd(Simd.const, ...f64x2Bytes(a, b));
     this.set(dst);
   }
   /** dst = -i * a = (a.im, -a.re), with negHi = (0, -0). */
   mulNegI(dst: number, a: number, negHi: number): void {
     this.get(a);
     this.get(a);
-    this.simd(V.shuffle, ...SWAP_LANES);
+    this.simd(Simd.shuffle, ...SWAP_LANES);
     this.get(negHi);
-    this.simd(V.xor);
+    this.simd(Simd.xor);
     this.set(dst);
   }
   /** dst = y * (tw[t + off], tw[t + off + 8]) as complex numbers, with negLo = (-0, 0). */
   cmul(dst: number, y: number, t: number, off: number, negLo: number): void {
     this.get(y);
     this.get(t);
-    this.simd(V.splat64, 3, ...uleb(off));
-    this.simd(V.mul);
+    this.simd(Simd.load64Splat, 3, ...uleb(off));
+    this.simd(Simd.f64x2Mul);
     this.get(y);
     this.get(y);
-    this.simd(V.shuffle, ...SWAP_LANES);
+    this.simd(Simd.shuffle, ...SWAP_LANES);
     this.get(t);
-    this.simd(V.splat64, 3, ...uleb(off + 8));
-    this.simd(V.mul);
+    this.simd(Simd.load64Splat, 3, ...uleb(off + 8));
+    this.simd(Simd.f64x2Mul);
     this.get(negLo);
-    this.simd(V.xor);
-    this.simd(V.add);
+    this.simd(Simd.xor);
+    this.simd(Simd.f64x2Add);
     this.set(dst);
   }
   /** The locals declaration + code, as a function body entry of the code section. */
   finish(): number[] {
-    const locals = [2, ...uleb(MAX_I32_LOCALS), I32, ...uleb(Math.max(this.nV, 1)), V128];
-    const body = [...locals, ...this.code, OP.end];
-    return [...uleb(body.length), ...body];
+    if (this.nV === 0) this.local(V128); // at least one v128 local, as before
+    return this.encode();
   }
 }
 
@@ -240,8 +160,8 @@ interface Consts {
 }
 
 const butterfly2: Butterfly = (f, x, y) => {
-  f.vop(y[0], x[0], V.add, x[1]);
-  f.vop(y[1], x[0], V.sub, x[1]);
+  f.vop(y[0], x[0], Simd.f64x2Add, x[1]);
+  f.vop(y[1], x[0], Simd.f64x2Sub, x[1]);
 };
 
 const butterfly4: Butterfly = (f, x, y, k) => {
@@ -249,51 +169,51 @@ const butterfly4: Butterfly = (f, x, y, k) => {
   const d02 = f.v();
   const s13 = f.v();
   const d13 = f.v();
-  f.vop(s02, x[0], V.add, x[2]);
-  f.vop(d02, x[0], V.sub, x[2]);
-  f.vop(s13, x[1], V.add, x[3]);
-  f.vop(d13, x[1], V.sub, x[3]);
+  f.vop(s02, x[0], Simd.f64x2Add, x[2]);
+  f.vop(d02, x[0], Simd.f64x2Sub, x[2]);
+  f.vop(s13, x[1], Simd.f64x2Add, x[3]);
+  f.vop(d13, x[1], Simd.f64x2Sub, x[3]);
   f.mulNegI(d13, d13, k.negHi);
-  f.vop(y[0], s02, V.add, s13);
-  f.vop(y[2], s02, V.sub, s13);
-  f.vop(y[1], d02, V.add, d13);
-  f.vop(y[3], d02, V.sub, d13);
+  f.vop(y[0], s02, Simd.f64x2Add, s13);
+  f.vop(y[2], s02, Simd.f64x2Sub, s13);
+  f.vop(y[1], d02, Simd.f64x2Add, d13);
+  f.vop(y[3], d02, Simd.f64x2Sub, d13);
 };
 
 const butterfly8: Butterfly = (f, x, y, k) => {
   const a = Array.from({ length: 8 }, () => f.v());
-  f.vop(a[0], x[0], V.add, x[4]);
-  f.vop(a[1], x[0], V.sub, x[4]);
-  f.vop(a[2], x[2], V.add, x[6]);
-  f.vop(a[3], x[2], V.sub, x[6]);
-  f.vop(a[4], x[1], V.add, x[5]);
-  f.vop(a[5], x[1], V.sub, x[5]);
-  f.vop(a[6], x[3], V.add, x[7]);
-  f.vop(a[7], x[3], V.sub, x[7]);
+  f.vop(a[0], x[0], Simd.f64x2Add, x[4]);
+  f.vop(a[1], x[0], Simd.f64x2Sub, x[4]);
+  f.vop(a[2], x[2], Simd.f64x2Add, x[6]);
+  f.vop(a[3], x[2], Simd.f64x2Sub, x[6]);
+  f.vop(a[4], x[1], Simd.f64x2Add, x[5]);
+  f.vop(a[5], x[1], Simd.f64x2Sub, x[5]);
+  f.vop(a[6], x[3], Simd.f64x2Add, x[7]);
+  f.vop(a[7], x[3], Simd.f64x2Sub, x[7]);
   f.mulNegI(a[3], a[3], k.negHi);
   f.mulNegI(a[7], a[7], k.negHi);
   const e = Array.from({ length: 4 }, () => f.v());
   const p = Array.from({ length: 4 }, () => f.v());
-  f.vop(e[0], a[0], V.add, a[2]);
-  f.vop(e[2], a[0], V.sub, a[2]);
-  f.vop(e[1], a[1], V.add, a[3]);
-  f.vop(e[3], a[1], V.sub, a[3]);
-  f.vop(p[0], a[4], V.add, a[6]);
-  f.vop(p[2], a[4], V.sub, a[6]);
-  f.vop(p[1], a[5], V.add, a[7]);
-  f.vop(p[3], a[5], V.sub, a[7]);
+  f.vop(e[0], a[0], Simd.f64x2Add, a[2]);
+  f.vop(e[2], a[0], Simd.f64x2Sub, a[2]);
+  f.vop(e[1], a[1], Simd.f64x2Add, a[3]);
+  f.vop(e[3], a[1], Simd.f64x2Sub, a[3]);
+  f.vop(p[0], a[4], Simd.f64x2Add, a[6]);
+  f.vop(p[2], a[4], Simd.f64x2Sub, a[6]);
+  f.vop(p[1], a[5], Simd.f64x2Add, a[7]);
+  f.vop(p[3], a[5], Simd.f64x2Sub, a[7]);
   // p1 * exp(-i pi / 4) = (p1 - i p1) c8; p2 * (-i); p3 * exp(-3 i pi / 4) = (-i p3 - p3) c8.
   const t = f.v();
   f.mulNegI(t, p[1], k.negHi);
-  f.vop(p[1], p[1], V.add, t);
-  f.vop(p[1], p[1], V.mul, k.c8);
+  f.vop(p[1], p[1], Simd.f64x2Add, t);
+  f.vop(p[1], p[1], Simd.f64x2Mul, k.c8);
   f.mulNegI(p[2], p[2], k.negHi);
   f.mulNegI(t, p[3], k.negHi);
-  f.vop(p[3], t, V.sub, p[3]);
-  f.vop(p[3], p[3], V.mul, k.c8);
+  f.vop(p[3], t, Simd.f64x2Sub, p[3]);
+  f.vop(p[3], p[3], Simd.f64x2Mul, k.c8);
   for (let q = 0; q < 4; q++) {
-    f.vop(y[q], e[q], V.add, p[q]);
-    f.vop(y[q + 4], e[q], V.sub, p[q]);
+    f.vop(y[q], e[q], Simd.f64x2Add, p[q]);
+    f.vop(y[q + 4], e[q], Simd.f64x2Sub, p[q]);
   }
 };
 
@@ -306,15 +226,15 @@ function butterflyOdd(r: number): Butterfly {
     for (let j = 1; j <= h; j++) {
       const sj = f.v();
       const dj = f.v();
-      f.vop(sj, x[j], V.add, x[r - j]);
-      f.vop(dj, x[j], V.sub, x[r - j]);
+      f.vop(sj, x[j], Simd.f64x2Add, x[r - j]);
+      f.vop(dj, x[j], Simd.f64x2Sub, x[r - j]);
       s.push(sj);
       d.push(dj);
     }
     f.get(x[0]);
     for (let j = 0; j < h; j++) {
       f.get(s[j]);
-      f.simd(V.add);
+      f.simd(Simd.f64x2Add);
     }
     f.set(y[0]);
     for (let q = 1; q <= h; q++) {
@@ -326,8 +246,8 @@ function butterflyOdd(r: number): Butterfly {
         const m = (j * q) % r;
         f.get(s[j - 1]);
         f.get(k.cos[(m <= h ? m : r - m) - 1]);
-        f.simd(V.mul);
-        f.simd(V.add);
+        f.simd(Simd.f64x2Mul);
+        f.simd(Simd.f64x2Add);
       }
       f.set(aq);
       // B_q = sum_j sin(2 pi jq / r) d_j
@@ -335,14 +255,14 @@ function butterflyOdd(r: number): Butterfly {
         const m = (j * q) % r;
         f.get(d[j - 1]);
         f.get(k.sin[(m <= h ? m : r - m) - 1]);
-        f.simd(V.mul);
-        if (j > 1) f.simd(m <= h ? V.add : V.sub);
+        f.simd(Simd.f64x2Mul);
+        if (j > 1) f.simd(m <= h ? Simd.f64x2Add : Simd.f64x2Sub);
         else if (m > h) throw new Error("unreachable: first sine term is positive");
       }
       f.set(bq);
       f.mulNegI(bq, bq, k.negHi);
-      f.vop(y[q], aq, V.add, bq);
-      f.vop(y[r - q], aq, V.sub, bq);
+      f.vop(y[q], aq, Simd.f64x2Add, bq);
+      f.vop(y[r - q], aq, Simd.f64x2Sub, bq);
     }
   };
 }
@@ -402,26 +322,26 @@ function loopOrder(
     else cols();
     f.set(n);
     if (overK) f.get(L.ik);
-    else f.konst(step);
+    else f.i32Const(step);
     f.set(a);
     if (overK) f.get(L.ok);
-    else f.konst(step);
+    else f.i32Const(step);
     f.set(b);
-    f.konst(overK ? 0 : tstride);
+    f.i32Const(overK ? 0 : tstride);
     f.set(t);
   };
   cols();
   f.get(l1);
-  f.emit(OP.geS, OP.if, OP.void);
+  f.emit(Op.i32GeS, Op.if, BLOCK_VOID);
   side(true, L.nu, L.au, L.bu, L.tu);
   side(false, L.nv, L.av, L.bv, L.tv);
-  f.emit(OP.else);
+  f.emit(Op.else);
   side(false, L.nu, L.au, L.bu, L.tu);
   side(true, L.nv, L.av, L.bv, L.tv);
-  f.emit(OP.end);
+  f.emit(Op.end);
   if (skip) {
-    f.i32op(L.a0, cc, OP.add, { c: skip });
-    f.i32op(L.b0, ch, OP.add, { c: skip });
+    f.i32op(L.a0, cc, Op.i32Add, { c: skip });
+    f.i32op(L.b0, ch, Op.i32Add, { c: skip });
   } else {
     f.get(cc);
     f.set(L.a0);
@@ -436,15 +356,15 @@ function loopOrder(
 
 /** im[m] = m * 16 * ido (input stride of m), ik = r * im[1] (of k), ok = 16 * ido (output of k). */
 function inputStrides(f: Body, r: number, ido: number, im: number[], L: Loops): void {
-  f.i32op(im[1], ido, OP.shl, { c: 4 });
-  for (let m = 2; m < r; m++) f.i32op(im[m], im[1], OP.mul, { c: m });
-  f.i32op(L.ik, im[1], OP.mul, { c: r });
-  f.i32op(L.ok, ido, OP.shl, { c: 4 });
+  f.i32op(im[1], ido, Op.i32Shl, { c: 4 });
+  for (let m = 2; m < r; m++) f.i32op(im[m], im[1], Op.i32Mul, { c: m });
+  f.i32op(L.ik, im[1], Op.i32Mul, { c: r });
+  f.i32op(L.ok, ido, Op.i32Shl, { c: 4 });
 }
 
 /** Opens the u and v loops: a, b, t from a0, b0, t0; cnt = nv. */
 function openLoops(f: Body, L: Loops): void {
-  f.emit(OP.loop, OP.void); // u
+  f.emit(Op.loop, BLOCK_VOID); // u
   f.get(L.a0);
   f.set(L.a);
   f.get(L.b0);
@@ -453,23 +373,23 @@ function openLoops(f: Body, L: Loops): void {
   f.set(L.t);
   f.get(L.nv);
   f.set(L.cnt);
-  f.emit(OP.loop, OP.void); // v
+  f.emit(Op.loop, BLOCK_VOID); // v
 }
 
 /** Steps and closes the v loop, then the u loop. */
 function closeLoops(f: Body, L: Loops): void {
-  f.i32op(L.a, L.a, OP.add, L.av);
-  f.i32op(L.b, L.b, OP.add, L.bv);
-  f.i32op(L.t, L.t, OP.add, L.tv);
-  f.i32op(L.cnt, L.cnt, OP.sub, { c: 1 });
+  f.i32op(L.a, L.a, Op.i32Add, L.av);
+  f.i32op(L.b, L.b, Op.i32Add, L.bv);
+  f.i32op(L.t, L.t, Op.i32Add, L.tv);
+  f.i32op(L.cnt, L.cnt, Op.i32Sub, { c: 1 });
   f.get(L.cnt);
-  f.emit(OP.brIf, 0, OP.end);
-  f.i32op(L.a0, L.a0, OP.add, L.au);
-  f.i32op(L.b0, L.b0, OP.add, L.bu);
-  f.i32op(L.t0, L.t0, OP.add, L.tu);
-  f.i32op(L.u, L.u, OP.sub, { c: 1 });
+  f.emit(Op.brIf, 0, Op.end);
+  f.i32op(L.a0, L.a0, Op.i32Add, L.au);
+  f.i32op(L.b0, L.b0, Op.i32Add, L.bu);
+  f.i32op(L.t0, L.t0, Op.i32Add, L.tu);
+  f.i32op(L.u, L.u, Op.i32Sub, { c: 1 });
   f.get(L.u);
-  f.emit(OP.brIf, 0, OP.end);
+  f.emit(Op.brIf, 0, Op.end);
 }
 
 function passBody(r: number, bfly: Butterfly): number[] {
@@ -495,24 +415,24 @@ function passBody(r: number, bfly: Butterfly): number[] {
   f.set(b);
   f.get(l1);
   f.set(cnt);
-  f.emit(OP.loop, OP.void);
+  f.emit(Op.loop, BLOCK_VOID);
   loadInputs();
   bfly(f, x, y, k);
   f.store(b, null, y[0]);
   for (let q = 1; q < r; q++) f.store(b, o[q], y[q]);
-  f.i32op(a, a, OP.add, ik);
-  f.i32op(b, b, OP.add, ok);
-  f.i32op(cnt, cnt, OP.sub, { c: 1 });
+  f.i32op(a, a, Op.i32Add, ik);
+  f.i32op(b, b, Op.i32Add, ok);
+  f.i32op(cnt, cnt, Op.i32Sub, { c: 1 });
   f.get(cnt);
-  f.emit(OP.brIf, 0, OP.end);
+  f.emit(Op.brIf, 0, Op.end);
   // if (ido == 1) return
   f.get(ido);
-  f.konst(1);
-  f.emit(OP.eq, OP.if, OP.void, OP.ret, OP.end);
+  f.i32Const(1);
+  f.emit(Op.i32Eq, Op.if, BLOCK_VOID, Op.return, Op.end);
   const cols = () => {
     f.get(ido);
-    f.konst(1);
-    f.emit(OP.sub);
+    f.i32Const(1);
+    f.emit(Op.i32Sub);
   };
   loopOrder(f, L, l1, cols, 16, 16 * (r - 1), cc, ch, tw, 16);
   openLoops(f, L);
@@ -564,85 +484,85 @@ function bin(f: Body, a: number, op: number, b: number): number {
 }
 
 const split2: SplitButterfly = (f, xr, xi, yr, yi) => {
-  f.vop(yr[0], xr[0], V.add, xr[1]);
-  f.vop(yi[0], xi[0], V.add, xi[1]);
-  f.vop(yr[1], xr[0], V.sub, xr[1]);
-  f.vop(yi[1], xi[0], V.sub, xi[1]);
+  f.vop(yr[0], xr[0], Simd.f64x2Add, xr[1]);
+  f.vop(yi[0], xi[0], Simd.f64x2Add, xi[1]);
+  f.vop(yr[1], xr[0], Simd.f64x2Sub, xr[1]);
+  f.vop(yi[1], xi[0], Simd.f64x2Sub, xi[1]);
 };
 
 const split4: SplitButterfly = (f, xr, xi, yr, yi) => {
-  const s02r = bin(f, xr[0], V.add, xr[2]);
-  const s02i = bin(f, xi[0], V.add, xi[2]);
-  const d02r = bin(f, xr[0], V.sub, xr[2]);
-  const d02i = bin(f, xi[0], V.sub, xi[2]);
-  const s13r = bin(f, xr[1], V.add, xr[3]);
-  const s13i = bin(f, xi[1], V.add, xi[3]);
-  const d13r = bin(f, xr[1], V.sub, xr[3]);
-  const d13i = bin(f, xi[1], V.sub, xi[3]);
-  f.vop(yr[0], s02r, V.add, s13r);
-  f.vop(yi[0], s02i, V.add, s13i);
-  f.vop(yr[2], s02r, V.sub, s13r);
-  f.vop(yi[2], s02i, V.sub, s13i);
-  f.vop(yr[1], d02r, V.add, d13i);
-  f.vop(yi[1], d02i, V.sub, d13r);
-  f.vop(yr[3], d02r, V.sub, d13i);
-  f.vop(yi[3], d02i, V.add, d13r);
+  const s02r = bin(f, xr[0], Simd.f64x2Add, xr[2]);
+  const s02i = bin(f, xi[0], Simd.f64x2Add, xi[2]);
+  const d02r = bin(f, xr[0], Simd.f64x2Sub, xr[2]);
+  const d02i = bin(f, xi[0], Simd.f64x2Sub, xi[2]);
+  const s13r = bin(f, xr[1], Simd.f64x2Add, xr[3]);
+  const s13i = bin(f, xi[1], Simd.f64x2Add, xi[3]);
+  const d13r = bin(f, xr[1], Simd.f64x2Sub, xr[3]);
+  const d13i = bin(f, xi[1], Simd.f64x2Sub, xi[3]);
+  f.vop(yr[0], s02r, Simd.f64x2Add, s13r);
+  f.vop(yi[0], s02i, Simd.f64x2Add, s13i);
+  f.vop(yr[2], s02r, Simd.f64x2Sub, s13r);
+  f.vop(yi[2], s02i, Simd.f64x2Sub, s13i);
+  f.vop(yr[1], d02r, Simd.f64x2Add, d13i);
+  f.vop(yi[1], d02i, Simd.f64x2Sub, d13r);
+  f.vop(yr[3], d02r, Simd.f64x2Sub, d13i);
+  f.vop(yi[3], d02i, Simd.f64x2Add, d13r);
 };
 
 const split8: SplitButterfly = (f, xr, xi, yr, yi, k) => {
-  const a0r = bin(f, xr[0], V.add, xr[4]);
-  const a0i = bin(f, xi[0], V.add, xi[4]);
-  const a1r = bin(f, xr[0], V.sub, xr[4]);
-  const a1i = bin(f, xi[0], V.sub, xi[4]);
-  const a2r = bin(f, xr[2], V.add, xr[6]);
-  const a2i = bin(f, xi[2], V.add, xi[6]);
-  const a3r = bin(f, xr[2], V.sub, xr[6]);
-  const a3i = bin(f, xi[2], V.sub, xi[6]);
-  const a4r = bin(f, xr[1], V.add, xr[5]);
-  const a4i = bin(f, xi[1], V.add, xi[5]);
-  const a5r = bin(f, xr[1], V.sub, xr[5]);
-  const a5i = bin(f, xi[1], V.sub, xi[5]);
-  const a6r = bin(f, xr[3], V.add, xr[7]);
-  const a6i = bin(f, xi[3], V.add, xi[7]);
-  const a7r = bin(f, xr[3], V.sub, xr[7]);
-  const a7i = bin(f, xi[3], V.sub, xi[7]);
-  const e0r = bin(f, a0r, V.add, a2r);
-  const e0i = bin(f, a0i, V.add, a2i);
-  const e2r = bin(f, a0r, V.sub, a2r);
-  const e2i = bin(f, a0i, V.sub, a2i);
-  const e1r = bin(f, a1r, V.add, a3i);
-  const e1i = bin(f, a1i, V.sub, a3r);
-  const e3r = bin(f, a1r, V.sub, a3i);
-  const e3i = bin(f, a1i, V.add, a3r);
-  const p0r = bin(f, a4r, V.add, a6r);
-  const p0i = bin(f, a4i, V.add, a6i);
-  const p2r = bin(f, a4r, V.sub, a6r);
-  const p2i = bin(f, a4i, V.sub, a6i);
-  const p1r = bin(f, a5r, V.add, a7i);
-  const p1i = bin(f, a5i, V.sub, a7r);
-  const p3r = bin(f, a5r, V.sub, a7i);
-  const p3i = bin(f, a5i, V.add, a7r);
+  const a0r = bin(f, xr[0], Simd.f64x2Add, xr[4]);
+  const a0i = bin(f, xi[0], Simd.f64x2Add, xi[4]);
+  const a1r = bin(f, xr[0], Simd.f64x2Sub, xr[4]);
+  const a1i = bin(f, xi[0], Simd.f64x2Sub, xi[4]);
+  const a2r = bin(f, xr[2], Simd.f64x2Add, xr[6]);
+  const a2i = bin(f, xi[2], Simd.f64x2Add, xi[6]);
+  const a3r = bin(f, xr[2], Simd.f64x2Sub, xr[6]);
+  const a3i = bin(f, xi[2], Simd.f64x2Sub, xi[6]);
+  const a4r = bin(f, xr[1], Simd.f64x2Add, xr[5]);
+  const a4i = bin(f, xi[1], Simd.f64x2Add, xi[5]);
+  const a5r = bin(f, xr[1], Simd.f64x2Sub, xr[5]);
+  const a5i = bin(f, xi[1], Simd.f64x2Sub, xi[5]);
+  const a6r = bin(f, xr[3], Simd.f64x2Add, xr[7]);
+  const a6i = bin(f, xi[3], Simd.f64x2Add, xi[7]);
+  const a7r = bin(f, xr[3], Simd.f64x2Sub, xr[7]);
+  const a7i = bin(f, xi[3], Simd.f64x2Sub, xi[7]);
+  const e0r = bin(f, a0r, Simd.f64x2Add, a2r);
+  const e0i = bin(f, a0i, Simd.f64x2Add, a2i);
+  const e2r = bin(f, a0r, Simd.f64x2Sub, a2r);
+  const e2i = bin(f, a0i, Simd.f64x2Sub, a2i);
+  const e1r = bin(f, a1r, Simd.f64x2Add, a3i);
+  const e1i = bin(f, a1i, Simd.f64x2Sub, a3r);
+  const e3r = bin(f, a1r, Simd.f64x2Sub, a3i);
+  const e3i = bin(f, a1i, Simd.f64x2Add, a3r);
+  const p0r = bin(f, a4r, Simd.f64x2Add, a6r);
+  const p0i = bin(f, a4i, Simd.f64x2Add, a6i);
+  const p2r = bin(f, a4r, Simd.f64x2Sub, a6r);
+  const p2i = bin(f, a4i, Simd.f64x2Sub, a6i);
+  const p1r = bin(f, a5r, Simd.f64x2Add, a7i);
+  const p1i = bin(f, a5i, Simd.f64x2Sub, a7r);
+  const p3r = bin(f, a5r, Simd.f64x2Sub, a7i);
+  const p3i = bin(f, a5i, Simd.f64x2Add, a7r);
   // q1 = (p1r + p1i, p1i - p1r) c8; q3 = (p3i - p3r, -(p3r + p3i)) c8
-  const q1r = bin(f, bin(f, p1r, V.add, p1i), V.mul, k.c8);
-  const q1i = bin(f, bin(f, p1i, V.sub, p1r), V.mul, k.c8);
-  const q3r = bin(f, bin(f, p3i, V.sub, p3r), V.mul, k.c8);
-  const q3n = bin(f, bin(f, p3r, V.add, p3i), V.mul, k.c8); // -q3i
-  f.vop(yr[0], e0r, V.add, p0r);
-  f.vop(yi[0], e0i, V.add, p0i);
-  f.vop(yr[4], e0r, V.sub, p0r);
-  f.vop(yi[4], e0i, V.sub, p0i);
-  f.vop(yr[1], e1r, V.add, q1r);
-  f.vop(yi[1], e1i, V.add, q1i);
-  f.vop(yr[5], e1r, V.sub, q1r);
-  f.vop(yi[5], e1i, V.sub, q1i);
-  f.vop(yr[2], e2r, V.add, p2i);
-  f.vop(yi[2], e2i, V.sub, p2r);
-  f.vop(yr[6], e2r, V.sub, p2i);
-  f.vop(yi[6], e2i, V.add, p2r);
-  f.vop(yr[3], e3r, V.add, q3r);
-  f.vop(yi[3], e3i, V.sub, q3n);
-  f.vop(yr[7], e3r, V.sub, q3r);
-  f.vop(yi[7], e3i, V.add, q3n);
+  const q1r = bin(f, bin(f, p1r, Simd.f64x2Add, p1i), Simd.f64x2Mul, k.c8);
+  const q1i = bin(f, bin(f, p1i, Simd.f64x2Sub, p1r), Simd.f64x2Mul, k.c8);
+  const q3r = bin(f, bin(f, p3i, Simd.f64x2Sub, p3r), Simd.f64x2Mul, k.c8);
+  const q3n = bin(f, bin(f, p3r, Simd.f64x2Add, p3i), Simd.f64x2Mul, k.c8); // -q3i
+  f.vop(yr[0], e0r, Simd.f64x2Add, p0r);
+  f.vop(yi[0], e0i, Simd.f64x2Add, p0i);
+  f.vop(yr[4], e0r, Simd.f64x2Sub, p0r);
+  f.vop(yi[4], e0i, Simd.f64x2Sub, p0i);
+  f.vop(yr[1], e1r, Simd.f64x2Add, q1r);
+  f.vop(yi[1], e1i, Simd.f64x2Add, q1i);
+  f.vop(yr[5], e1r, Simd.f64x2Sub, q1r);
+  f.vop(yi[5], e1i, Simd.f64x2Sub, q1i);
+  f.vop(yr[2], e2r, Simd.f64x2Add, p2i);
+  f.vop(yi[2], e2i, Simd.f64x2Sub, p2r);
+  f.vop(yr[6], e2r, Simd.f64x2Sub, p2i);
+  f.vop(yi[6], e2i, Simd.f64x2Add, p2r);
+  f.vop(yr[3], e3r, Simd.f64x2Add, q3r);
+  f.vop(yi[3], e3i, Simd.f64x2Sub, q3n);
+  f.vop(yr[7], e3r, Simd.f64x2Sub, q3r);
+  f.vop(yi[7], e3i, Simd.f64x2Add, q3n);
 };
 
 function splitOdd(r: number): SplitButterfly {
@@ -653,16 +573,16 @@ function splitOdd(r: number): SplitButterfly {
     const dr: number[] = [];
     const di: number[] = [];
     for (let j = 1; j <= h; j++) {
-      sr.push(bin(f, xr[j], V.add, xr[r - j]));
-      si.push(bin(f, xi[j], V.add, xi[r - j]));
-      dr.push(bin(f, xr[j], V.sub, xr[r - j]));
-      di.push(bin(f, xi[j], V.sub, xi[r - j]));
+      sr.push(bin(f, xr[j], Simd.f64x2Add, xr[r - j]));
+      si.push(bin(f, xi[j], Simd.f64x2Add, xi[r - j]));
+      dr.push(bin(f, xr[j], Simd.f64x2Sub, xr[r - j]));
+      di.push(bin(f, xi[j], Simd.f64x2Sub, xi[r - j]));
     }
     const sum = (dst: number, x0: number, terms: number[]) => {
       f.get(x0);
       for (const t of terms) {
         f.get(t);
-        f.simd(V.add);
+        f.simd(Simd.f64x2Add);
       }
       f.set(dst);
     };
@@ -677,9 +597,9 @@ function splitOdd(r: number): SplitButterfly {
           const m = (j * q) % r;
           f.get(v[j - 1]);
           f.get(table[(m <= h ? m : r - m) - 1]);
-          f.simd(V.mul);
+          f.simd(Simd.f64x2Mul);
           const negative = sine && m > h;
-          if (x0 !== null || j > 1) f.simd(negative ? V.sub : V.add);
+          if (x0 !== null || j > 1) f.simd(negative ? Simd.f64x2Sub : Simd.f64x2Add);
         }
         f.set(d);
         return d;
@@ -689,10 +609,10 @@ function splitOdd(r: number): SplitButterfly {
       const br = comb(null, dr, k.sin, true);
       const bi = comb(null, di, k.sin, true);
       // Y_q = A - i B = (ar + bi, ai - br), Y_{r-q} = A + i B = (ar - bi, ai + br)
-      f.vop(yr[q], ar, V.add, bi);
-      f.vop(yi[q], ai, V.sub, br);
-      f.vop(yr[r - q], ar, V.sub, bi);
-      f.vop(yi[r - q], ai, V.add, br);
+      f.vop(yr[q], ar, Simd.f64x2Add, bi);
+      f.vop(yi[q], ai, Simd.f64x2Sub, br);
+      f.vop(yr[r - q], ar, Simd.f64x2Sub, bi);
+      f.vop(yi[r - q], ai, Simd.f64x2Add, br);
     }
   };
 }
@@ -743,11 +663,11 @@ function loadPair(
   f.load(v1, base, add, off + 16);
   f.get(v0);
   f.get(v1);
-  f.simd(V.shuffle, ...lanes(0, 0));
+  f.simd(Simd.shuffle, ...lanes(0, 0));
   f.set(re);
   f.get(v0);
   f.get(v1);
-  f.simd(V.shuffle, ...lanes(1, 1));
+  f.simd(Simd.shuffle, ...lanes(1, 1));
   f.set(im);
 }
 
@@ -762,7 +682,7 @@ function pairPassBody(r: number, bfly: SplitButterfly, interleavedIn: boolean): 
   const pairs = f.i32();
   const k = passConsts(f, r, false);
   inputStrides(f, r, ido, im, L);
-  f.i32op(pairs, ido, OP.shrU, { c: 1 });
+  f.i32op(pairs, ido, Op.i32ShrU, { c: 1 });
   const cols = () => f.get(pairs);
   loopOrder(f, L, l1, cols, 32, 32 * (r - 1), cc, ch, tw, 0);
   const xr = Array.from({ length: r }, () => f.v());
@@ -783,20 +703,20 @@ function pairPassBody(r: number, bfly: SplitButterfly, interleavedIn: boolean): 
     // (yr wr - yi wi, yr wi + yi wr)
     f.get(yr[q]);
     f.get(wr);
-    f.simd(V.mul);
+    f.simd(Simd.f64x2Mul);
     f.get(yi[q]);
     f.get(wi);
-    f.simd(V.mul);
-    f.simd(V.sub);
+    f.simd(Simd.f64x2Mul);
+    f.simd(Simd.f64x2Sub);
     const zr = f.v();
     f.set(zr);
     f.get(yr[q]);
     f.get(wi);
-    f.simd(V.mul);
+    f.simd(Simd.f64x2Mul);
     f.get(yi[q]);
     f.get(wr);
-    f.simd(V.mul);
-    f.simd(V.add);
+    f.simd(Simd.f64x2Mul);
+    f.simd(Simd.f64x2Add);
     const zi = f.v();
     f.set(zi);
     f.store(b, o[q], zr);
@@ -829,8 +749,8 @@ function lastPassBody(r: number, bfly: SplitButterfly): number[] {
   f.set(a);
   f.get(ch);
   f.set(b);
-  f.i32op(cnt, l1, OP.shrU, { c: 1 });
-  f.emit(OP.loop, OP.void);
+  f.i32op(cnt, l1, Op.i32ShrU, { c: 1 });
+  f.emit(Op.loop, BLOCK_VOID);
   // Blocks j of butterfly k (byte 32 j) and of k + 1 (byte 16 r + 32 j), re and im halves.
   for (let j = 0; j < r / 2; j++) {
     f.load(blk[4 * j], a, null, 32 * j);
@@ -841,11 +761,11 @@ function lastPassBody(r: number, bfly: SplitButterfly): number[] {
       const m = 2 * j + lane;
       f.get(blk[4 * j]);
       f.get(blk[4 * j + 2]);
-      f.simd(V.shuffle, ...lanes(lane, lane));
+      f.simd(Simd.shuffle, ...lanes(lane, lane));
       f.set(xr[m]);
       f.get(blk[4 * j + 1]);
       f.get(blk[4 * j + 3]);
-      f.simd(V.shuffle, ...lanes(lane, lane));
+      f.simd(Simd.shuffle, ...lanes(lane, lane));
       f.set(xi[m]);
     }
   }
@@ -854,66 +774,66 @@ function lastPassBody(r: number, bfly: SplitButterfly): number[] {
     const c = f.v();
     f.get(yr[q]);
     f.get(yi[q]);
-    f.simd(V.shuffle, ...lanes(0, 0));
+    f.simd(Simd.shuffle, ...lanes(0, 0));
     f.set(c);
     f.store(b, q === 0 ? null : o[q], c);
     f.get(yr[q]);
     f.get(yi[q]);
-    f.simd(V.shuffle, ...lanes(1, 1));
+    f.simd(Simd.shuffle, ...lanes(1, 1));
     f.set(c);
     f.get(b);
     if (q > 0) {
       f.get(o[q]);
-      f.emit(OP.add);
+      f.emit(Op.i32Add);
     }
     f.get(os);
-    f.emit(OP.add);
+    f.emit(Op.i32Add);
     f.get(c);
-    f.simd(V.store, 4, 0);
+    f.simd(Simd.store, 4, 0);
   }
-  f.i32op(a, a, OP.add, { c: 32 * r });
-  f.i32op(b, b, OP.add, os);
-  f.i32op(b, b, OP.add, os);
-  f.i32op(cnt, cnt, OP.sub, { c: 1 });
+  f.i32op(a, a, Op.i32Add, { c: 32 * r });
+  f.i32op(b, b, Op.i32Add, os);
+  f.i32op(b, b, Op.i32Add, os);
+  f.i32op(cnt, cnt, Op.i32Sub, { c: 1 });
   f.get(cnt);
-  f.emit(OP.brIf, 0, OP.end);
+  f.emit(Op.brIf, 0, Op.end);
   return f.finish();
 }
 
 /** if (x == 0) return; */
 function returnIfZero(f: Body, x: number): void {
   f.get(x);
-  f.emit(OP.eqz, OP.if, OP.void, OP.ret, OP.end);
+  f.emit(Op.i32Eqz, Op.if, BLOCK_VOID, Op.return, Op.end);
 }
 
 /** dst = f64x2.splat(x) */
 function splat(f: Body, dst: number, x: number): void {
   f.get(x);
-  f.simd(V.f64splat);
+  f.simd(Simd.f64x2Splat);
   f.set(dst);
 }
 
 /** if (flags & bit) dst = src; */
 function setIfFlag(f: Body, flags: number, bit: number, dst: number, src: number): void {
   f.get(flags);
-  f.konst(bit);
-  f.emit(OP.and, OP.if, OP.void);
+  f.i32Const(bit);
+  f.emit(Op.i32And, Op.if, BLOCK_VOID);
   f.get(src);
   f.set(dst);
-  f.emit(OP.end);
+  f.emit(Op.end);
 }
 
 /** do { body(); x += bytes for each pair x, bytes of steps } while (--count != 0) */
 function countLoop(f: Body, count: number, steps: readonly number[], body: () => void): void {
-  f.emit(OP.loop, OP.void);
+  f.emit(Op.loop, BLOCK_VOID);
   body();
   for (let j = 0; j < steps.length; j += 2) {
     const x = steps[j];
-    f.i32op(x, x, OP.add, { c: steps[j + 1] });
+    f.i32op(x, x, Op.i32Add, { c: steps[j + 1] });
   }
-  f.i32op(count, count, OP.sub, { c: 1 });
+  f.i32op(count, count, Op.i32Sub, { c: 1 });
   f.get(count);
-  f.emit(OP.brIf, 0, OP.end);
+  f.emit(Op.brIf, 0, Op.end);
 }
 
 /**
@@ -940,10 +860,10 @@ function cmulArrayBody(): number[] {
   setIfFlag(f, flags, 2, maskOut, negHi);
   countLoop(f, count, [dst, 16, src, 16, tbl, 16], () => {
     f.load(x, src, null);
-    f.vop(x, x, V.xor, maskIn);
+    f.vop(x, x, Simd.xor, maskIn);
     f.cmul(x, x, tbl, 0, negLo);
-    f.vop(x, x, V.xor, maskOut);
-    f.vop(x, x, V.mul, sc);
+    f.vop(x, x, Simd.xor, maskOut);
+    f.vop(x, x, Simd.f64x2Mul, sc);
     f.store(dst, null, x);
   });
   return f.finish();
@@ -969,13 +889,13 @@ function gatherBody(): number[] {
   countLoop(f, count, [dst, 16, idx, 4], () => {
     f.get(src);
     f.get(idx);
-    f.emit(OP.i32load, 2, 0);
-    f.emit(OP.add);
-    f.simd(V.load, 4, 0);
+    f.emit(Op.i32Load, 2, 0);
+    f.emit(Op.i32Add);
+    f.simd(Simd.load, 4, 0);
     f.get(mask);
-    f.simd(V.xor);
+    f.simd(Simd.xor);
     f.get(sc);
-    f.simd(V.mul);
+    f.simd(Simd.f64x2Mul);
     f.set(x);
     f.store(dst, null, x);
   });
@@ -990,8 +910,8 @@ function widenBody(): number[] {
   returnIfZero(f, count);
   countLoop(f, count, [dst, 16, src, 8], () => {
     f.get(src);
-    f.simd(V.load64zero, 3, 0);
-    f.simd(V.promote);
+    f.simd(Simd.load64Zero, 3, 0);
+    f.simd(Simd.f64x2PromoteLowF32x4);
     f.set(x);
     f.store(dst, null, x);
   });
@@ -1009,11 +929,11 @@ function narrowBody(): number[] {
   countLoop(f, count, [dst, 8, src, 16], () => {
     f.get(dst);
     f.get(src);
-    f.simd(V.load, 4, 0);
+    f.simd(Simd.load, 4, 0);
     f.get(sc);
-    f.simd(V.mul);
-    f.simd(V.demote);
-    f.simd(V.store64lane, 3, 0, 0);
+    f.simd(Simd.f64x2Mul);
+    f.simd(Simd.f32x4DemoteF64x2Zero);
+    f.simd(Simd.store64Lane, 3, 0, 0);
   });
   return f.finish();
 }
@@ -1028,7 +948,7 @@ function scaleCopyBody(): number[] {
   returnIfZero(f, count);
   countLoop(f, count, [dst, 16, src, 16], () => {
     f.load(x, src, null);
-    f.vop(x, x, V.mul, sc);
+    f.vop(x, x, Simd.f64x2Mul, sc);
     f.store(dst, null, x);
   });
   return f.finish();
@@ -1067,120 +987,120 @@ function realPassBody(join: boolean): number[] {
     // X_0 = (a.re + a.im, 0), X_h = (a.re - a.im, 0)
     f.get(a);
     f.get(a);
-    f.simd(V.shuffle, ...SWAP_LANES);
+    f.simd(Simd.shuffle, ...SWAP_LANES);
     f.set(b);
-    f.vop(e, a, V.add, b); // (re + im, im + re)
-    f.vop(d, a, V.sub, b); // (re - im, im - re)
+    f.vop(e, a, Simd.f64x2Add, b); // (re + im, im + re)
+    f.vop(d, a, Simd.f64x2Sub, b); // (re - im, im - re)
     f.get(dst);
     f.get(e);
     f.vconst(t, 0, 0);
     f.get(t);
-    f.simd(V.shuffle, ...lanes(0, 0));
-    f.simd(V.store, 4, 0);
+    f.simd(Simd.shuffle, ...lanes(0, 0));
+    f.simd(Simd.store, 4, 0);
     f.get(dst);
     f.get(h);
-    f.konst(4);
-    f.emit(OP.shl, OP.add);
+    f.i32Const(4);
+    f.emit(Op.i32Shl, Op.i32Add);
     f.get(d);
     f.get(t);
-    f.simd(V.shuffle, ...lanes(0, 0));
-    f.simd(V.store, 4, 0);
+    f.simd(Simd.shuffle, ...lanes(0, 0));
+    f.simd(Simd.store, 4, 0);
   } else {
     // Z_0 = (X_0.re + X_h.re, X_0.re - X_h.re)
     f.get(src);
     f.get(h);
-    f.konst(4);
-    f.emit(OP.shl, OP.add);
-    f.simd(V.load, 4, 0);
+    f.i32Const(4);
+    f.emit(Op.i32Shl, Op.i32Add);
+    f.simd(Simd.load, 4, 0);
     f.set(b);
     f.get(a);
     f.get(a);
-    f.simd(V.shuffle, ...lanes(0, 0)); // (x0, x0)
+    f.simd(Simd.shuffle, ...lanes(0, 0)); // (x0, x0)
     f.set(e);
     f.get(b);
     f.get(b);
-    f.simd(V.shuffle, ...lanes(0, 0)); // (xh, xh)
+    f.simd(Simd.shuffle, ...lanes(0, 0)); // (xh, xh)
     f.set(d);
-    f.vop(t, e, V.add, d); // (x0 + xh, .)
-    f.vop(e, e, V.sub, d); // (x0 - xh, .)
+    f.vop(t, e, Simd.f64x2Add, d); // (x0 + xh, .)
+    f.vop(e, e, Simd.f64x2Sub, d); // (x0 - xh, .)
     f.get(dst);
     f.get(t);
     f.get(e);
-    f.simd(V.shuffle, ...lanes(0, 0));
-    f.simd(V.store, 4, 0);
+    f.simd(Simd.shuffle, ...lanes(0, 0));
+    f.simd(Simd.store, 4, 0);
   }
   // k = 1 .. h/2
-  f.konst(1);
+  f.i32Const(1);
   f.set(k);
   f.get(w);
-  f.konst(16);
-  f.emit(OP.add);
+  f.i32Const(16);
+  f.emit(Op.i32Add);
   f.set(tw);
-  f.emit(OP.block, OP.void, OP.loop, OP.void);
+  f.emit(Op.block, BLOCK_VOID, Op.loop, BLOCK_VOID);
   // while (2k <= h)
   f.get(k);
-  f.konst(1);
-  f.emit(OP.shl);
+  f.i32Const(1);
+  f.emit(Op.i32Shl);
   f.get(h);
-  f.emit(OP.gtS, OP.brIf, 1);
-  f.i32op(pk, k, OP.shl, { c: 4 });
+  f.emit(Op.i32GtS, Op.brIf, 1);
+  f.i32op(pk, k, Op.i32Shl, { c: 4 });
   f.get(h);
   f.get(k);
-  f.emit(OP.sub);
-  f.konst(4);
-  f.emit(OP.shl);
+  f.emit(Op.i32Sub);
+  f.i32Const(4);
+  f.emit(Op.i32Shl);
   f.set(pm);
   f.load(a, src, pk);
   f.load(b, src, pm);
-  f.vop(b, b, V.xor, negHi); // conj
-  f.vop(e, a, V.add, b);
-  f.vop(d, a, V.sub, b);
+  f.vop(b, b, Simd.xor, negHi); // conj
+  f.vop(e, a, Simd.f64x2Add, b);
+  f.vop(d, a, Simd.f64x2Sub, b);
   if (!join) {
     f.mulNegI(d, d, negHi); // (-i)(A - B)
     f.cmul(t, d, tw, 0, negLo); // T = w_k (-i)(A - B)
     // X_{h-k} = conj(E - T) / 2 first (for 2k = h, X_k below wins, as in real.ts)
-    f.vop(b, e, V.sub, t);
-    f.vop(b, b, V.xor, negHi);
-    f.vop(b, b, V.mul, half);
+    f.vop(b, e, Simd.f64x2Sub, t);
+    f.vop(b, b, Simd.xor, negHi);
+    f.vop(b, b, Simd.f64x2Mul, half);
     f.get(dst);
     f.get(pm);
-    f.emit(OP.add);
+    f.emit(Op.i32Add);
     f.get(b);
-    f.simd(V.store, 4, 0);
-    f.vop(a, e, V.add, t);
-    f.vop(a, a, V.mul, half);
+    f.simd(Simd.store, 4, 0);
+    f.vop(a, e, Simd.f64x2Add, t);
+    f.vop(a, a, Simd.f64x2Mul, half);
     f.get(dst);
     f.get(pk);
-    f.emit(OP.add);
+    f.emit(Op.i32Add);
     f.get(a);
-    f.simd(V.store, 4, 0);
+    f.simd(Simd.store, 4, 0);
   } else {
     f.cmul(d, d, tw, 0, negHi); // D = (A - B) conj(w_k)
     // i D = (-D.im, D.re)
     f.get(d);
     f.get(d);
-    f.simd(V.shuffle, ...SWAP_LANES);
+    f.simd(Simd.shuffle, ...SWAP_LANES);
     f.get(negLo);
-    f.simd(V.xor);
+    f.simd(Simd.xor);
     f.set(t);
     // Z_{h-k} = conj(S - i D) first, then Z_k = S + i D
-    f.vop(b, e, V.sub, t);
-    f.vop(b, b, V.xor, negHi);
+    f.vop(b, e, Simd.f64x2Sub, t);
+    f.vop(b, b, Simd.xor, negHi);
     f.get(dst);
     f.get(pm);
-    f.emit(OP.add);
+    f.emit(Op.i32Add);
     f.get(b);
-    f.simd(V.store, 4, 0);
-    f.vop(a, e, V.add, t);
+    f.simd(Simd.store, 4, 0);
+    f.vop(a, e, Simd.f64x2Add, t);
     f.get(dst);
     f.get(pk);
-    f.emit(OP.add);
+    f.emit(Op.i32Add);
     f.get(a);
-    f.simd(V.store, 4, 0);
+    f.simd(Simd.store, 4, 0);
   }
-  f.i32op(k, k, OP.add, { c: 1 });
-  f.i32op(tw, tw, OP.add, { c: 16 });
-  f.emit(OP.br, 0, OP.end, OP.end);
+  f.i32op(k, k, Op.i32Add, { c: 1 });
+  f.i32op(tw, tw, Op.i32Add, { c: 16 });
+  f.emit(Op.br, 0, Op.end, Op.end);
   return f.finish();
 }
 
@@ -1190,9 +1110,6 @@ export const WASM_RADICES: readonly number[] = [2, 3, 4, 5, 7, 8, 11];
 export const WASM_LAST_RADICES: readonly number[] = [2, 4, 8];
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-  const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-  const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
   const bflys: { [r: number]: Butterfly } = {
     2: butterfly2,
     3: butterflyOdd(3),
@@ -1211,63 +1128,36 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     8: split8,
     11: splitOdd(11),
   };
-  const types: number[][] = [];
-  const funcs: number[][] = [];
-  const exports: number[][] = [];
-  const bodies: number[][] = [];
-  const add = (fname: string, r: number, body: number[]) => {
-    const idx = funcs.length;
-    types.push([0x60, ...vec(new Array(5 + r - 1).fill([I32])), 0x00]);
-    funcs.push(uleb(idx));
-    exports.push([...name(fname), 0x00, ...uleb(idx)]);
-    bodies.push(body);
+  // One type per function (function i has type i), exported under its name.
+  const types: FuncType[] = [];
+  const functions: { type: number; body: number[] }[] = [];
+  const exports: ModuleExport[] = [];
+  const add = (fname: string, params: number[], body: number[]) => {
+    const idx = functions.length;
+    types.push({ params, results: [] });
+    functions.push({ type: idx, body });
+    exports.push({ name: fname, kind: "func", index: idx });
   };
+  const i32s = (n: number): number[] => new Array<number>(n).fill(I32);
   for (const r of WASM_RADICES) {
-    add(`i${r}`, r, passBody(r, bflys[r]));
-    add(`p${r}`, r, pairPassBody(r, splits[r], false));
-    add(`f${r}`, r, pairPassBody(r, splits[r], true));
+    add(`i${r}`, i32s(5 + r - 1), passBody(r, bflys[r]));
+    add(`p${r}`, i32s(5 + r - 1), pairPassBody(r, splits[r], false));
+    add(`f${r}`, i32s(5 + r - 1), pairPassBody(r, splits[r], true));
   }
-  for (const r of WASM_LAST_RADICES) add(`l${r}`, r, lastPassBody(r, splits[r]));
-  {
-    const idx = funcs.length;
-    types.push([0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F64]]), 0x00]);
-    funcs.push(uleb(idx));
-    exports.push([...name("cmulArray"), 0x00, ...uleb(idx)]);
-    bodies.push(cmulArrayBody());
-    types.push([0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [F64]]), 0x00]);
-    funcs.push(uleb(idx + 1));
-    exports.push([...name("gather"), 0x00, ...uleb(idx + 1)]);
-    bodies.push(gatherBody());
-    types.push([0x60, ...vec([[I32], [I32], [I32]]), 0x00]);
-    funcs.push(uleb(idx + 2));
-    exports.push([...name("widen"), 0x00, ...uleb(idx + 2)]);
-    bodies.push(widenBody());
-    types.push([0x60, ...vec([[I32], [I32], [I32], [F64]]), 0x00]);
-    funcs.push(uleb(idx + 3));
-    exports.push([...name("narrow"), 0x00, ...uleb(idx + 3)]);
-    bodies.push(narrowBody());
-    for (const [j, join] of [
-      [4, false],
-      [5, true],
-    ] as const) {
-      types.push([0x60, ...vec([[I32], [I32], [I32], [I32]]), 0x00]);
-      funcs.push(uleb(idx + j));
-      exports.push([...name(join ? "rjoin" : "rsplit"), 0x00, ...uleb(idx + j)]);
-      bodies.push(realPassBody(join));
-    }
-    types.push([0x60, ...vec([[I32], [I32], [I32], [F64]]), 0x00]);
-    funcs.push(uleb(idx + 6));
-    exports.push([...name("scaleCopy"), 0x00, ...uleb(idx + 6)]);
-    bodies.push(scaleCopyBody());
-  }
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec(types)),
-    ...section(2, vec([[...name("env"), ...name("mem"), 0x02, 0x00, 0x01]])),
-    ...section(3, vec(funcs)),
-    ...section(7, vec(exports)),
-    ...section(10, vec(bodies)),
-  ]);
+  for (const r of WASM_LAST_RADICES) add(`l${r}`, i32s(5 + r - 1), lastPassBody(r, splits[r]));
+  add("cmulArray", [...i32s(5), F64], cmulArrayBody());
+  add("gather", [...i32s(5), F64], gatherBody());
+  add("widen", i32s(3), widenBody());
+  add("narrow", [...i32s(3), F64], narrowBody());
+  add("rsplit", i32s(4), realPassBody(false));
+  add("rjoin", i32s(4), realPassBody(true));
+  add("scaleCopy", [...i32s(3), F64], scaleCopyBody());
+  return assembleModule({
+    types,
+    functions,
+    importMemory: { module: "env", name: "mem", minPages: 1 },
+    exports,
+  });
 }
 
 /** A wasm pass: (ido, l1, cc, ch, tw, ...outputOffsets) in bytes. */
@@ -1333,8 +1223,7 @@ export class WasmKernels {
   static create(): WasmKernels | null {
     try {
       const memory = new WebAssembly.Memory({ initial: 1 });
-      const module = new WebAssembly.Module(moduleBytes());
-      const inst = new WebAssembly.Instance(module, { env: { mem: memory } });
+      const inst = instantiateSync(moduleBytes(), { env: { mem: memory } });
       const ex = inst.exports as { [name: string]: WasmPass };
       const passes: WasmFamilies = { interleaved: {}, pair: {}, first: {}, last: {} };
       for (const r of WASM_RADICES) {

@@ -376,6 +376,38 @@ export const gather = op((x: TensorLike, indices: TensorLike, axis = 0): Tensor 
 /** Alias of gather (numpy's name). */
 export const take = gather;
 
+/**
+ * The transpose of gather (the kernel of gather's gradient, torch's index_add into zeros): a
+ * tensor with `size` entries along `axis`, zero except out[..., indices[j...], ...] +=
+ * updates[..., j..., ...], repeated indices adding up. updates has the indices' shape in place of
+ * that axis (the shape gather would return). Differentiable w.r.t. updates (its gradient is a
+ * gather). Composite ops use it to spread values onto grids on every backend.
+ */
+export const scatterAdd = op(
+  (updates: TensorLike, indices: Tensor, size: number, axis = 0): Tensor => {
+    const fn = "scatterAdd";
+    const u = toTensor(updates, fn, "updates");
+    if (!(indices instanceof Tensor))
+      throw new ValueError(fn, "indices", "an int32 Tensor", show(indices));
+    if (indices.dtype !== "int32") throw new DTypeError(fn, "indices", "int32", indices.dtype);
+    if (!Number.isInteger(size) || size < 1)
+      throw new ValueError(fn, "size", "a positive integer", show(size));
+    const r = indices.shape.length;
+    const outRank = u.shape.length - r + 1;
+    if (!Number.isInteger(axis) || axis < 0 || axis >= outRank)
+      throw new ValueError(fn, "axis", `an integer in [0, ${outRank - 1}]`, show(axis));
+    const covered = u.shape.slice(axis, axis + r);
+    if (covered.length !== r || covered.some((n, i) => n !== indices.shape[i]))
+      throw new ShapeError(
+        fn,
+        "updates",
+        `the indices' shape [${indices.shape}] at axis ${axis}`,
+        `shape [${u.shape}]`,
+      );
+    return run("ScatterAdd", [u, indices], { axis, size }, fn);
+  },
+);
+
 export type PadMode = "constant" | "reflect" | "circular";
 
 /** Index vector realizing reflect / circular padding along an axis of length n. */

@@ -30,6 +30,25 @@
  *   as gemm does not call itself, which it does not.
  * Small or skinny products (M < 4 or N < 4) skip packing and use strided dot / axpy loops.
  */
+
+import {
+  ALIGN_8,
+  ALIGN_16,
+  assembleModule,
+  FunctionBody,
+  I32,
+  i32Const,
+  instantiateSync,
+  localGet,
+  localSet,
+  localTee,
+  Op,
+  Simd,
+  simd,
+  simdMemOp,
+  V128,
+} from "../../wasm/assembler.js";
+
 export type Floats = Float32Array | Float64Array;
 
 const MR = 4;
@@ -594,8 +613,7 @@ function kernel(): SimdKernel | null {
     simdKernel = null;
     try {
       const memory = new WebAssembly.Memory({ initial: 16 });
-      const module = new WebAssembly.Module(panelModule());
-      const { panel } = new WebAssembly.Instance(module, { env: { mem: memory } }).exports;
+      const { panel } = instantiateSync(panelModule(), { env: { mem: memory } }).exports;
       simdKernel = { memory, panel: panel as SimdKernel["panel"] };
       pack = new Float64Array(memory.buffer as ArrayBuffer);
     } catch {
@@ -626,34 +644,20 @@ export function gemmKernel(): "wasm" | "js" {
 
 /** The wasm binary of `panel`, assembled by hand (opcodes from the WebAssembly core + SIMD specs). */
 function panelModule(): Uint8Array<ArrayBuffer> {
-  const uleb = (n: number): number[] => {
-    const out: number[] = [];
-    do {
-      let b = n & 0x7f;
-      n >>>= 7;
-      if (n !== 0) b |= 0x80;
-      out.push(b);
-    } while (n !== 0);
-    return out;
-  };
-  const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-  const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-  const name = (s: string): number[] => vec([...s].map((ch) => [ch.charCodeAt(0)]));
   // Locals: params 0..6 = kc, tiles, a, b, p, ldp, first; v128 7..14 = acc (row r: 7 + 2r, 8 + 2r),
   // 15 = b[0..1], 16 = b[2..3], 17 = splat(a_r); i32 18 = k, 19 = bi, 20 = q (row address in P).
-  const get = (i: number) => [0x20, ...uleb(i)];
-  const set = (i: number) => [0x21, ...uleb(i)];
-  const tee = (i: number) => [0x22, ...uleb(i)];
-  const i32 = (v: number) => [0x41, ...uleb(v)]; // non-negative constants < 64 only
-  const add = [0x6a];
-  const sub = [0x6b];
-  const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-  const load = (offset: number) => simd(0x00, 4, ...uleb(offset)); // v128.load
-  const splat = (offset: number) => simd(0x0a, 3, ...uleb(offset)); // v128.load64_splat
-  const store = (offset: number) => simd(0x0b, 4, ...uleb(offset)); // v128.store
-  const fadd = simd(240); // f64x2.add
-  const fmul = simd(242); // f64x2.mul
-  const zero = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
+  const get = localGet;
+  const set = localSet;
+  const tee = localTee;
+  const i32 = i32Const;
+  const add = [Op.i32Add];
+  const sub = [Op.i32Sub];
+  const load = (offset: number) => simdMemOp(Simd.load, ALIGN_16, offset); // v128.load
+  const splat = (offset: number) => simdMemOp(Simd.load64Splat, ALIGN_8, offset); // v128.load64_splat
+  const store = (offset: number) => simdMemOp(Simd.store, ALIGN_16, offset); // v128.store
+  const fadd = simd(Simd.f64x2Add);
+  const fmul = simd(Simd.f64x2Mul);
+  const zero = simd(Simd.const, ...new Array<number>(16).fill(0)); // v128.const 0
   const code: number[] = [];
   code.push(0x03, 0x40); // loop over tiles
   for (let v = 7; v <= 14; v++) code.push(...zero, ...set(v));
@@ -685,22 +689,17 @@ function panelModule(): Uint8Array<ArrayBuffer> {
     code.push(...get(20), ...get(5), ...add, ...set(20));
   }
   code.push(...get(20), ...set(4)); // next tile: 4 rows of P further down
-  code.push(...get(1), ...i32(1), ...sub, ...tee(1), 0x0d, 0x00, 0x0b, 0x0b); // br_if tiles; end; end
-  const body = [
-    ...vec([
-      [11, 0x7b],
-      [3, 0x7f],
-    ]),
-    ...code,
-  ];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...vec(new Array(7).fill([0x7f])), 0x00]])),
-    ...section(2, vec([[...name("env"), ...name("mem"), 0x02, 0x00, 0x01]])),
-    ...section(3, vec([[0x00]])),
-    ...section(7, vec([[...name("panel"), 0x00, 0x00]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ]);
+  code.push(...get(1), ...i32(1), ...sub, ...tee(1), 0x0d, 0x00, 0x0b); // br_if tiles; end (+ the body's end)
+  const body = new FunctionBody(7);
+  body.locals(V128, 11);
+  body.locals(I32, 3);
+  body.emit(...code);
+  return assembleModule({
+    types: [{ params: new Array<number>(7).fill(I32), results: [] }],
+    functions: [{ type: 0, body }],
+    importMemory: { module: "env", name: "mem", minPages: 1 },
+    exports: [{ name: "panel", kind: "func", index: 0 }],
+  });
 }
 
 /** Skinny products: one f64 dot product per element of C (N < 4, or few rows with transposed B). */
