@@ -1,0 +1,24 @@
+/**
+ * @modewise/pde-solver: the library behind the `modewise-pde` CLI (solve, generate, inspect),
+ * usable programmatically: config schemas, the commands, and the PNG/GIF plotting helpers.
+ */
+export { defaultOutput, runGenerate, specFromConfig } from "./commands/generate.js";
+export { runInspect } from "./commands/inspect.js";
+export { runSolve, type SolveResult } from "./commands/solve.js";
+export {
+  ConfigError,
+  type GenerateConfig,
+  generateSchema,
+  loadConfigFile,
+  mergeOptions,
+  type SolveConfig,
+  solveSchema,
+  validate,
+} from "./config.js";
+export { type ColormapName, colormapLut, colorOf } from "./plot/colormaps.js";
+export { fieldImageLayout, renderField, renderGrid, valueRange } from "./plot/field-image.js";
+export { formatTick } from "./plot/font.js";
+export { encodeGif } from "./plot/gif.js";
+export { renderLineChart, SERIES_COLORS, type Series } from "./plot/line-chart.js";
+export { Raster } from "./plot/raster.js";
+export { type ReportData, writeReports } from "./report.js";
