@@ -28,7 +28,9 @@ const pnpmSpec = rootManifest.packageManager?.split("+")[0] ?? "pnpm@12.4.2";
 const typescriptVersion = rootManifest.devDependencies?.typescript ?? "5.9.3";
 const keep = process.env.RELEASE_CHECK_KEEP === "1";
 const workspaceGroups = ["packages", "apps", "tools"];
-const allowedInTarball = /^(dist|package\.json|README(\..*)?|LICENSE(\..*)?|CHANGELOG\.md)$/i;
+// NOTICE: third-party attributions a package must ship (qmc: the Joe-Kuo direction numbers).
+const allowedInTarball =
+  /^(dist|package\.json|README(\..*)?|LICENSE(\..*)?|NOTICE(\..*)?|CHANGELOG\.md)$/i;
 const commandTimeoutMs = 5 * 60 * 1000;
 
 const logDir = path.join(repoRoot, ".release-check", "logs");
