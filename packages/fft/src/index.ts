@@ -6,6 +6,7 @@
  * entry. The 1-D engine (complexPlan / realPlan) is exported for code that wants its contract.
  */
 
+export { fftLines, type LinesOptions } from "./batch.js";
 export { type BitrevOptions, bitReversal, fftbr, ifftbr } from "./bitrev.js";
 export {
   type DCTNOptions,
