@@ -177,10 +177,12 @@ export class NufftPlan {
         throw new ShapeError(fn, "s", "no target frequencies (only type 3 takes them)", "an array");
       }
       this.torusPoints = pts;
+      // In shared memory when the plan spreads on worker threads (parallel/spread-interp.ts).
       this.geom = buildGeometry(
         pts.map((p, d) => torusToGrid(p, this.fine[d])),
         this.fine,
         this.kernel,
+        this.info.threads > 1,
       );
       this.spreadOnlyGeom = undefined;
       return;
@@ -327,6 +329,17 @@ export class NufftPlan {
       interpAll(geom, g, res, k * this.m);
     }
     return res;
+  }
+
+  /**
+   * @internal The deconvolution stage (factors and fine-grid mode indices) of a type 1/2 plan,
+   * for the parallel executor (parallel/execute.ts), which runs the plan's stages itself.
+   */
+  deconvolver(): Deconvolver {
+    this.assertReady("deconvolver");
+    if (this.type === 3)
+      throw new NotImplementedError("deconvolver", "type 3 plans have no mode grid");
+    return this.deconv as Deconvolver;
   }
 
   /** The spreading geometry of the plan's fine grid (sorted points), for parallel spreaders. */

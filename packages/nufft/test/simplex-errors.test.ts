@@ -2,7 +2,14 @@
  * Bad meshes and arguments get typed errors from @modewise/tensor that name the argument,
  * never a silent NaN or truncation.
  */
-import { type SimplexMesh, simplexTransform, simplexTransformVJP } from "@modewise/nufft";
+import {
+  expDividedDifference,
+  type SimplexMesh,
+  simplexRaster,
+  simplexTransform,
+  simplexTransformGrid,
+  simplexTransformVJP,
+} from "@modewise/nufft";
 import { ShapeError, ValueError } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
 
@@ -117,5 +124,37 @@ describe("simplex transform argument errors", () => {
     };
     const F = simplexTransform(flat, [0, 0, 1, -2]);
     expect(Array.from(F)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe("grid sizes and the divided-difference helper", () => {
+  it("a frequency grid or raster above 2^27 cells is a ValueError, not a RangeError", () => {
+    const e1 = thrown(() =>
+      simplexTransformGrid(tri, { lengths: [2, 2], modes: [100000, 100000] }),
+    );
+    expect(e1).toBeInstanceOf(ValueError);
+    expect((e1 as Error).message).toMatch(
+      /simplexTransformGrid: argument 'options.modes' expected at most 2\^27 = 134217728 grid cells in all, received \[100000, 100000\] = 10000000000 cells/,
+    );
+    const e2 = thrown(() =>
+      simplexRaster(tri, { box: { origin: [0, 0], size: [1, 1] }, resolution: 100000 }),
+    );
+    expect(e2).toBeInstanceOf(ValueError);
+    expect((e2 as ValueError).argument).toBe("options.resolution");
+  });
+
+  it("expDividedDifference checks count, nodes, out and offset", () => {
+    const out = new Float64Array(2);
+    // count 0 used to overflow the stack; a count above nodes.length read undefined nodes
+    expect(() => expDividedDifference(new Float64Array(0), 0, out)).toThrow(ValueError);
+    expect(() => expDividedDifference(new Float64Array(3), 6, out)).toThrow(/count/);
+    expect(() => expDividedDifference(new Float64Array(3), 4, out)).toThrow(ShapeError);
+    expect(() => expDividedDifference([0, Number.NaN], 2, out)).toThrow(/NaN at index 1/);
+    expect(() => expDividedDifference([0, 1], 2, out, 1)).toThrow(ShapeError);
+    // a valid call: f[s0, s1] = (e^{-i s1} - e^{-i s0}) / (s1 - s0), closed form; the bound
+    // is the routine's documented 70 u for entries of size <= 1 (divided-difference.ts)
+    expDividedDifference([0, 1], 2, out);
+    expect(Math.abs(out[0] - (Math.cos(1) - 1))).toBeLessThan(70 * 2 ** -53);
+    expect(Math.abs(out[1] + Math.sin(1))).toBeLessThan(70 * 2 ** -53);
   });
 });

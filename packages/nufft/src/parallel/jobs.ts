@@ -1,13 +1,16 @@
 /**
  * The work a pool thread can do (worker.ts dispatches on `kind`). Arguments are plain numbers
  * and SharedArrayBuffer-backed typed arrays, so the main thread and the workers see the same
- * memory; each job writes only its own output (a private subgrid, or a disjoint range of
- * entries), so no locking is needed.
+ * memory; each job writes only its own output (a private subgrid, a band of fine-grid rows,
+ * a set of FFT lines, or a disjoint range of entries), so no locking is needed.
  */
+
+import type { Direction } from "@modewise/fft";
 import { interpRange } from "../interp/interp.js";
-import { spreadSubproblem } from "../spread/spread.js";
 import type { ComplexArray } from "../types.js";
-import { geometryOf, type SharedGeometry } from "./spread-interp.js";
+import { fftLines } from "./fine-fft.js";
+import { foldRows, type SubgridBox } from "./fold.js";
+import { geometryOf, type SharedGeometry, spreadChunk } from "./spread-interp.js";
 
 export type Job = (args: Record<string, unknown>) => void;
 
@@ -28,20 +31,38 @@ export function sumInto(
 export const JOBS: Record<string, Job> = {
   sumInto: (a) =>
     sumInto(a.out as Float64Array, a.parts as Float64Array[], a.lo as number, a.hi as number),
-  spreadRange: (a) =>
-    spreadSubproblem(
-      geometryOf(a.geom as SharedGeometry),
+  spreadChunk: (a) =>
+    spreadChunk(
+      geometryOf(a.geom as SharedGeometry, a.start as number, a.end as number),
       a.start as number,
       a.end as number,
       a.strengths as ComplexArray,
       a.strengthOffset as number,
       a.sub as Float64Array,
-      a.subOffset as number[],
-      a.subShape as number[],
+      a.box as SubgridBox,
+    ),
+  foldRows: (a) =>
+    foldRows(
+      a.grid as Float64Array,
+      a.gridShape as number[],
+      a.subs as Float64Array[],
+      a.boxes as SubgridBox[],
+      a.r0 as number,
+      a.r1 as number,
+    ),
+  fftLines: (a) =>
+    fftLines(
+      a.data as Float64Array,
+      a.grid as number[],
+      a.modeColumns as Int32Array[],
+      a.d as number,
+      a.sign as Direction,
+      a.q0 as number,
+      a.q1 as number,
     ),
   interpRange: (a) =>
     interpRange(
-      geometryOf(a.geom as SharedGeometry),
+      geometryOf(a.geom as SharedGeometry, a.start as number, a.end as number),
       a.start as number,
       a.end as number,
       a.grid as Float64Array,

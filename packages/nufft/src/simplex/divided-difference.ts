@@ -38,6 +38,7 @@
  * Inputs s_t = omega . x_t themselves carry the rounding of the dot product (~ d u |omega||x|);
  * that is the conditioning of the problem, not of this routine (|d f[..] / d s_t| <= 1/(k+1)!).
  */
+import { DTypeError, ShapeError, ValueError } from "@modewise/tensor";
 
 /** Largest number of nodes (j + 2 for the gradient of a tetrahedron's transform). */
 export const MAX_NODES = 5;
@@ -127,10 +128,48 @@ function computeEntry(a: number, b: number): void {
 
 /**
  * f[nodes[0..count-1]] for f(s) = exp(-i s); writes (re, im) to out[offset], out[offset + 1].
- * Nodes may repeat (confluent divided differences); count in 1..MAX_NODES. Nodes must be finite
- * (callers validate their inputs).
+ * Nodes may repeat (confluent divided differences). The public helper: checks its arguments
+ * (count 0 used to overflow the stack, a count above nodes.length read undefined nodes, a
+ * non-finite node gave NaN), then runs the unchecked kernel the transforms call per element.
  */
 export function expDividedDifference(
+  nodes: ArrayLike<number>,
+  count: number,
+  out: Float64Array,
+  offset = 0,
+): void {
+  const fn = "expDividedDifference";
+  if (!Number.isInteger(count) || count < 1 || count > MAX_NODES)
+    throw new ValueError(fn, "count", `an integer in [1, ${MAX_NODES}]`, String(count));
+  if (nodes === null || typeof nodes !== "object" || !(nodes.length >= count))
+    throw new ShapeError(
+      fn,
+      "nodes",
+      `at least count = ${count} nodes`,
+      nodes === null || typeof nodes !== "object" ? String(nodes) : `length ${nodes.length}`,
+    );
+  for (let t = 0; t < count; t++) {
+    const v = nodes[t];
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new ValueError(fn, "nodes", "finite numbers", `${String(v)} at index ${t}`);
+  }
+  if (!(out instanceof Float64Array))
+    throw new DTypeError(fn, "out", "a Float64Array", String(out));
+  if (!Number.isInteger(offset) || offset < 0 || offset + 2 > out.length)
+    throw new ShapeError(
+      fn,
+      "offset",
+      `an integer with offset + 2 <= out.length = ${out.length}`,
+      String(offset),
+    );
+  expDividedDifferenceUnchecked(nodes, count, out, offset);
+}
+
+/**
+ * expDividedDifference without argument checks, for the per-element loops of the transforms:
+ * count in 1..MAX_NODES, finite nodes (the callers validate meshes and frequencies).
+ */
+export function expDividedDifferenceUnchecked(
   nodes: ArrayLike<number>,
   count: number,
   out: Float64Array,

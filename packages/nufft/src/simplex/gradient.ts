@@ -18,7 +18,7 @@
  */
 import { ShapeError, ValueError } from "@modewise/tensor";
 import { simplexContent, simplexContentGradient } from "./content.js";
-import { expDividedDifference } from "./divided-difference.js";
+import { expDividedDifferenceUnchecked } from "./divided-difference.js";
 import {
   checkFrequencies,
   checkMesh,
@@ -102,12 +102,12 @@ export function simplexTransformVJP(
       const gRe = g[2 * k];
       const gIm = conjSign * g[2 * k + 1];
       // Re(conj(G) * c * i^j * D), conj(G) = gRe + i gIm here.
-      expDividedDifference(s, nodes, dd);
+      expDividedDifferenceUnchecked(s, nodes, dd);
       timesIPower(order, dd[0], dd[1], dd);
       sumA += c * (gRe * dd[0] - gIm * dd[1]);
       for (let t = 0; t < nodes; t++) {
         s[nodes] = s[t];
-        expDividedDifference(s, nodes + 1, dd);
+        expDividedDifferenceUnchecked(s, nodes + 1, dd);
         timesIPower(order, dd[0], dd[1], dd);
         const weight = c * (gRe * dd[0] - gIm * dd[1]);
         for (let a = 0; a < dim; a++) sumB[t * dim + a] += weight * omega[k * dim + a];

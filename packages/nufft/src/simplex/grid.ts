@@ -87,8 +87,23 @@ export function checkGridShape(
       );
     }
   });
+  // Mode counts / resolutions size complex output arrays (2 doubles per cell): without a cap a
+  // huge grid was an untyped RangeError from the allocation (or an out-of-memory crash).
+  if (integer) {
+    const cells = out.reduce((a, b) => a * b, 1);
+    if (cells > MAX_GRID_CELLS)
+      throw new ValueError(
+        fn,
+        argument,
+        `at most 2^27 = ${MAX_GRID_CELLS} grid cells in all`,
+        `[${out.join(", ")}] = ${cells} cells`,
+      );
+  }
   return out;
 }
+
+/** Largest frequency grid / raster (cells), as the NUFFT's fine-grid limit. */
+export const MAX_GRID_CELLS = 2 ** 27;
 
 export function checkModeOrder(fn: string, modeOrder: unknown): ModeOrder {
   if (modeOrder === undefined) return "cmcl";

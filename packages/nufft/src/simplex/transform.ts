@@ -15,7 +15,7 @@
  */
 import { ValueError } from "@modewise/tensor";
 import { simplexContent } from "./content.js";
-import { expDividedDifference } from "./divided-difference.js";
+import { expDividedDifferenceUnchecked } from "./divided-difference.js";
 import {
   type CheckedMesh,
   checkFrequencies,
@@ -105,7 +105,7 @@ export function accumulateTransform(
         s[t] = dot;
       }
       if (!Number.isFinite(s[0] + s[1] + s[2] + s[3])) throwPhaseOverflow(fn, e, k);
-      expDividedDifference(s, nodes, dd);
+      expDividedDifferenceUnchecked(s, nodes, dd);
       timesIPower(order, dd[0], dd[1], dd);
       out[2 * k] += scale * dd[0];
       out[2 * k + 1] += scale * dd[1];

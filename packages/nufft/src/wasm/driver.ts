@@ -220,6 +220,8 @@ enum Transfer {
    * cover every target cell exactly once: those are copied (memcpy), the halo added after.
    */
   Overwrite,
+  /** target = box, the target a non-periodic subgrid with exactly the box's offset and shape. */
+  Copy,
 }
 
 /** Move the box at f64[subStart..] (offset, shape) to or from `target` laid out as `box`. */
@@ -233,6 +235,11 @@ function transferBox(
   dim: number,
   mode: Transfer,
 ): void {
+  if (mode === Transfer.Copy) {
+    const cells = shape[0] * shape[1] * shape[2];
+    target.set(f64.subarray(subStart, subStart + 2 * cells));
+    return;
+  }
   const xRuns: number[] = [];
   const nRuns = runs(offset[0], shape[0], box.offset[0], box.shape[0], box.periodic, xRuns);
   const n0 = box.shape[0];
@@ -381,6 +388,36 @@ export function spreadWholeGridWasm(
   return spreadWasm(geom, 0, geom.nPoints, strengths, strengthOffset, grid, box, true);
 }
 
+/**
+ * sub = the spread of sorted points [start, end) onto the NON-periodic subgrid with cell 0 at
+ * grid index `offset` and the given shape (its old contents replaced). When the points' box
+ * (chunkBox, the same formula as spread.ts's subproblemBounds) is exactly that subgrid, the
+ * wasm box is copied out in one block, with no zeroing or adding pass over `sub`: the unit of
+ * work of the parallel spreader (parallel/spread-interp.ts). False when the wasm path is
+ * unavailable.
+ */
+export function spreadIntoSubgridWasm(
+  geom: SpreadGeometry,
+  start: number,
+  end: number,
+  strengths: ComplexArray,
+  strengthOffset: number,
+  sub: Float64Array,
+  offset: readonly number[],
+  shape: readonly number[],
+): boolean {
+  const box: TargetBox = { offset, shape, periodic: false };
+  return spreadWasm(geom, start, end, strengths, strengthOffset, sub, box, true);
+}
+
+/** True when the group's box is exactly the target box (per dimension of the geometry). */
+function sameBox(g: Group, box: TargetBox, dim: number): boolean {
+  for (let d = 0; d < dim; d++) {
+    if (g.offset[d] !== box.offset[d] || g.shape[d] !== box.shape[d]) return false;
+  }
+  return true;
+}
+
 function spreadWasm(
   geom: SpreadGeometry,
   start: number,
@@ -404,7 +441,10 @@ function spreadWasm(
   if (!reserve(mod, layoutBytes(end - start, wasmGather ? m : 0, maxCells(list)))) return false;
   // Overwrite needs the single whole-grid group (groups()'s box for all the points).
   let mode = Transfer.Add;
-  if (overwrite) {
+  if (overwrite && !box.periodic) {
+    if (list.length === 1 && sameBox(list[0], box, dim)) mode = Transfer.Copy;
+    else target.fill(0, 0, 2 * box.shape.slice(0, dim).reduce((a, b) => a * b, 1));
+  } else if (overwrite) {
     const o = [0, 0, 0];
     const sh = [1, 1, 1];
     if (m > 0 && wholeGridBox(geom, o, sh) <= maxBoxCells) mode = Transfer.Overwrite;
