@@ -25,6 +25,10 @@ const int = (min: number, max: number) =>
     .min(min, { error: `expected an integer >= ${min}` })
     .max(max, { error: `expected an integer <= ${max}` });
 
+/** Limits on what `solve` keeps in memory and writes (see the refinement below). */
+const MAX_SNAPSHOTS = 10_000;
+const MAX_TRAJECTORY_VALUES = 2 ** 27;
+
 const solveInput = z.strictObject({
   problem: z.enum(["navier-stokes", "burgers", "darcy"]).default("navier-stokes"),
   s: int(4, 8192).optional(),
@@ -83,6 +87,20 @@ export const solveSchema = solveInput
       1e-9 * (c.T / c.recordEvery),
     {
       error: "recordEvery must divide T",
+      path: ["recordEvery"],
+    },
+  )
+  // The whole trajectory is kept in memory (and one PNG is written per snapshot): a tiny
+  // recordEvery would otherwise end in an allocation failure or hours of frame writing.
+  .refine(
+    (c) => {
+      if (c.problem === "darcy") return true;
+      const snapshots = Math.round(c.T / c.recordEvery) + 1;
+      const perSnapshot = c.problem === "burgers" ? c.s : c.s * c.s;
+      return snapshots <= MAX_SNAPSHOTS && snapshots * perSnapshot <= MAX_TRAJECTORY_VALUES;
+    },
+    {
+      error: `expected at most ${MAX_SNAPSHOTS} snapshots (T / recordEvery + 1) and at most 2^27 stored values (snapshots x grid points, 1 GiB in float64)`,
       path: ["recordEvery"],
     },
   );

@@ -57,6 +57,16 @@ describe("solve options", () => {
     expect(problems({ T: 1, recordEvery: 0.3 })).toMatch(
       /'recordEvery': recordEvery must divide T/,
     );
+    // 50001 snapshots of 64^2 (a 1.6 GB trajectory, 50001 PNG frames) is refused up front
+    expect(problems({ T: 50, recordEvery: 1e-3 })).toMatch(
+      /'recordEvery': expected at most 10000 snapshots .* got 0.001/,
+    );
+    // Burgers: 10001 snapshots; NS: 201 snapshots of 1024^2 = 2.1e8 values > 2^27
+    expect(problems({ problem: "burgers", s: 2048, T: 1, recordEvery: 1e-4 })).toMatch(
+      /at most 10000 snapshots/,
+    );
+    expect(problems({ s: 1024, T: 200, recordEvery: 1 })).toMatch(/at most 2\^27 stored values/);
+    expect(() => validate(solveSchema, { s: 1024, T: 50, recordEvery: 1 }, "test")).not.toThrow();
     // several problems are all reported at once
     const many = problems({ nu: 0, s: 3.5, colour: "red" });
     expect(many.split("\n").length).toBe(4);

@@ -3,26 +3,33 @@
  *   N(w) = -mask * FFT(u w_x + v w_y) + f_hat
  * of TWO samples at once, for a state truncated to the 2/3 box (|k_x|, |k_y| <= s/3; see
  * NavierStokes2d.truncated). Same arithmetic as the per-sample path of navier-stokes.ts up to
- * round-off, with about 40% fewer calls into the 1-D engine and no strided engine calls:
+ * round-off. Two for one: two real fields travel as one complex field: z1 = u + i v and
+ * z2 = w_x + i w_y (per sample) come out of ONE inverse complex 2-D FFT each, built from the
+ * full Hermitian spectrum; the two products n_a, n_b (samples a, b) go forward as one complex
+ * field n_a + i n_b and are separated with N_a(k) = (C(k) + conj C(-k)) / 2,
+ * N_b(k) = (C(k) - conj C(-k)) / (2i).
  *
- * - Two real fields travel as one complex field ("two for one"): z1 = u + i v and
- *   z2 = w_x + i w_y (per sample) come out of ONE inverse complex 2-D FFT each, built from the
- *   full Hermitian spectrum; the two products n_a, n_b (samples a, b) go forward as one complex
- *   field n_a + i n_b and are separated with N_a(k) = (C(k) + conj C(-k)) / 2,
- *   N_b(k) = (C(k) - conj C(-k)) / (2i).
- * - Only the W = 2L - 1 live y-columns (q = -(L-1)..L-1, L = floor(s/3) + 1) are transformed
- *   along x, and only the live x-rows are filled: the others are zero and stay zero.
- * - Column (x) transforms run on column-major buffers [column, x] so every engine call is on
- *   contiguous data; row (y) transforms run one row at a time in an s-long buffer whose dead
- *   middle (q = L..s-L) stays zero, and the product and the forward row FFT are fused into the
- *   same row loop (everything the row loop touches stays in L1).
+ * Two ways to run the 1-D transforms, chosen by size (measured crossover s ~ 190):
+ * - batched (s^2 <= BATCHED_MAX_POINTS, e.g. 64^2): two fftLines calls per pair, each a whole
+ *   2-D transform of every field (y pass then x pass, data kept in the engine's memory; output
+ *   [x, y, field]). At s = 64 the engine's fixed cost per 1-D call (~0.1-0.2 us) was about half
+ *   the step, and the transposed output of fftLines makes each pass's output the next one's
+ *   contiguous input, so no transpose runs in JavaScript. All s rows and columns are
+ *   transformed, the dead ones (zero on input, unused on output) included: ~20% more wasm work
+ *   than trimming to the 2/3 box, less than the gathers and scatters that trimming costs.
+ * - per line (larger s, where 2-D passes over arrays beyond L2 cost more than the calls): only
+ *   the W = 2L - 1 live y-columns (q = -(L-1)..L-1, L = floor(s/3) + 1) are transformed along
+ *   x, and only the live x-rows are filled. Column (x) transforms run on column-major buffers
+ *   [column, x] so every engine call is on contiguous data; row (y) transforms run one row at a
+ *   time in an s-long buffer whose dead middle (q = L..s-L) stays zero, and the product and the
+ *   forward row FFT are fused into the same row loop (everything it touches stays in L1).
  *
  * The Nyquist row and column are outside the 2/3 box (s/2 > s/3), so the full spectrum follows
  * from the half spectrum by F(-p, -q) = conj F(p, q) without special cases. The DC column
  * (q = 0) is replaced by its Hermitian part, which is exactly what irfft2 does with it (it keeps
  * Re of the column's inverse transform), so the results agree with the real-FFT path.
  */
-import { type ComplexPlan, complexPlan } from "@modewise/fft";
+import { type ComplexPlan, complexPlan, fftLines, type LinesOptions } from "@modewise/fft";
 import { wavenumber } from "./real-fft-2d.js";
 
 /** Number of complex fields inverse-transformed per pair: z1, z2 of sample a, then of b. */
@@ -36,6 +43,18 @@ const FIELDS = 4;
 const COLUMN_PAD = 4;
 /** Rows per block of the row loop (4 complex float64 = one 64-byte cache line). */
 const ROWS = 4;
+/**
+ * Largest s^2 run batched: 4 fields of s^2 complex values (2 MiB at this bound, s <= 181) per
+ * engine buffer. Measured (CPU time per pair, batched vs per line): 64: 164 vs 220 us, 128: 806
+ * vs 854, 160: 1401 vs 1448, 192: 2074 vs 1983, 256: 4681 vs 3899.
+ */
+const BATCHED_MAX_POINTS = 1 << 15;
+/**
+ * fftLines options of the batched 2-D transforms: the y pass then the x pass of every field in
+ * one call, the data staying in the engine's memory in between; output [x, y, field].
+ */
+const INVERSE_2D: LinesOptions = { direction: 1, layout: "transposed", repeat: 2 };
+const FORWARD_2D: LinesOptions = { direction: -1, layout: "transposed", repeat: 2 };
 
 export class DealiasedAdvection {
   readonly s: number;
@@ -47,8 +66,31 @@ export class DealiasedAdvection {
   /** Live x-rows p (|k_x| <= s/3), ascending: the only rows a truncated state has nonzero. */
   readonly rows: Int32Array;
   private readonly plan: ComplexPlan;
+  /** Whether this size runs batched (see the file comment). */
+  private readonly batched: boolean;
   /**
-   * [FIELDS, W, s] complex, column-major: column c of field f at (f W + c) s. Only the live
+   * Where bin (p, column c) of field f sits in the spectra buffer (colIn, or fields when
+   * batched), in complex values: f fieldStride + p pStride + c cStride, columns c = 0..C-1 with
+   * -q at column C - q (C = columns). Likewise specP / specC (same C) for the product's
+   * spectrum that `separate` reads (colOut, or spec when batched).
+   */
+  private readonly fieldStride: number;
+  private readonly pStride: number;
+  private readonly cStride: number;
+  private readonly columns: number;
+  private readonly specP: number;
+  private readonly specC: number;
+  /** Batched: [FIELDS, s, s] full spectra, row-major (bin (p, q) of field f at (f s + p) s + q);
+   * only the live box is ever written, the rest stays zero. */
+  private readonly fields: Float64Array;
+  /** Batched: [s, s, FIELDS], z1a, z2a, z1b, z2b of point (x, y) side by side. */
+  private readonly points: Float64Array;
+  /** Batched: [s, s], the packed products n_a + i n_b at (x, y). */
+  private readonly prod: Float64Array;
+  /** Batched: [s, s], their full spectrum C at (p, q). */
+  private readonly spec: Float64Array;
+  /**
+   * Per line: [FIELDS, W, s] complex, column-major: column c of field f at (f W + c) s. Only the live
    * rows are ever written, so the others stay zero; the x transforms go out of place to colMid.
    */
   private readonly colIn: Float64Array;
@@ -108,6 +150,28 @@ export class DealiasedAdvection {
     this.kxs = kx.map((v) => v * scale);
     this.kys = ky.map((v) => v * scale);
     this.stride = s + COLUMN_PAD;
+    // fftLines batches only lengths its engine runs in pair mode (4 | s, factors 2..11); at
+    // other lengths it loops over the lines and the per-line path is the faster one
+    this.batched = s * s <= BATCHED_MAX_POINTS && s % 4 === 0 && smooth11(s);
+    const none = new Float64Array(0);
+    if (this.batched) {
+      [this.fieldStride, this.pStride, this.cStride, this.columns] = [s * s, s, 1, s];
+      [this.specP, this.specC] = [s, 1];
+      this.fields = new Float64Array(2 * FIELDS * s * s);
+      this.points = new Float64Array(2 * FIELDS * s * s);
+      this.prod = new Float64Array(2 * s * s);
+      this.spec = new Float64Array(2 * s * s);
+      this.colIn = this.colMid = this.colOut = this.rowInAll = this.rowOut = this.prodAll = none;
+      return;
+    }
+    [this.fieldStride, this.pStride, this.cStride, this.columns] = [
+      this.width * this.stride,
+      1,
+      this.stride,
+      this.width,
+    ];
+    [this.specP, this.specC] = [1, this.stride];
+    this.fields = this.points = this.prod = this.spec = none;
     this.colIn = new Float64Array(2 * FIELDS * this.width * this.stride);
     this.colMid = new Float64Array(2 * FIELDS * this.width * this.stride);
     this.colOut = new Float64Array(2 * this.width * this.stride);
@@ -151,6 +215,14 @@ export class DealiasedAdvection {
   ): number {
     this.spectraToColumns(w, wOffA, k, kOffA, alpha, beta, 0);
     this.spectraToColumns(w, wOffB, k, kOffB, alpha, beta, 2);
+    if (this.batched) {
+      // the 1/s^2 of irfft2 is already in the spectra (a scale != 1 costs the engine a pass)
+      fftLines(this.plan, this.fields, this.points, FIELDS * this.s, INVERSE_2D);
+      const speed = this.products(withSpeed);
+      fftLines(this.plan, this.prod, this.spec, this.s, FORWARD_2D);
+      this.separate(this.spec, outA, outAOff, outB, outBOff);
+      return speed;
+    }
     const { width, plan, inCols, midCols, outCols } = this;
     // inverse x transforms of the live columns (the 1/s^2 of irfft2 is already in colIn: a
     // scale != 1 would cost the engine one more pass per call)
@@ -161,12 +233,12 @@ export class DealiasedAdvection {
       const col = outCols[c] as Float64Array;
       plan.execute(col, 0, 1, col, 0, 1, -1, 1);
     }
-    this.separate(outA, outAOff, outB, outBOff);
+    this.separate(this.colOut, outA, outAOff, outB, outBOff);
     return speed;
   }
 
   /**
-   * Fill fields f0 (z1 = U + iV) and f0 + 1 (z2 = Wx + iWy) of colIn from the half spectrum H:
+   * Fill fields f0 (z1 = U + iV) and f0 + 1 (z2 = Wx + iWy) of the spectra buffer from the half spectrum H:
    * psi = H / lap, U = i k_y psi, V = -i k_x psi, Wx = i k_x H, Wy = i k_y H. With
    * kappa = k_x + i k_y these are z1 = kappa psi and z2 = i kappa H at (p, q), and from
    * F(-p, -q) = conj F(p, q): z1 = -kappa conj(psi), z2 = -i kappa conj(H) at (-p, -q), so the
@@ -186,9 +258,10 @@ export class DealiasedAdvection {
     const kk = k ?? src;
     const al = alpha ?? this.invLap;
     const be = beta ?? this.invLap;
-    const { s, half, live, width, rows, kxs, kys, invLap, colIn, stride } = this;
-    const z1 = 2 * f0 * width * stride;
-    const z2 = z1 + 2 * width * stride;
+    const { s, half, live, rows, kxs, kys, invLap, pStride, cStride, columns } = this;
+    const colIn = this.batched ? this.fields : this.colIn;
+    const z1 = 2 * f0 * this.fieldStride;
+    const z2 = z1 + 2 * this.fieldStride;
     for (let r = 0; r < rows.length; r++) {
       const p = rows[r] as number;
       const np = p === 0 ? 0 : s - p; // row of -p
@@ -216,7 +289,7 @@ export class DealiasedAdvection {
         const il = invLap[m0] as number;
         const pr = kxp * hr; // kappa H with kappa = k_x
         const pi = kxp * hi;
-        const at = 2 * p;
+        const at = 2 * p * pStride;
         colIn[z1 + at] = il * pr;
         colIn[z1 + at + 1] = il * pi;
         colIn[z2 + at] = -pi;
@@ -242,12 +315,12 @@ export class DealiasedAdvection {
         const cr = xr + yi; // kappa conj(H)
         const ci = yr - xi;
         const il = invLap[m] as number;
-        const at = 2 * (q * stride + p);
+        const at = 2 * (p * pStride + q * cStride);
         colIn[z1 + at] = il * pr;
         colIn[z1 + at + 1] = il * pi;
         colIn[z2 + at] = -pi;
         colIn[z2 + at + 1] = pr;
-        const bt = 2 * ((width - q) * stride + np);
+        const bt = 2 * (np * pStride + (columns - q) * cStride);
         colIn[z1 + bt] = -il * cr;
         colIn[z1 + bt + 1] = -il * ci;
         colIn[z2 + bt] = ci;
@@ -394,13 +467,43 @@ export class DealiasedAdvection {
   }
 
   /**
+   * Batched: the packed products n = Re z1 Re z2 + Im z1 Im z2 of both samples, n_a + i n_b, from
+   * points ([y, x, field]) into prod ([y, x]). Returns max(|u| + |v|) (0 without withSpeed).
+   */
+  private products(withSpeed: boolean): number {
+    const { s, points, prod } = this;
+    let speed = 0;
+    for (let to = 0, from = 0, end = 2 * s * s; to < end; to += 2, from += 2 * FIELDS) {
+      const ua = points[from] as number;
+      const va = points[from + 1] as number;
+      const ub = points[from + 4] as number;
+      const vb = points[from + 5] as number;
+      if (withSpeed) {
+        const sa = Math.abs(ua) + Math.abs(va);
+        const sb = Math.abs(ub) + Math.abs(vb);
+        if (!(sa <= speed)) speed = sa; // NaN sticks
+        if (!(sb <= speed)) speed = sb;
+      }
+      prod[to] = ua * (points[from + 2] as number) + va * (points[from + 3] as number);
+      prod[to + 1] = ub * (points[from + 6] as number) + vb * (points[from + 7] as number);
+    }
+    return speed;
+  }
+
+  /**
    * Split C = FFT2(n_a + i n_b) into N_a, N_b and write -N + f_hat into the live box of the
    * half spectra (the mask is 1 there). Bins outside the box are not written: there the result
    * would be -0 * N + f_hat = 0 (the forcing is projected onto the box, see the constructor),
    * and the callers' buffers hold those zeros from their allocation on.
    */
-  private separate(outA: Float64Array, offA: number, outB: Float64Array, offB: number): void {
-    const { s, half, live, width, rows, forceHat, colOut, stride } = this;
+  private separate(
+    colOut: Float64Array,
+    outA: Float64Array,
+    offA: number,
+    outB: Float64Array,
+    offB: number,
+  ): void {
+    const { s, half, live, rows, forceHat, specP, specC, columns } = this;
     const oa = 2 * offA;
     const ob = 2 * offB;
     for (let r = 0; r < rows.length; r++) {
@@ -408,8 +511,8 @@ export class DealiasedAdvection {
       const np = p === 0 ? 0 : s - p;
       for (let q = 0; q < live; q++) {
         const m = p * half + q;
-        const a = 2 * (q * stride + p);
-        const b = 2 * ((q === 0 ? 0 : width - q) * stride + np);
+        const a = 2 * (p * specP + q * specC);
+        const b = 2 * (np * specP + (q === 0 ? 0 : columns - q) * specC);
         const ar = colOut[a] as number;
         const ai = colOut[a + 1] as number;
         const br = colOut[b] as number;
@@ -424,4 +527,10 @@ export class DealiasedAdvection {
       }
     }
   }
+}
+
+/** Whether n has no prime factor above 11 (the lengths the FFT engine's codelets cover). */
+function smooth11(n: number): boolean {
+  for (const p of [2, 3, 5, 7, 11]) while (n % p === 0) n /= p;
+  return n === 1;
 }

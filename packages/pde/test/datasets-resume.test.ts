@@ -157,6 +157,21 @@ describe("generateDataset", () => {
     await expect(
       generateDataset({ ...spec, recordEvery: 0.3 }, { output: tmp.path("x.mat") }),
     ).rejects.toThrow(/spec.recordEvery/);
+    // typos in the enumerations used to fall through to the PDEBench layout / float64
+    await expect(
+      generateDataset(
+        { ...spec, format: "hdf5" as unknown as "pdebench" },
+        { output: tmp.path("x.mat") },
+      ),
+    ).rejects.toThrow(
+      /argument 'spec.format' expected one of 'fno-mat', 'pdebench', received 'hdf5'/,
+    );
+    await expect(
+      generateDataset(
+        { ...spec, dtype: "float16" as unknown as "float32" },
+        { output: tmp.path("x.mat") },
+      ),
+    ).rejects.toThrow(/spec.dtype/);
   });
 
   it("Burgers and Darcy presets write the FNO variable names; inputs follow the seed rule", async () => {

@@ -75,5 +75,14 @@ describe("permuteAxes", () => {
   it("rejects a bad permutation or a shape that does not fit", () => {
     expect(() => permuteAxes(new Float64Array(6), [2, 3], [0, 0])).toThrow(ShapeError);
     expect(() => permuteAxes(new Float64Array(5), [2, 3], [1, 0])).toThrow(/elements/);
+    // [-2, -3] multiplies to 6 but is not a shape: it used to give a scrambled array.
+    expect(() => permuteAxes(new Float64Array(6), [-2, -3], [1, 0])).toThrow(
+      /argument 'shape' expected non-negative integer dimensions, received \[-2, -3\]/,
+    );
+    expect(() => permuteAxes(new Float64Array(6), [1.5, 4], [1, 0])).toThrow(ShapeError);
+    // errors name the function the caller used
+    expect(() => reverseAxes(new Float64Array(6), [2, 2])).toThrow(
+      /^reverseAxes: argument 'shape'/,
+    );
   });
 });

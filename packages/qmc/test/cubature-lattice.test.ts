@@ -6,7 +6,7 @@
  * plus the kappa map, the tolerance rule, the Student t quantile, and argument errors.
  */
 import { readFileSync } from "node:fs";
-import { cubQMCLatticeG, cubQMCRep, Lattice, studentTQuantile } from "@modewise/qmc";
+import { cubQMCLatticeG, cubQMCRep, Lattice, studentTCdf, studentTQuantile } from "@modewise/qmc";
 import { ShapeError, ValueError } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
 import {
@@ -102,6 +102,21 @@ describe("cubQMCLatticeG (guaranteed, Fourier coefficients on a shifted lattice)
     expect(Math.abs(a.estimate - g.exact)).toBeLessThanOrEqual(a.errorBound);
   });
 
+  it("an unreachable tolerance stops at the default lattice's 2^20 points (converged: false)", () => {
+    // nMax defaults to 2^22 but Kuo's vector has 2^20 points: this used to end in a range error
+    // from Lattice.gen after a million integrand values instead of the documented result.
+    const f = (x: Float64Array, n: number, d: number) => {
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) y[i] = Math.exp(x[i * d] + 0.5 * x[i * d + 1]);
+      return y;
+    };
+    const r = cubQMCLatticeG(f, 2, { absTol: 1e-300, seed: 1 });
+    expect(r.converged).toBe(false);
+    expect(r.n).toBe(2 ** 20);
+    expect(() => cubQMCLatticeG(f, 2, { absTol: 1e-3, nMax: 2 ** 21 })).toThrow(
+      /argument 'nMax' expected at most the lattice's 2\^mMax = 1048576 points, received 2097152/,
+    );
+  });
   it("argument errors", () => {
     const f = (_x: Float64Array, n: number) => new Float64Array(n);
     expect(() => cubQMCLatticeG(f, 2, { points: new Lattice(2, { order: "linear" }) })).toThrow(
@@ -153,6 +168,29 @@ describe("cubQMCRep (replicated randomizations, Student t interval)", () => {
   it("Student t quantiles match scipy.stats.t.ppf", () => {
     for (const { p, nu, q } of exact.studentT)
       expect(Math.abs(studentTQuantile(p, nu) - q)).toBeLessThanOrEqual(1e-12 * q);
+  });
+
+  it("Student t lower quantiles are the negated scipy upper ones (t is symmetric)", () => {
+    // 1 - (1 - p) is p to within one ulp; dq/dp = 1/pdf(q) turns that into < 1e-13 relative
+    // even at p = 0.9995, nu = 1 (q ~ 637), well inside the 1e-12 bound.
+    for (const { p, nu, q } of exact.studentT)
+      expect(Math.abs(studentTQuantile(1 - p, nu) + q)).toBeLessThanOrEqual(1e-12 * q);
+    expect(studentTQuantile(0.5, 3)).toBe(0);
+  });
+
+  it("Student t functions reject probabilities outside (0, 1) and bad degrees of freedom", () => {
+    // p > 1 used to hang (the bracketing loop never ends); p = 1 and p < 1/2 gave silent garbage.
+    for (const p of [0, 1, 1.5, -0.2, Number.NaN])
+      expect(() => studentTQuantile(p, 3), String(p)).toThrow(ValueError);
+    expect(() => studentTQuantile(1.5, 3)).toThrow(
+      /argument 'p' expected a probability in \(0, 1\), received 1.5/,
+    );
+    for (const nu of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => studentTQuantile(0.9, nu), String(nu)).toThrow(ValueError);
+      expect(() => studentTCdf(1, nu), String(nu)).toThrow(ValueError);
+    }
+    expect(() => studentTCdf(Number.NaN, 3)).toThrow(/argument 't'/);
+    expect(studentTCdf(Number.POSITIVE_INFINITY, 3)).toBe(1);
   });
 
   it("argument errors", () => {

@@ -9,7 +9,8 @@
  * reference itself is compensated (error << this). For f32 the input is first rounded to f32 and
  * the reference uses those rounded values, so only the transform's own error is measured.
  */
-import { fwht, ifwht, type WHTNorm, type WHTOrder } from "@modewise/wht";
+import { ValueError } from "@modewise/tensor";
+import { bitReversalTable, fwht, ifwht, type WHTNorm, type WHTOrder } from "@modewise/wht";
 import { describe, expect, it } from "vitest";
 import { directWHT, l1, maxAbsDiff, uniform } from "./reference/direct.js";
 
@@ -143,5 +144,27 @@ describe("inverse and batching", () => {
     expect(Array.from(x)).toEqual([10, -2, -4, 0]);
     expect(ifwht(x)).toBe(x);
     expect(Array.from(x)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe("bitReversalTable", () => {
+  it("matches bit reversal by string reversal of the n-bit binary digits", () => {
+    for (const n of [0, 1, 2, 5, 10]) {
+      const table = bitReversalTable(n);
+      expect(table.length).toBe(2 ** n);
+      for (let k = 0; k < 2 ** n; k++) {
+        const digits = k.toString(2).padStart(n, "0");
+        const reversed = n === 0 ? 0 : Number.parseInt([...digits].reverse().join(""), 2);
+        expect(table[k]).toBe(reversed);
+      }
+    }
+  });
+
+  it("rejects a log2n that is negative, fractional, not a number or above 31 (typed error)", () => {
+    for (const n of [-1, 2.5, Number.NaN, 32, 40])
+      expect(() => bitReversalTable(n), String(n)).toThrow(ValueError);
+    expect(() => bitReversalTable(-1)).toThrow(
+      /bitReversalTable: argument 'log2n' expected an integer in \[0, 31\], received -1/,
+    );
   });
 });

@@ -117,6 +117,21 @@ export function checkSpec(spec: DatasetSpec, fn: string): void {
     if (!Number.isInteger(v) || v < 1)
       throw new ValueError(fn, `spec.${name}`, "a positive integer", String(v));
   };
+  // Enumerations: writeFinal branches on format === "fno-mat" and the writers on
+  // dtype === "float32", so a typo ("hdf5", "float16") used to fall through silently to the
+  // PDEBench layout or to float64.
+  const oneOf = (name: string, v: unknown, allowed: readonly string[]) => {
+    if (typeof v !== "string" || !allowed.includes(v))
+      throw new ValueError(
+        fn,
+        `spec.${name}`,
+        `one of ${allowed.map((a) => `'${a}'`).join(", ")}`,
+        typeof v === "string" ? `'${v}'` : String(v),
+      );
+  };
+  oneOf("problem", spec.problem, ["navier-stokes", "burgers", "darcy"]);
+  oneOf("format", spec.format, ["fno-mat", "pdebench"]);
+  oneOf("dtype", spec.dtype, ["float32", "float64"]);
   positiveInt("n", spec.n);
   positiveInt("chunkSize", spec.chunkSize);
   positiveInt("s", spec.s);

@@ -20,8 +20,22 @@ export function permuteAxes<T extends DenseArray>(
   shape: readonly number[],
   perm: readonly number[],
 ): T {
-  const fn = "permuteAxes";
+  return permuteAxesFor("permuteAxes", data, shape, perm);
+}
+
+/** permuteAxes with errors attributed to the public function `fn` that called it. */
+function permuteAxesFor<T extends DenseArray>(
+  fn: string,
+  data: T,
+  shape: readonly number[],
+  perm: readonly number[],
+): T {
   const rank = shape.length;
+  // Negative or fractional dimensions can still multiply to data.length ([-2, -3] for 6
+  // values) and would give negative strides and a silently scrambled result.
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ShapeError(fn, "shape", "non-negative integer dimensions", `[${shape.join(", ")}]`);
+  }
   if (product(shape) !== data.length) {
     throw new ShapeError(fn, "shape", `${data.length} elements`, `[${shape.join(", ")}]`);
   }
@@ -133,5 +147,5 @@ export function reverseAxes<T extends DenseArray>(
   shape: readonly number[],
 ): { data: T; shape: number[] } {
   const perm = shape.map((_, i) => shape.length - 1 - i);
-  return { data: permuteAxes(data, shape, perm), shape: [...shape].reverse() };
+  return { data: permuteAxesFor("reverseAxes", data, shape, perm), shape: [...shape].reverse() };
 }

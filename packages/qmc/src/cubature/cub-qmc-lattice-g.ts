@@ -7,6 +7,7 @@
  */
 import { fftbr } from "@modewise/fft";
 import { ValueError } from "@modewise/tensor";
+import { showValue } from "../discrepancy/show-value.js";
 import { Lattice } from "../lattice/lattice.js";
 import type { PointSet } from "../types.js";
 import { type GuaranteedOptions, guaranteedCubature } from "./guaranteed.js";
@@ -52,6 +53,21 @@ export function cubQMCLatticeG(
       "a Lattice with order 'natural' and randomize 'shift'",
       `order '${points.order}', randomize '${points.randomize}'`,
     );
+  // The guaranteed loop doubles n up to nMax (default 2^22), but a lattice only has 2^mMax
+  // points (2^20 for the default vector): without this cap an unreachable tolerance ended in
+  // Lattice.gen's range error instead of the documented `converged: false` at nMax.
+  let nMax = options.nMax;
+  if (points instanceof Lattice) {
+    const capacity = 2 ** points.mMax;
+    if (nMax === undefined) nMax = Math.min(2 ** 22, capacity);
+    else if (nMax > capacity)
+      throw new ValueError(
+        FN,
+        "nMax",
+        `at most the lattice's 2^mMax = ${capacity} points`,
+        showValue(nMax),
+      );
+  }
   const g = periodize(FN, f, options.periodization ?? "baker");
-  return guaranteedCubature(FN, g, points, fourierMagnitudes, options);
+  return guaranteedCubature(FN, g, points, fourierMagnitudes, { ...options, nMax });
 }

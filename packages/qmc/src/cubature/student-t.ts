@@ -8,6 +8,15 @@
  * relative error < 1e-15 for positive arguments). The quantile inverts the monotone CDF by
  * bisection to full double precision (only called once per cubature, so speed is irrelevant).
  */
+import { ValueError } from "@modewise/tensor";
+import { showValue } from "../discrepancy/show-value.js";
+
+/** nu must be a finite positive number (the CDF is undefined otherwise). */
+function checkDegreesOfFreedom(fn: string, nu: number): void {
+  if (typeof nu !== "number" || !(nu > 0 && Number.isFinite(nu)))
+    throw new ValueError(fn, "nu", "a finite number of degrees of freedom > 0", showValue(nu));
+}
+
 const LANCZOS = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
   -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
@@ -66,12 +75,26 @@ export function incompleteBeta(x: number, a: number, b: number): number {
 
 /** P(T <= t) for Student's t with nu degrees of freedom. */
 export function studentTCdf(t: number, nu: number): number {
+  checkDegreesOfFreedom("studentTCdf", nu);
+  if (typeof t !== "number" || Number.isNaN(t))
+    throw new ValueError("studentTCdf", "t", "a number (+-Infinity allowed)", showValue(t));
   const tail = 0.5 * incompleteBeta(nu / (nu + t * t), nu / 2, 0.5);
   return t >= 0 ? 1 - tail : tail;
 }
 
-/** The p-quantile (0.5 <= p < 1) of Student's t with nu degrees of freedom. */
+/**
+ * The p-quantile (0 < p < 1) of Student's t with nu > 0 degrees of freedom. The bisection
+ * below needs p >= 1/2; lower quantiles follow from the symmetry q(p) = -q(1 - p). p outside
+ * (0, 1) has no finite quantile (and p > 1 would make the bracketing loop run forever), so it
+ * is a ValueError, as are NaN and nu <= 0.
+ */
 export function studentTQuantile(p: number, nu: number): number {
+  checkDegreesOfFreedom("studentTQuantile", nu);
+  if (typeof p !== "number" || !(p > 0 && p < 1))
+    throw new ValueError("studentTQuantile", "p", "a probability in (0, 1)", showValue(p));
+  if (p < 0.5) return -studentTQuantile(1 - p, nu);
+  // The median: bisection's relative stopping rule would only creep towards 0 (1e-61).
+  if (p === 0.5) return 0;
   let lo = 0;
   let hi = 1;
   while (studentTCdf(hi, nu) < p) hi *= 2;

@@ -8,14 +8,27 @@
  * Each of these matrices W is symmetric (popcount(bitrev(k) & j) = sum_i k_(n-1-i) j_i is
  * symmetric in k, j; Walsh rows likewise), so W W = N I and the inverse is W / N.
  */
+import { ValueError } from "@modewise/tensor";
 import type { RealArray } from "./butterfly.js";
+import { MAX_LOG2N, show } from "./validate.js";
 
 const bitrevTables = new Map<number, Uint32Array>();
 
-/** bitrev_n(k) for k < 2^n, cached per n (tables are N 32-bit words). */
+/**
+ * bitrev_n(k) for k < 2^n, cached per n (tables are N 32-bit words). Public, so n is checked
+ * (on a cache miss only): a negative or fractional n used to give an empty or wrong table and
+ * n > 31 an untyped RangeError from the allocation.
+ */
 export function bitReversalTable(log2n: number): Uint32Array {
   let table = bitrevTables.get(log2n);
   if (table === undefined) {
+    if (!Number.isInteger(log2n) || log2n < 0 || log2n > MAX_LOG2N)
+      throw new ValueError(
+        "bitReversalTable",
+        "log2n",
+        `an integer in [0, ${MAX_LOG2N}]`,
+        show(log2n),
+      );
     const n = 2 ** log2n;
     table = new Uint32Array(n);
     // rev(k) = rev(k >> 1) >> 1 | (k & 1) << (n - 1): each entry from a smaller one.
