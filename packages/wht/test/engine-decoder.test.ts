@@ -1,6 +1,6 @@
 /**
- * Unit tests of the sparse decoder's stages (imported from src/): the PRNG against published
- * xoshiro128** reference outputs, the bucket classifier (zero-/single-/multi-ton, including the
+ * Unit tests of the sparse decoder's stages (imported from src/): the seeded random bits, the
+ * bucket classifier (zero-/single-/multi-ton, including the
  * Sigma^T k = l consistency test that the end-to-end tests cannot isolate), and the noise
  * estimate against a known variance.
  */
@@ -8,39 +8,27 @@ import { describe, expect, it } from "vitest";
 import { classify, estimateNoiseVariance, MULTI, SINGLE, ZERO } from "../src/sparse/classify.js";
 import { bucketOf, type HashMatrix, parity } from "../src/sparse/gf2.js";
 import { delaySet } from "../src/sparse/hashing.js";
-import { Xoshiro128 } from "../src/sparse/prng.js";
+import { seededBits } from "../src/sparse/sampling.js";
 import { TestRng } from "./reference/sparse-signals.js";
 
-describe("xoshiro128**", () => {
-  it("matches the reference C implementation's outputs from state (1, 2, 3, 4)", () => {
-    // First ten outputs of xoshiro128** (Blackman & Vigna) from s = {1, 2, 3, 4}, as listed in
-    // the rand_xoshiro crate's reference test (taken from the authors' C code).
-    const g = Xoshiro128.fromState(1, 2, 3, 4);
-    const want = [
-      11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597,
-      4258142804,
-    ];
-    expect(want.map(() => g.nextUint32())).toEqual(want);
-  });
-
-  it("seeded streams: reproducible, distinct per seed, uniform in [0, 1)", () => {
-    const a = new Xoshiro128(42);
-    const b = new Xoshiro128(42);
-    const c = new Xoshiro128(43);
-    const xs = Array.from({ length: 5 }, () => a.nextUint32());
-    expect(Array.from({ length: 5 }, () => b.nextUint32())).toEqual(xs);
-    expect(Array.from({ length: 5 }, () => c.nextUint32())).not.toEqual(xs);
-    let mean = 0;
-    let outside = 0;
-    const m = 100_000;
+describe("random bits for hashes and delays", () => {
+  it("seeded Philox bits: reproducible, distinct per seed, in range, uniform per bit", () => {
+    const a = seededBits(42);
+    const b = seededBits(42);
+    const c = seededBits(43);
+    const xs = Array.from({ length: 5 }, () => a.nextBits(32));
+    expect(Array.from({ length: 5 }, () => b.nextBits(32))).toEqual(xs);
+    expect(Array.from({ length: 5 }, () => c.nextBits(32))).not.toEqual(xs);
+    expect(a.nextBits(0)).toBe(0);
+    const m = 20_000;
+    const ones = new Float64Array(20);
     for (let i = 0; i < m; i++) {
-      const u = a.nextFloat();
-      if (!(u >= 0 && u < 1)) outside++;
-      mean += u / m;
+      const v = a.nextBits(20);
+      expect(v >= 0 && v < 2 ** 20).toBe(true);
+      for (let j = 0; j < 20; j++) ones[j] += (v >>> j) & 1;
     }
-    expect(outside).toBe(0);
-    // Standard error of the mean of m uniforms: sqrt(1/12/m) ~ 9e-4; 5 sigma.
-    expect(Math.abs(mean - 0.5)).toBeLessThan(5 * Math.sqrt(1 / 12 / m));
+    // Each bit is Bernoulli(1/2): standard error sqrt(m)/2 ~ 71 ones; 5 sigma.
+    for (const k of ones) expect(Math.abs(k - m / 2)).toBeLessThan(5 * Math.sqrt(m) * 0.5);
   });
 });
 
@@ -91,7 +79,7 @@ describe("bucket classifier (noiseless thresholds)", () => {
 describe("noise estimate", () => {
   it("median fit residual recovers the variance of pure-noise buckets within 10%", () => {
     const n = 10;
-    const delays = delaySet(n, 3, new Xoshiro128(1));
+    const delays = delaySet(n, 3, seededBits(1));
     const B = 256;
     const rng = new TestRng(9);
     const variance = 2.5;

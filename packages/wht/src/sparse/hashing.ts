@@ -8,10 +8,14 @@
  * coefficient (a single-ton) reveals the bits of k through the sign flips between d and d ^ e_i.
  */
 import { type HashMatrix, parity } from "./gf2.js";
-import type { Xoshiro128 } from "./prng.js";
+
+/** A source of uniform random bits: nextBits(k) is uniform on [0, 2^k), 0 <= k <= 32. */
+export interface RandomBits {
+  nextBits(bits: number): number;
+}
 
 /** A uniformly random n x b GF(2) matrix of full column rank (b <= n), by rejection. */
-export function randomHashMatrix(n: number, b: number, rng: Xoshiro128): HashMatrix {
+export function randomHashMatrix(n: number, b: number, rng: RandomBits): HashMatrix {
   for (;;) {
     const columns = new Uint32Array(b);
     for (let t = 0; t < b; t++) columns[t] = rng.nextBits(n);
@@ -43,7 +47,7 @@ function fullRank(columns: Uint32Array): boolean {
  * e_0 .. e_(n-1), the n + 1 of Scheibler et al.); the noise-robust decoder draws the base
  * offsets at random so each bit is voted on by `repetitions` independent sign comparisons.
  */
-export function delaySet(n: number, repetitions: number, random: Xoshiro128 | null): Uint32Array {
+export function delaySet(n: number, repetitions: number, random: RandomBits | null): Uint32Array {
   const delays = new Uint32Array(repetitions * (n + 1));
   for (let p = 0; p < repetitions; p++) {
     const base = random === null ? 0 : random.nextBits(n);

@@ -23,7 +23,7 @@ export interface SparseWHTOptions {
   eta?: number;
   /** SPRIGHT only: number of random delay groups of n + 1 delays each (default 3). */
   repetitions?: number;
-  /** Seed of the decoder's PRNG (xoshiro128** seeded by splitmix32; default 0). */
+  /** Seed of the decoder's random hashes and delays (the tensor core's Philox stream; default 0). */
   seed?: number;
   /**
    * Relative round-off tolerance of the bucket tests (default 1e-9): amounts below

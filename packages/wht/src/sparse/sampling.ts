@@ -3,11 +3,12 @@
  * B-point transforms that turn those samples into bucket observations.
  * Layout of the sample (and bucket) array: [hash c][delay d][m], m in [0, B).
  */
+
+import { Generator } from "@modewise/tensor";
 import { fwhtNaturalBlock } from "../dense/butterfly.js";
 import { type HashMatrix, subsampleTable } from "./gf2.js";
-import { delaySet, randomHashMatrix } from "./hashing.js";
+import { delaySet, type RandomBits, randomHashMatrix } from "./hashing.js";
 import type { ResolvedSparseOptions } from "./options.js";
-import { Xoshiro128 } from "./prng.js";
 
 export interface SamplingPlan {
   n: number;
@@ -18,8 +19,19 @@ export interface SamplingPlan {
   indices: Uint32Array;
 }
 
+/**
+ * Random bits from the tensor core's Philox4x32-10 stream of `seed` (the generator every
+ * Modewise package shares): one 32-bit word per draw, its top `bits` bits.
+ */
+export function seededBits(seed: number): RandomBits {
+  const g = new Generator(seed);
+  return {
+    nextBits: (bits) => (bits === 0 ? 0 : g.words(1)[0] >>> (32 - Math.min(bits, 32))),
+  };
+}
+
 export function makePlan(o: ResolvedSparseOptions): SamplingPlan {
-  const rng = new Xoshiro128(o.seed);
+  const rng = seededBits(o.seed);
   const hashes: HashMatrix[] = [];
   for (let c = 0; c < o.hashes; c++) hashes.push(randomHashMatrix(o.n, o.b, rng));
   const delays = delaySet(o.n, o.repetitions, o.decoder === "spright" ? rng : null);
