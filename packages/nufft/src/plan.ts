@@ -217,6 +217,7 @@ export class NufftPlan {
       isign: this.info.isign,
       upsampfac: this.info.upsampfac,
       precision: "f64",
+      threads: this.info.threads,
     });
     const innerPoints = stage.innerPoints;
     inner.setPoints(innerPoints[0], innerPoints[1], innerPoints[2]);
