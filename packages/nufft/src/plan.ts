@@ -21,8 +21,14 @@ import { interpAll } from "./interp/interp.js";
 import { kernelParams } from "./kernel/es-kernel.js";
 import { KernelTransform } from "./kernel/fourier.js";
 import { type PiecewisePoly, piecewisePoly } from "./kernel/piecewise-poly.js";
-import { checkThreads } from "./parallel/pool.js";
-import { interpAllThreaded, spreadAllThreaded } from "./parallel/spread-interp.js";
+import { fineGridFFTThreaded } from "./parallel/fine-fft.js";
+import { checkThreads, sharedPool, sharedScratch } from "./parallel/pool.js";
+import {
+  effectiveThreads,
+  interpAllThreaded,
+  sharedView,
+  spreadAllThreaded,
+} from "./parallel/spread-interp.js";
 import { buildGeometry, type SpreadGeometry, torusToGrid } from "./spread/geometry.js";
 import { spreadAll } from "./spread/spread.js";
 import { Type3Stage, type3Geometry } from "./type3/type3.js";
@@ -332,17 +338,6 @@ export class NufftPlan {
     return res;
   }
 
-  /**
-   * @internal The deconvolution stage (factors and fine-grid mode indices) of a type 1/2 plan,
-   * for the parallel executor (parallel/execute.ts), which runs the plan's stages itself.
-   */
-  deconvolver(): Deconvolver {
-    this.assertReady("deconvolver");
-    if (this.type === 3)
-      throw new NotImplementedError("deconvolver", "type 3 plans have no mode grid");
-    return this.deconv as Deconvolver;
-  }
-
   /** The spreading geometry of the plan's fine grid (sorted points), for parallel spreaders. */
   geometry(): SpreadGeometry {
     this.assertReady("geometry");
@@ -394,10 +389,77 @@ export class NufftPlan {
     outOffset: number,
     isign: Sign,
   ): void {
-    const grid = this.scratch();
-    (this.deconv as Deconvolver).inject(modes, inOffset, grid);
-    (this.fft as FineGridFFT).beforeInterp(grid, isign as Direction);
-    interpAllThreaded(this.geom as SpreadGeometry, grid, out, outOffset, this.info.threads);
+    const t = effectiveThreads(this.m, this.info.threads);
+    this.modesBlock(false, isign, modes, inOffset, out, outOffset, t);
+  }
+
+  /**
+   * @internal Every block of a type 1 (spreads: nonuniform -> modes) or type 2 (modes ->
+   * nonuniform) transform with exponent sign `sign` on `threads` threads: execute, adjoint and
+   * executeThreaded (parallel/execute.ts) all run this. Inputs and outputs are validated.
+   */
+  runModes(
+    spreads: boolean,
+    sign: Sign,
+    inp: ComplexArray,
+    res: ComplexArray,
+    threads: number,
+  ): void {
+    const T = this.info.nTransforms;
+    const cells = product(this.nModes);
+    const m = this.m;
+    const t = effectiveThreads(m, threads);
+    // Strengths into shared memory once for all blocks (the workers read them in place).
+    const src = spreads && t > 1 ? sharedView(inp, "strengths") : inp;
+    for (let k = 0; k < T; k++) {
+      if (spreads) this.modesBlock(true, sign, src, k * m, res, k * cells, t);
+      else this.modesBlock(false, sign, src, k * cells, res, k * m, t);
+    }
+  }
+
+  /**
+   * One block on t (effective) threads. With t > 1 the fine grid lives in shared memory and
+   * the spreading / interpolation and the FFT's 1-D lines are split over the workers
+   * (parallel/: bit-identical FFT and interpolation, spreading sums in another order); the
+   * deconvolution stays on this thread.
+   */
+  private modesBlock(
+    spreads: boolean,
+    sign: Sign,
+    inp: ComplexArray,
+    inOffset: number,
+    res: ComplexArray,
+    outOffset: number,
+    t: number,
+  ): void {
+    const geom = this.geom as SpreadGeometry;
+    const deconv = this.deconv as Deconvolver;
+    const grid =
+      t > 1
+        ? (sharedScratch("fineGrid", 2 * product(this.fine), false, false) as Float64Array)
+        : this.scratch();
+    const fft = (afterSpread: boolean) => {
+      if (t > 1)
+        fineGridFFTThreaded(
+          sharedPool(t),
+          grid,
+          this.fine,
+          deconv.fineIndex,
+          sign as Direction,
+          afterSpread,
+        );
+      else if (afterSpread) (this.fft as FineGridFFT).afterSpread(grid, sign as Direction);
+      else (this.fft as FineGridFFT).beforeInterp(grid, sign as Direction);
+    };
+    if (spreads) {
+      spreadAllThreaded(geom, inp, inOffset, grid, t);
+      fft(true);
+      deconv.extract(grid, res, outOffset);
+    } else {
+      deconv.inject(inp, inOffset, grid);
+      fft(false);
+      interpAllThreaded(geom, grid, res, outOffset, t);
+    }
   }
 
   private typeOneSign(): Sign {
@@ -411,18 +473,7 @@ export class NufftPlan {
       for (let k = 0; k < T; k++) stage.run(inp, k * this.m, res, k * this.nTargets);
       return;
     }
-    const cells = product(this.nModes);
-    const geom = this.geom as SpreadGeometry;
-    for (let k = 0; k < T; k++) {
-      if (kind === 1) {
-        const grid = this.scratch();
-        spreadAllThreaded(geom, inp, k * this.m, grid, this.info.threads);
-        (this.fft as FineGridFFT).afterSpread(grid, isign as Direction);
-        (this.deconv as Deconvolver).extract(grid, res, k * cells);
-      } else {
-        this.type2Block(inp, k * cells, res, k * this.m, isign);
-      }
-    }
+    this.runModes(kind === 1, isign, inp, res, this.info.threads);
   }
 
   private adjointType3(): NufftPlan {

@@ -1,23 +1,15 @@
 /**
- * executeThreaded(plan, input, out?, opts): a plan's execute (or adjoint) with its spreading or
- * interpolation split over worker threads (spread-interp.ts), and the fine-grid FFT's 1-D
- * transforms too (fine-fft.ts); the deconvolution stays on the calling thread. It uses the
- * plan's geometry and its Deconvolver, so the result is the plan's own up to the order of the
- * spreading sums (type 1) or bit-identical (type 2). Type 3 plans run plan.execute /
+ * executeThreaded(plan, input, out?, opts): a plan's execute (or adjoint) on an explicit number
+ * of threads, whatever the plan's own `threads` option: the spreading or interpolation and the
+ * fine-grid FFT's 1-D transforms are split over worker threads (NufftPlan.runModes), the
+ * deconvolution stays on the calling thread. The result is the plan's own up to the order of
+ * the spreading sums (type 1) or bit-identical (type 2). Type 3 plans run plan.execute /
  * plan.adjoint.
  */
-import type { Direction } from "@modewise/fft";
 import type { NufftPlan } from "../plan.js";
-import type { ComplexArray } from "../types.js";
+import type { ComplexArray, Sign } from "../types.js";
 import { checkComplex, checkOut } from "../validate.js";
-import { fineGridFFTThreaded } from "./fine-fft.js";
-import { checkThreads, sharedPool, sharedScratch } from "./pool.js";
-import {
-  effectiveThreads,
-  interpAllThreaded,
-  sharedView,
-  spreadAllThreaded,
-} from "./spread-interp.js";
+import { checkThreads } from "./pool.js";
 
 export interface ThreadedExecuteOptions {
   /**
@@ -40,13 +32,8 @@ export function executeThreaded(
   const fn = opts.adjoint ? "adjointThreaded" : "executeThreaded";
   const threads = checkThreads(opts.threads, fn);
   const adjoint = opts.adjoint === true;
-  const t = effectiveThreads(plan.nPoints, threads);
-  // plan.execute spreads with the PLAN's `threads` (default: all cores), so it may only stand
-  // in when that is one thread too; else `threads: 1` would still run the workers. (Type 3
-  // plans always run their own execute.)
-  if (plan.type === 3 || (t === 1 && effectiveThreads(plan.nPoints, plan.info.threads) === 1))
-    return adjoint ? plan.adjoint(input, out) : plan.execute(input, out);
-  const geom = plan.geometry();
+  if (plan.type === 3) return adjoint ? plan.adjoint(input, out) : plan.execute(input, out);
+  plan.geometry(); // throws before setPoints, like execute
   const m = plan.nPoints;
   const cells = product(plan.info.nModes);
   const T = plan.info.nTransforms;
@@ -63,37 +50,8 @@ export function executeThreaded(
     spreads ? "M strengths per transform" : "prod(nModes) coefficients per transform",
   );
   const res = checkOut(fn, out, precision, T * outSize, "the transform's output");
-  // The fine grid in shared memory, reused across calls: spreadAllThreaded and prepareType2
-  // both overwrite all of it, so it is not zeroed here.
-  const grid = sharedScratch(
-    "fineGrid",
-    2 * product(plan.info.fineGrid),
-    false,
-    false,
-  ) as Float64Array;
-  // The FFT between the two stages is split over the same threads (fine-fft.ts, bit-identical
-  // to the plan's own); the deconvolution (one pass over the N^d modes, ~1/10 of the FFT's
-  // time) stays here.
-  const deconv = plan.deconvolver();
-  const pool = sharedPool(t);
-  const fine = plan.info.fineGrid;
   const isign = plan.info.isign;
-  if (spreads) {
-    const sign = (plan.type === 1 ? isign : -isign) as Direction;
-    // all T blocks into shared memory once (spreadAllThreaded then uses them in place)
-    const shared = t > 1 ? sharedView(inp, "strengths") : inp;
-    for (let k = 0; k < T; k++) {
-      spreadAllThreaded(geom, shared, k * m, grid, threads);
-      fineGridFFTThreaded(pool, grid, fine, deconv.fineIndex, sign, true);
-      deconv.extract(grid, res, k * cells);
-    }
-    return res;
-  }
-  const sign = (plan.type === 2 ? isign : -isign) as Direction;
-  for (let k = 0; k < T; k++) {
-    deconv.inject(inp, k * cells, grid);
-    fineGridFFTThreaded(pool, grid, fine, deconv.fineIndex, sign, false);
-    interpAllThreaded(geom, grid, res, k * m, threads);
-  }
+  const sign = (spreads === (plan.type === 1) ? isign : -isign) as Sign;
+  plan.runModes(spreads, sign, inp, res, threads);
   return res;
 }
