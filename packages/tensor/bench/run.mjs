@@ -9,7 +9,9 @@
  * (anchor ms / ours ms), plus oursGflops / anchorGflops where a FLOP count is defined.
  *
  * Run after `pnpm build` (it imports ../dist):  node bench/run.mjs [--only=ours] [--filter=RE]
- * [--kernel=js] [--out=PATH] [--no-write]. Writes bench/results/tensor-cpu.json by default.
+ * [--kernel=js] [--threads=N] [--out=PATH] [--no-write]. Our float32 matmul and convolutions
+ * run on the sgemm thread pool (min(2, cores) threads unless --threads / MODEWISE_THREADS);
+ * each row records `oursThreads`. Writes bench/results/tensor-cpu.json by default.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -24,6 +26,7 @@ import {
   writeResults,
 } from "../../../tools/bench-kit/bench-kit.mjs";
 import { gemmKernel, setGemmKernel } from "../dist/backend/cpu/gemm.js";
+import { setNumThreads, threadsReady } from "../dist/cpu-kernels.js";
 import { add, conv2d, Generator, matmul, mul, tanh } from "../dist/index.js";
 import { resolveConvAttrs } from "../dist/ops/conv.js";
 import { run as runKernel } from "../dist/ops/op.js";
@@ -32,6 +35,13 @@ const { here, args, onlyOurs, filter, outPath, write } = benchCli(import.meta.ur
 // --kernel=js times our plain-JS gemm kernel instead of the WebAssembly SIMD one.
 if (args.kernel && !setGemmKernel(args.kernel))
   throw new Error(`gemm kernel ${args.kernel} is not available`);
+
+// --threads=N sets the float32 gemm / conv thread count (default min(2, cores)).
+if (args.threads) setNumThreads(Number(args.threads));
+const oursThreads = await threadsReady();
+/** Threads a case of ours runs on: float32 products and convolutions use the sgemm pool. */
+const threadsOf = (c) =>
+  c.dtype === "float32" && (c.kind === "matmul" || c.kind.startsWith("conv")) ? oursThreads : 1;
 
 const conv = { B: 8, C: 32, O: 32, H: 64, W: 64, k: 3, pad: 1 };
 const convFlops = 2 * conv.B * conv.O * conv.C * conv.k * conv.k * conv.H * conv.W;
@@ -211,7 +221,7 @@ const t00 = performance.now();
 const machine = machineInfo();
 const loadBefore = loadAverage();
 console.log(
-  `@modewise/tensor CPU bench on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; our gemm kernel: ${gemmKernel()}`,
+  `@modewise/tensor CPU bench on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; our f64 gemm kernel: ${gemmKernel()}; our f32 gemm / conv threads: ${oursThreads}`,
 );
 
 const ours = {};
@@ -264,6 +274,7 @@ for (const c of cases) {
       anchorValue: +a.toFixed(3),
       unit: "ms",
       ratio: +(a / ours[c.id]).toFixed(3),
+      oursThreads: threadsOf(c),
     };
     if (c.flops)
       Object.assign(row, { oursGflops: gflops(c, ours[c.id]), anchorGflops: gflops(c, a) });
@@ -296,7 +307,7 @@ console.log(
   "medians of repeated runs after warm-up; ratio = anchor time / our time (> 1: we are faster).",
 );
 console.log(
-  "ours and tfjs run single-threaded; numpy/OpenBLAS uses its default thread count (see numpy info).",
+  `ours: float32 matmul / conv on ${oursThreads} thread(s) (WebAssembly SIMD sgemm), the rest single-threaded; tfjs-wasm and tfjs-cpu single-threaded (Node); numpy/OpenBLAS its default thread count (see numpy info).`,
 );
 if (!onlyOurs) {
   const np = anchorInfo.numpy;
@@ -330,6 +341,7 @@ if (write) {
     machine,
     loadAverage: load,
     oursGemmKernel: gemmKernel(),
+    oursThreads,
     timing: TIMING,
     anchors: anchorInfo,
     notes: [

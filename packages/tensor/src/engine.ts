@@ -61,6 +61,13 @@ export type CustomGradFn = (
   attrs: unknown,
 ) => (Tensor | null)[];
 
+/** The "expected" text of a refused dtype, with the backend's advice when it has one. */
+function supportedDTypes(backend: Backend, dtype: DType): string {
+  const advice = backend.dtypeAdvice?.(dtype);
+  const base = `a dtype that backend '${backend.name}' supports`;
+  return advice ? `${base} (${advice})` : base;
+}
+
 export class Engine {
   private readonly factories = new Map<string, BackendFactory>();
   private readonly instances = new Map<string, Backend>();
@@ -141,7 +148,7 @@ export class Engine {
     fn = "tensor",
   ): Tensor {
     if (!backend.supportsDType(dtype)) {
-      throw new DeviceError(fn, "dtype", `a dtype that backend '${backend.name}' supports`, dtype);
+      throw new DeviceError(fn, "dtype", supportedDTypes(backend, dtype), dtype);
     }
     const dataId = backend.write(values, shape, dtype);
     return this.wrap({ dataId, shape, dtype }, backend);
@@ -325,12 +332,7 @@ export class Engine {
     const info = kernel(inputs, attrs, backend);
     if (!backend.supportsDType(info.dtype)) {
       this.disposeInfo(info, backend);
-      throw new DeviceError(
-        fn,
-        "result",
-        `a dtype that backend '${backend.name}' supports`,
-        info.dtype,
-      );
+      throw new DeviceError(fn, "result", supportedDTypes(backend, info.dtype), info.dtype);
     }
     const out = this.wrap(info, backend);
     if (this.recording) this.record(name, inputs, out, attrs);

@@ -140,7 +140,7 @@ for (const kind of ["wasm", "js"] as const) {
                 seed++,
               );
             }
-      });
+      }, 60_000); // ~2 s idle; the naive reference loops exceed the 5 s default under heavy load
 
       it("K = 0 gives zeros (or leaves C as is with accumulate); M = 0 or N = 0 touch nothing", () => {
         const C = new Float64Array([1, 2, 3, 4]);

@@ -31,6 +31,8 @@ export interface Backend {
   readonly name: string;
   /** dtypes this backend can hold; the engine refuses others with a DeviceError. */
   supportsDType(dtype: DType): boolean;
+  /** Optional: what to tell the user when `dtype` is refused (e.g. "float64 stays on the cpu backend ..."). */
+  dtypeAdvice?(dtype: DType): string;
   /** Upload values (length = size * components). The backend may keep the array: callers pass ownership. */
   write(values: DataArray, shape: Shape, dtype: DType): DataId;
   /** Async readback into a fresh array the caller owns. */

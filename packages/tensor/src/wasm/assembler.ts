@@ -66,10 +66,13 @@ export const Op = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  select: 0x1b,
   i32Load: 0x28,
+  i64Load: 0x29,
   f32Load: 0x2a,
   f64Load: 0x2b,
   i32Store: 0x36,
+  i64Store: 0x37,
   f32Store: 0x38,
   f64Store: 0x39,
   i32Const: 0x41,
@@ -111,6 +114,7 @@ export const SIMD_PREFIX = 0xfd;
 /** Fixed-width SIMD opcodes (after SIMD_PREFIX). */
 export const Simd = {
   load: 0x00,
+  load32Splat: 0x09,
   load64Splat: 0x0a,
   store: 0x0b,
   const: 0x0c,
@@ -120,6 +124,9 @@ export const Simd = {
   store64Lane: 0x5b,
   load64Zero: 0x5d,
   f32x4DemoteF64x2Zero: 0x5e,
+  f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
+  f32x4Mul: 0xe6,
   f64x2PromoteLowF32x4: 0x5f,
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
@@ -148,6 +155,10 @@ export function localTee(x: number): number[] {
 /** i32.const c */
 export function i32Const(c: number): number[] {
   return [Op.i32Const, ...sleb(c)];
+}
+/** f32.const c (4 bytes little-endian). */
+export function f32Const(c: number): number[] {
+  return [Op.f32Const, ...new Uint8Array(new Float32Array([c]).buffer)];
 }
 /** f64.const c (8 bytes little-endian). */
 export function f64Const(c: number): number[] {
@@ -280,11 +291,16 @@ export interface ModuleSpec {
     readonly type: number;
     readonly body: FunctionBody | readonly number[];
   }[];
-  /** An imported memory (module.name) of at least `minPages` 64 KiB pages, no maximum. */
+  /**
+   * An imported memory (module.name) of at least `minPages` 64 KiB pages, no maximum unless
+   * `maxPages` is given; `shared` (threads proposal) requires `maxPages`.
+   */
   readonly importMemory?: {
     readonly module: string;
     readonly name: string;
     readonly minPages: number;
+    readonly maxPages?: number;
+    readonly shared?: boolean;
   };
   /** A memory defined by the module, `minPages` 64 KiB pages initially, no maximum. */
   readonly memory?: { readonly minPages: number };
@@ -296,6 +312,24 @@ const FUNC_TYPE = 0x60;
 const EXTERN_FUNC = 0x00;
 const EXTERN_MEMORY = 0x02;
 const LIMITS_MIN_ONLY = 0x00;
+const LIMITS_MIN_MAX = 0x01;
+const LIMITS_SHARED_MIN_MAX = 0x03;
+
+/** Limits of an imported memory: min only (as before), min + max, or shared min + max. */
+function memoryLimits(m: NonNullable<ModuleSpec["importMemory"]>): number[] {
+  if (m.maxPages === undefined) {
+    if (m.shared)
+      throw new ValueError(
+        "assembleModule",
+        "importMemory.maxPages",
+        "a maximum for a shared memory",
+        "none",
+      );
+    return [LIMITS_MIN_ONLY, ...uleb(m.minPages)];
+  }
+  const flag = m.shared ? LIMITS_SHARED_MIN_MAX : LIMITS_MIN_MAX;
+  return [flag, ...uleb(m.minPages), ...uleb(m.maxPages)];
+}
 
 /** The binary module: type, import, function, memory, export and code sections (empty ones left out). */
 export function assembleModule(spec: ModuleSpec): Uint8Array<ArrayBuffer> {
@@ -318,12 +352,7 @@ export function assembleModule(spec: ModuleSpec): Uint8Array<ArrayBuffer> {
   if (spec.importMemory) {
     const m = spec.importMemory;
     push(
-      section(
-        2,
-        vec([
-          [...name(m.module), ...name(m.name), EXTERN_MEMORY, LIMITS_MIN_ONLY, ...uleb(m.minPages)],
-        ]),
-      ),
+      section(2, vec([[...name(m.module), ...name(m.name), EXTERN_MEMORY, ...memoryLimits(m)]])),
     );
   }
   push(section(3, vec(spec.functions.map((f) => uleb(f.type)))));

@@ -7,11 +7,15 @@
  * forward convolution of dy with the flipped filter (same path); strided, it is gemm into a
  * reused column buffer plus col2im. 1x1 kernels without stride or padding use x as the matrix.
  * Spatial ranks below 3 are padded with unit axes so one code path serves all.
+ * float32 forward, unit-stride input gradient and filter gradient run on conv-f32.ts instead
+ * (implicit im2col on the threaded float32 sgemm, float32 accumulation); the code here is the
+ * float64 path (float64 accumulation) and the fallback where that kernel is unavailable.
  */
 import { allocate, type DType } from "../../dtype.js";
 import type { ConvAttrs, KernelAttrs } from "../../kernels.js";
 
 import type { TensorInfo } from "../backend.js";
+import { convFilterGradF32, convForwardF32 } from "./conv-f32.js";
 import type { CpuBackend } from "./cpu-backend.js";
 import { type Floats, GEMM_NR, gemm, gemmCustomB, type PackB } from "./gemm.js";
 
@@ -348,6 +352,9 @@ export function conv(
   const out = values as Floats;
   const X = be.values(x) as Floats;
   const Wt = be.values(w) as Floats;
+  // float32: implicit im2col on the threaded float32 sgemm (conv-f32.ts).
+  if (X instanceof Float32Array && Wt instanceof Float32Array && out instanceof Float32Array)
+    if (convForwardF32(g, X, Wt, out)) return info;
   for (let b = 0; b < g.batch; b++)
     for (let grp = 0; grp < g.groups; grp++) {
       // out_grp [og x outVol] = W_grp [og x rows] @ cols [rows x outVol]; cols packed from x.
@@ -411,6 +418,13 @@ export function convBackpropInput(
       outSize: g.inSize,
       padBefore: g.padBefore.map((p, i) => g.dilation[i] * (g.kSize[i] - 1) - p),
     };
+    if (
+      DY instanceof Float32Array &&
+      wFlip instanceof Float32Array &&
+      dx instanceof Float32Array &&
+      convForwardF32(gT, DY, wFlip, dx)
+    )
+      return info;
     const rowsT = og * kVol;
     for (let b = 0; b < g.batch; b++)
       for (let grp = 0; grp < g.groups; grp++) {
@@ -466,6 +480,9 @@ export function convBackpropFilter(
   const dw = values as Floats;
   const X = be.values(x) as Floats;
   const DY = be.values(dy) as Floats;
+  // float32: the transposed implicit im2col on the threaded float32 sgemm (conv-f32.ts).
+  if (X instanceof Float32Array && DY instanceof Float32Array && dw instanceof Float32Array)
+    if (convFilterGradF32(g, X, DY, dw)) return info;
   for (let b = 0; b < g.batch; b++)
     for (let grp = 0; grp < g.groups; grp++) {
       // dw_grp [og x rows] += dy [og x outVol] @ cols^T, cols^T packed from x (no transpose made).

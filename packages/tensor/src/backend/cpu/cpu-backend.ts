@@ -44,15 +44,19 @@ export class CpuBackend implements Backend {
     return { dataId: new CpuData(values), shape, dtype };
   }
 
-  /** Allocate a zeroed output (recycled from the pool when one of that type and length is free). */
-  alloc(shape: Shape, dtype: DType): { info: TensorInfo; values: DataArray } {
+  /**
+   * Allocate an output, recycled from the pool when one of that type and length is free. Zeroed
+   * unless `zeroed` is false: kernels that write every element pass false, which saves a pass
+   * over memory on recycled arrays (their old contents are then overwritten).
+   */
+  alloc(shape: Shape, dtype: DType, zeroed = true): { info: TensorInfo; values: DataArray } {
     const fresh = allocate(dtype, 0);
     const length = sizeOf(shape) * (dtype === "complex64" || dtype === "complex128" ? 2 : 1);
     const stack = length >= POOL_MIN_ELEMENTS ? this.pool.get(poolKey(fresh, length)) : undefined;
     let values = stack?.pop();
     if (values) {
       this.pooledBytes -= values.byteLength;
-      values.fill(0);
+      if (zeroed) values.fill(0);
     } else {
       values = allocate(dtype, sizeOf(shape));
     }

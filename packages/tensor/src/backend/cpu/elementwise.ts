@@ -1,6 +1,6 @@
 import { componentsOf, type DataArray, type DType, isComplex, realPart } from "../../dtype.js";
 import type { BinaryOp, CompareOp, KernelAttrs } from "../../kernels.js";
-import { broadcastShapes } from "../../shape.js";
+import { broadcastShapes, sizeOf } from "../../shape.js";
 import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
 import { broadcastOffsets } from "./indexing.js";
@@ -8,6 +8,8 @@ import {
   COMPLEX_TO_REAL,
   COMPLEX_UNARY,
   complexDivide,
+  gelu,
+  geluDerivative,
   REAL_DERIVATIVE,
   REAL_UNARY,
 } from "./scalar.js";
@@ -62,9 +64,29 @@ export function unary(
     for (let i = 0, n = src.length; i < n; i += 2) f(src[i], src[i + 1], out, i);
     return info;
   }
-  const f = REAL_UNARY[op];
-  const { info, values: out } = be.alloc(x.shape, x.dtype);
-  for (let i = 0, n = src.length; i < n; i++) out[i] = f(src[i]);
+  const { info, values } = be.alloc(x.shape, x.dtype, false);
+  const out = values as Floats;
+  const n = src.length;
+  // The hot activations get loops of their own: through the shared table the call below is
+  // megamorphic (never inlined), which costs more than the cheap functions themselves.
+  if (op === "gelu") for (let i = 0; i < n; i++) out[i] = gelu(src[i]);
+  else if (op === "relu")
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      out[i] = v > 0 ? v : Number.isNaN(v) ? v : 0;
+    }
+  else if (op === "neg") for (let i = 0; i < n; i++) out[i] = -src[i];
+  else if (op === "square")
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      out[i] = v * v;
+    }
+  else if (op === "sqrt") for (let i = 0; i < n; i++) out[i] = Math.sqrt(src[i]);
+  else if (op === "exp") for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]);
+  else {
+    const f = REAL_UNARY[op];
+    for (let i = 0; i < n; i++) out[i] = f(src[i]);
+  }
   return info;
 }
 
@@ -76,9 +98,14 @@ export function unaryDerivative(
   const [x, dy] = inputs;
   const xs = be.values(x);
   const gs = be.values(dy);
-  const df = REAL_DERIVATIVE[op];
-  const { info, values: out } = be.alloc(x.shape, x.dtype);
-  for (let i = 0, n = xs.length; i < n; i++) out[i] = gs[i] * df(xs[i]);
+  const { info, values: out } = be.alloc(x.shape, x.dtype, false);
+  const n = xs.length;
+  if (op === "gelu") for (let i = 0; i < n; i++) out[i] = gs[i] * geluDerivative(xs[i]);
+  else if (op === "relu") for (let i = 0; i < n; i++) out[i] = xs[i] > 0 ? gs[i] * 1 : gs[i] * 0;
+  else {
+    const df = REAL_DERIVATIVE[op];
+    for (let i = 0; i < n; i++) out[i] = gs[i] * df(xs[i]);
+  }
   return info;
 }
 
@@ -109,6 +136,120 @@ const REAL_BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   atan2: Math.atan2,
 };
 
+/**
+ * Walk the broadcast of shapes a and b to `outShape` row by row, with no per-element offset
+ * table (an Int32Array per call was a large share of allocation and GC): axes that are
+ * contiguous for the output and both operands are merged, and `row(o, ia, sa, ib, sb, len)`
+ * gets each innermost run: output offset o (stride 1), operand offsets ia, ib and their strides
+ * sa, sb (0 where broadcast). A bias [1, C, 1, 1] against [N, C, H, W] is N C rows of H W.
+ */
+export function broadcastRows(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  outShape: readonly number[],
+  row: (o: number, ia: number, sa: number, ib: number, sb: number, len: number) => void,
+): void {
+  const rank = outShape.length;
+  const total = sizeOf(outShape);
+  if (total === 0) return;
+  const sa = operandStrides(aShape, rank);
+  const sb = operandStrides(bShape, rank);
+  // Merge axis k into k + 1 where all strides chain (the output's always do).
+  const shape: number[] = [];
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let k = 0; k < rank; k++) {
+    const d = outShape[k];
+    if (d === 1) continue;
+    const m = shape.length - 1;
+    if (m >= 0 && ta[m] === sa[k] * d && tb[m] === sb[k] * d) {
+      shape[m] *= d;
+      ta[m] = sa[k];
+      tb[m] = sb[k];
+    } else {
+      shape.push(d);
+      ta.push(sa[k]);
+      tb.push(sb[k]);
+    }
+  }
+  const r = shape.length;
+  if (r === 0) {
+    row(0, 0, 0, 0, 0, 1);
+    return;
+  }
+  const inner = shape[r - 1];
+  const ia = ta[r - 1];
+  const ib = tb[r - 1];
+  if (r === 1) {
+    row(0, 0, ia, 0, ib, inner);
+    return;
+  }
+  const idx = new Array<number>(r - 1).fill(0);
+  let offA = 0;
+  let offB = 0;
+  for (let o = 0; o < total; o += inner) {
+    row(o, offA, ia, offB, ib, inner);
+    for (let k = r - 2; k >= 0; k--) {
+      offA += ta[k];
+      offB += tb[k];
+      if (++idx[k] < shape[k]) break;
+      offA -= ta[k] * shape[k];
+      offB -= tb[k] * shape[k];
+      idx[k] = 0;
+    }
+  }
+}
+
+/** Element strides of an operand of `shape` right-aligned to `rank` axes, 0 on broadcast axes. */
+function operandStrides(shape: readonly number[], rank: number): number[] {
+  const s = new Array<number>(rank).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i + rank - shape.length] = shape[i] === 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return s;
+}
+
+/** One row of a real binary op: the common strides (1 or 0) get loops with the op inlined. */
+function binaryRow(
+  op: BinaryOp,
+  f: (a: number, b: number) => number,
+  out: DataArray,
+  o: number,
+  av: DataArray,
+  ia: number,
+  sa: number,
+  bv: DataArray,
+  ib: number,
+  sb: number,
+  n: number,
+): void {
+  if (sa === 1 && sb === 0) {
+    const s = bv[ib];
+    if (op === "add") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] + s;
+    else if (op === "mul") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] * s;
+    else if (op === "sub") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] - s;
+    else if (op === "div") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] / s;
+    else for (let j = 0; j < n; j++) out[o + j] = f(av[ia + j], s);
+  } else if (sa === 0 && sb === 1) {
+    const s = av[ia];
+    if (op === "add") for (let j = 0; j < n; j++) out[o + j] = s + bv[ib + j];
+    else if (op === "mul") for (let j = 0; j < n; j++) out[o + j] = s * bv[ib + j];
+    else if (op === "sub") for (let j = 0; j < n; j++) out[o + j] = s - bv[ib + j];
+    else if (op === "div") for (let j = 0; j < n; j++) out[o + j] = s / bv[ib + j];
+    else for (let j = 0; j < n; j++) out[o + j] = f(s, bv[ib + j]);
+  } else if (sa === 1 && sb === 1) {
+    if (op === "add") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] + bv[ib + j];
+    else if (op === "mul") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] * bv[ib + j];
+    else if (op === "sub") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] - bv[ib + j];
+    else if (op === "div") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] / bv[ib + j];
+    else for (let j = 0; j < n; j++) out[o + j] = f(av[ia + j], bv[ib + j]);
+  } else {
+    for (let j = 0; j < n; j++) out[o + j] = f(av[ia + j * sa], bv[ib + j * sb]);
+  }
+}
+
 /** Run f over the broadcast of a and b; f gets element indices into a and b and the output index. */
 function forEachBroadcast(
   a: TensorInfo,
@@ -136,7 +277,7 @@ export function binary(
   const av = be.values(a);
   const bv = be.values(b);
   const shape = broadcastShapes(a.shape, b.shape);
-  const { info, values } = be.alloc(shape, a.dtype);
+  const { info, values } = be.alloc(shape, a.dtype, false);
   if (!isComplex(a.dtype)) {
     const f = REAL_BINARY[op];
     const out = values;
@@ -160,30 +301,43 @@ export function binary(
       else for (let i = 0; i < n; i++) out[i] = f(s, bv[i]);
       return info;
     }
-    const oa = broadcastOffsets(a.shape, shape);
-    const ob = broadcastOffsets(b.shape, shape);
-    // Specialize the common cases so the hot loop has no offset tables.
-    if (!oa && !ob) {
-      if (op === "add") for (let i = 0; i < n; i++) out[i] = av[i] + bv[i];
-      else if (op === "mul") for (let i = 0; i < n; i++) out[i] = av[i] * bv[i];
-      else if (op === "sub") for (let i = 0; i < n; i++) out[i] = av[i] - bv[i];
-      else for (let i = 0; i < n; i++) out[i] = f(av[i], bv[i]);
-    } else if (!oa) {
-      for (let i = 0; i < n; i++) out[i] = f(av[i], bv[ob![i]]);
-    } else if (!ob) {
-      for (let i = 0; i < n; i++) out[i] = f(av[oa[i]], bv[i]);
-    } else {
-      for (let i = 0; i < n; i++) out[i] = f(av[oa[i]], bv[ob[i]]);
-    }
+    broadcastRows(a.shape, b.shape, shape, (o, ia, sa, ib, sb, len) =>
+      binaryRow(op, f, out, o, av, ia, sa, bv, ib, sb, len),
+    );
     return info;
   }
   const out = values as Floats;
   const A = av as Floats;
   const B = bv as Floats;
   const k = complexBinary(op);
-  forEachBroadcast(a, b, (ia, ib, o) =>
-    k(A[2 * ia], A[2 * ia + 1], B[2 * ib], B[2 * ib + 1], out, 2 * o),
-  );
+  broadcastRows(a.shape, b.shape, shape, (o, ia, sa, ib, sb, len) => {
+    // add, sub and mul inline (spectral layers multiply and add complex tensors a lot).
+    if (op === "mul")
+      for (let j = 0; j < len; j++) {
+        const p = 2 * (ia + j * sa);
+        const q = 2 * (ib + j * sb);
+        const ar = A[p];
+        const ai = A[p + 1];
+        const br = B[q];
+        const bi = B[q + 1];
+        out[2 * (o + j)] = ar * br - ai * bi;
+        out[2 * (o + j) + 1] = ar * bi + ai * br;
+      }
+    else if (op === "add" || op === "sub") {
+      const sign = op === "add" ? 1 : -1;
+      for (let j = 0; j < len; j++) {
+        const p = 2 * (ia + j * sa);
+        const q = 2 * (ib + j * sb);
+        out[2 * (o + j)] = A[p] + sign * B[q];
+        out[2 * (o + j) + 1] = A[p + 1] + sign * B[q + 1];
+      }
+    } else
+      for (let j = 0; j < len; j++) {
+        const p = 2 * (ia + j * sa);
+        const q = 2 * (ib + j * sb);
+        k(A[p], A[p + 1], B[q], B[q + 1], out, 2 * (o + j));
+      }
+  });
   return info;
 }
 

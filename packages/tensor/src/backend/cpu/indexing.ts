@@ -57,3 +57,38 @@ export function stridedOffsets(
   }
   return into;
 }
+
+/**
+ * Walk the elements of `shape` in row-major order as rows of the innermost axis, calling
+ * `row(o, off, stride, len)` with the running element index o, the strided offset
+ * off = base + sum_k idx_k * strides[k] of the row's first element, the innermost stride and the
+ * row length. The same walk as stridedOffsets without materializing an Int32Array per element.
+ */
+export function forEachStridedRow(
+  shape: Shape,
+  strides: readonly number[],
+  base: number,
+  row: (o: number, off: number, stride: number, len: number) => void,
+): void {
+  const rank = shape.length;
+  const total = sizeOf(shape);
+  if (total === 0) return;
+  if (rank === 0) {
+    row(0, base, 1, 1);
+    return;
+  }
+  const last = rank - 1;
+  const inner = shape[last];
+  const innerStride = strides[last];
+  const idx = new Array<number>(rank).fill(0);
+  let off = base;
+  for (let o = 0; o < total; o += inner) {
+    row(o, off, innerStride, inner);
+    for (let k = last - 1; k >= 0; k--) {
+      off += strides[k];
+      if (++idx[k] < shape[k]) break;
+      off -= strides[k] * shape[k];
+      idx[k] = 0;
+    }
+  }
+}

@@ -4,7 +4,7 @@ import type { KernelAttrs } from "../../kernels.js";
 import { sizeOf, stridesOf } from "../../shape.js";
 import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
-import { broadcastOffsets, stridedOffsets } from "./indexing.js";
+import { forEachStridedRow } from "./indexing.js";
 
 /** A view: the same storage under a new shape (the engine counts the shared reference). */
 export function reshape(
@@ -12,30 +12,6 @@ export function reshape(
   { shape }: KernelAttrs["Reshape"],
 ): TensorInfo {
   return { dataId: inputs[0].dataId, shape, dtype: inputs[0].dtype };
-}
-
-/** Copy src elements at `offsets` (element offsets) into a new contiguous array of `shape`. */
-function gatherOffsets(
-  x: TensorInfo,
-  shape: readonly number[],
-  offsets: Int32Array | null,
-  be: CpuBackend,
-): TensorInfo {
-  const src = be.values(x);
-  const { info, values: out } = be.alloc(shape, x.dtype);
-  if (!offsets) {
-    out.set(src);
-    return info;
-  }
-  const c = componentsOf(x.dtype);
-  const n = offsets.length;
-  if (c === 1) for (let i = 0; i < n; i++) out[i] = src[offsets[i]];
-  else
-    for (let i = 0; i < n; i++) {
-      out[2 * i] = src[2 * offsets[i]];
-      out[2 * i + 1] = src[2 * offsets[i] + 1];
-    }
-  return info;
 }
 
 export function transpose(
@@ -46,13 +22,13 @@ export function transpose(
   const x = inputs[0];
   const strides = stridesOf(x.shape);
   const shape = perm.map((p) => x.shape[p]);
-  const offsets = stridedOffsets(
+  return gatherStrided(
+    x,
     shape,
     perm.map((p) => strides[p]),
     0,
-    new Int32Array(sizeOf(shape)),
+    be,
   );
-  return gatherOffsets(x, shape, offsets, be);
 }
 
 export function broadcastTo(
@@ -61,24 +37,58 @@ export function broadcastTo(
   be: CpuBackend,
 ): TensorInfo {
   const x = inputs[0];
-  return gatherOffsets(x, shape, broadcastOffsets(x.shape, shape), be);
+  const src = be.values(x);
+  if (componentsOf(x.dtype) === 1 && src.length === 1) {
+    // A scalar to a shape (the seed of every backward pass through sum or mean): a fill.
+    const { info, values: out } = be.alloc(shape, x.dtype, false);
+    out.fill(src[0]);
+    return info;
+  }
+  // Strides of x's axes right-aligned to the output, 0 on broadcast axes.
+  const strides = new Array<number>(shape.length).fill(0);
+  const xStrides = stridesOf(x.shape);
+  for (let i = 0; i < x.shape.length; i++)
+    strides[i + shape.length - x.shape.length] = x.shape[i] === 1 ? 0 : xStrides[i];
+  return gatherStrided(x, shape, strides, 0, be);
 }
 
-function sliceOffsets(
+/** Copy the elements of x at base + sum_k idx_k strides[k] (idx over `shape`) into a new array. */
+function gatherStrided(
+  x: TensorInfo,
+  shape: readonly number[],
+  strides: readonly number[],
+  base: number,
+  be: CpuBackend,
+): TensorInfo {
+  const src = be.values(x);
+  const { info, values: out } = be.alloc(shape, x.dtype, false);
+  if (componentsOf(x.dtype) === 1) {
+    forEachStridedRow(shape, strides, base, (o, off, stride, len) => {
+      if (stride === 1) for (let j = 0; j < len; j++) out[o + j] = src[off + j];
+      else for (let j = 0; j < len; j++) out[o + j] = src[off + j * stride];
+    });
+  } else {
+    forEachStridedRow(shape, strides, base, (o, off, stride, len) => {
+      for (let j = 0; j < len; j++) {
+        const from = 2 * (off + j * stride);
+        out[2 * (o + j)] = src[from];
+        out[2 * (o + j) + 1] = src[from + 1];
+      }
+    });
+  }
+  return info;
+}
+
+/** Element strides and base offset of a strided slice of a tensor of shape `inShape`. */
+function sliceStrides(
   inShape: readonly number[],
   begin: number[],
-  size: number[],
   step: number[],
-): Int32Array {
+): { strides: number[]; base: number } {
   const strides = stridesOf(inShape);
   let base = 0;
   for (let i = 0; i < inShape.length; i++) base += begin[i] * strides[i];
-  return stridedOffsets(
-    size,
-    strides.map((s, i) => s * step[i]),
-    base,
-    new Int32Array(sizeOf(size)),
-  );
+  return { strides: strides.map((s, i) => s * step[i]), base };
 }
 
 export function stridedSlice(
@@ -87,7 +97,8 @@ export function stridedSlice(
   be: CpuBackend,
 ): TensorInfo {
   const x = inputs[0];
-  return gatherOffsets(x, size, sliceOffsets(x.shape, begin, size, step), be);
+  const { strides, base } = sliceStrides(x.shape, begin, step);
+  return gatherStrided(x, size, strides, base, be);
 }
 
 export function stridedSliceGrad(
@@ -98,11 +109,17 @@ export function stridedSliceGrad(
   const dy = inputs[0];
   const g = be.values(dy);
   const { info, values: out } = be.alloc(inputShape, dy.dtype);
-  const offsets = sliceOffsets(inputShape, begin, size, step);
+  const { strides, base } = sliceStrides(inputShape, begin, step);
   const c = componentsOf(dy.dtype);
-  for (let i = 0; i < offsets.length; i++) {
-    for (let p = 0; p < c; p++) out[offsets[i] * c + p] = g[i * c + p];
-  }
+  forEachStridedRow(size, strides, base, (o, off, stride, len) => {
+    if (c === 1) for (let j = 0; j < len; j++) out[off + j * stride] = g[o + j];
+    else
+      for (let j = 0; j < len; j++) {
+        const to = 2 * (off + j * stride);
+        out[to] = g[2 * (o + j)];
+        out[to + 1] = g[2 * (o + j) + 1];
+      }
+  });
   return info;
 }
 
@@ -114,7 +131,7 @@ export function concat(
   const first = inputs[0];
   const shape = first.shape.slice();
   shape[axis] = inputs.reduce((s, t) => s + t.shape[axis], 0);
-  const { info, values: out } = be.alloc(shape, first.dtype);
+  const { info, values: out } = be.alloc(shape, first.dtype, false);
   const c = componentsOf(first.dtype);
   const outer = sizeOf(shape.slice(0, axis));
   const tail = sizeOf(shape.slice(axis + 1)) * c;
@@ -123,7 +140,15 @@ export function concat(
   for (const t of inputs) {
     const src = be.values(t);
     const w = t.shape[axis] * tail;
-    for (let o = 0; o < outer; o++) out.set(src.subarray(o * w, (o + 1) * w), o * rowOut + col);
+    // Short rows: a plain loop (a subarray view per row was an allocation per row).
+    if (w >= 256)
+      for (let o = 0; o < outer; o++) out.set(src.subarray(o * w, (o + 1) * w), o * rowOut + col);
+    else
+      for (let o = 0; o < outer; o++) {
+        const from = o * w;
+        const to = o * rowOut + col;
+        for (let j = 0; j < w; j++) out[to + j] = src[from + j];
+      }
     col += w;
   }
   return info;
@@ -142,11 +167,15 @@ export function padConstant(
   const outStrides = stridesOf(shape);
   let base = 0;
   for (let i = 0; i < shape.length; i++) base += paddings[i][0] * outStrides[i];
-  const dest = stridedOffsets(x.shape, outStrides, base, new Int32Array(sizeOf(x.shape)));
   const src = be.values(x);
-  for (let i = 0; i < dest.length; i++) {
-    for (let p = 0; p < c; p++) out[dest[i] * c + p] = src[i * c + p];
-  }
+  forEachStridedRow(x.shape, outStrides, base, (o, off, stride, len) => {
+    if (c === 1 && stride === 1) for (let j = 0; j < len; j++) out[off + j] = src[o + j];
+    else
+      for (let j = 0; j < len; j++) {
+        const to = (off + j * stride) * c;
+        for (let p = 0; p < c; p++) out[to + p] = src[(o + j) * c + p];
+      }
+  });
   return info;
 }
 

@@ -5,6 +5,7 @@ import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
 import { type Floats, gemm, gemmComplex, transposeMatrix } from "./gemm.js";
 import { broadcastOffsets } from "./indexing.js";
+import { sgemm } from "./sgemm.js";
 
 /**
  * [..., M, K] @ [..., K, N] with broadcast batch axes. Real products hand the transposes to
@@ -33,15 +34,29 @@ export function batchMatMul(
   const A = be.values(a) as Floats;
   const B = be.values(b) as Floats;
   if (!isComplex(a.dtype)) {
+    // float32: the threaded WebAssembly SIMD sgemm (float32 accumulation, as tfjs and
+    // PyTorch); float64: gemm.ts (float64 accumulation).
+    const product = (
+      m: number,
+      aOff: number,
+      bOff: number,
+      cOff: number,
+      tA: boolean,
+      tB: boolean,
+    ): void => {
+      if (out instanceof Float32Array)
+        sgemm(m, N, K, A as Float32Array, aOff, B as Float32Array, bOff, out, cOff, false, tA, tB);
+      else gemm(m, N, K, A, aOff, B, bOff, out, cOff, false, tA, tB);
+    };
     if (nb > 1 && oa === null && sizeOf(batchB) === 1 && !transposeA) {
       // One B for the whole batch (x @ W): the batch folds into M, one product packs B once.
-      gemm(nb * M, N, K, A, 0, B, 0, out, 0, false, false, transposeB);
+      product(nb * M, 0, 0, 0, false, transposeB);
       return info;
     }
     for (let i = 0; i < nb; i++) {
       const ia = oa ? oa[i] : i;
       const ib = ob ? ob[i] : i;
-      gemm(M, N, K, A, ia * M * K, B, ib * K * N, out, i * M * N, false, transposeA, transposeB);
+      product(M, ia * M * K, ib * K * N, i * M * N, transposeA, transposeB);
     }
     return info;
   }

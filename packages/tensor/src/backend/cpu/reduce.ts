@@ -51,17 +51,65 @@ function pairwiseSum(
   );
 }
 
+/** Pairwise sum of the contiguous values[start .. start + len), the same tree as pairwiseSum. */
+function pairwiseSumContiguous(values: DataArray, start: number, len: number): number {
+  if (len <= 16) {
+    let s = 0;
+    for (let k = start; k < start + len; k++) s += values[k];
+    return s;
+  }
+  const half = len >>> 1;
+  return (
+    pairwiseSumContiguous(values, start, half) +
+    pairwiseSumContiguous(values, start + half, len - half)
+  );
+}
+
+/**
+ * Real sums whose reduced axes include the innermost ones (a loss over everything, a bias
+ * gradient over [N, H, W] of [N, C, H, W]): each contiguous run of the trailing reduced axes is
+ * summed pairwise in place, with no offset table, into float64 partial sums; the partials, if
+ * other axes remain to reduce, go through the general path (a far smaller offset table).
+ * Returns null when the innermost axis is kept.
+ */
+function sumTrailingRuns(
+  xv: DataArray,
+  shape: readonly number[],
+  axes: readonly number[],
+): { partial: DataArray; shape: number[]; axes: number[] } | null {
+  let first = shape.length;
+  while (first > 0 && (axes.includes(first - 1) || shape[first - 1] === 1)) first--;
+  if (first === shape.length || !axes.includes(shape.length - 1)) return null;
+  const run = sizeOf(shape.slice(first));
+  const count = sizeOf(shape.slice(0, first));
+  const partial = new Float64Array(count);
+  if (run > 0) for (let o = 0; o < count; o++) partial[o] = pairwiseSumContiguous(xv, o * run, run);
+  return { partial, shape: shape.slice(0, first), axes: axes.filter((a) => a < first) };
+}
+
 export function reduce(
   inputs: readonly TensorInfo[],
   { op, axes, keepDims }: KernelAttrs["Reduce"],
   be: CpuBackend,
 ): TensorInfo {
   const x = inputs[0];
-  const xv = be.values(x);
   const outShape = reducedShape(x.shape, axes, keepDims);
   const { info, values: out } = be.alloc(outShape, x.dtype);
-  const { offsets, inner, outer } = groupedOffsets(x.shape, axes);
   const complex = isComplex(x.dtype);
+  let xv = be.values(x);
+  let shape: readonly number[] = x.shape;
+  let rest: readonly number[] = axes;
+  if (op === "sum" && !complex) {
+    const runs = sumTrailingRuns(xv, shape, axes);
+    if (runs) {
+      if (runs.axes.length === 0) {
+        out.set(runs.partial);
+        return info;
+      }
+      ({ partial: xv, shape, axes: rest } = runs);
+    }
+  }
+  const { offsets, inner, outer } = groupedOffsets(shape, rest);
   for (let o = 0; o < outer; o++) {
     const start = o * inner;
     if (op === "sum") {

@@ -1,0 +1,402 @@
+/**
+ * The sgemm memory and its thread pool: a synchronous parallel float32 gemm for a synchronous
+ * CPU backend.
+ *
+ * - One WebAssembly.Memory, shared (threads proposal) where SharedArrayBuffer exists, holds the
+ *   operands, the offset tables, C and each thread's packing scratch, after a control area of
+ *   one 128-byte slot per thread. It only grows (no allocation per call once large enough).
+ * - Workers (node:worker_threads in Node; Web Workers in browsers, only when
+ *   crossOriginIsolated) instantiate the same compiled module over the same memory and block in
+ *   Atomics.wait on their slot. For a product, the main thread pre-packs the operand all
+ *   units share, writes the job into each worker's slot, bumps the slot's sequence number and
+ *   notifies; then every thread (main included) takes units (column or row blocks of C) from a
+ *   shared atomic counter until none is left, and the main thread waits (Atomics.wait; a spin
+ *   where the main thread may not block, as in browsers) for every worker that claimed the job
+ *   to publish `done`; a worker that has not woken up by then is withdrawn (JobField.claim)
+ *   rather than waited for. Dynamic units keep a thread slowed by other processes from
+ *   holding up the product.
+ * - Workers start lazily at the first product large enough to split, asynchronously: until
+ *   they report ready, products run on the main thread alone, with identical results (see
+ *   sgemm-job.ts). They are unref()'d and never keep Node alive. A worker that fails inside a
+ *   product reports it and is retired; the main thread then recomputes the product.
+ * - Thread count: min(2, available parallelism) by default; env MODEWISE_THREADS or
+ *   setNumThreads(n) override (1 = single-threaded).
+ */
+import { DeviceError, ValueError } from "../../errors.js";
+import {
+  COUNTER_INDEX,
+  JobField,
+  prepack,
+  runUnits,
+  SGEMM_MC,
+  SGEMM_NU,
+  SLOT_INTS,
+} from "./sgemm-job.js";
+import { SGEMM_MR, SGEMM_NR, type SgemmExports, sgemmModuleBytes } from "./sgemm-module.js";
+
+/** Most threads the control area has slots for. */
+const MAX_THREADS = 16;
+/** Bytes of the control area (slots), before the first allocation. */
+export const CONTROL_BYTES = MAX_THREADS * SLOT_INTS * 4;
+/** 4 GiB address space is the wasm32 limit; reserve at most 2 GiB for a shared memory. */
+const MAX_PAGES = 32768;
+/** Products below this many multiply-adds run on one thread (thread hand-off costs ~20-50 us). */
+export const THREAD_MIN_MACS = 1 << 20;
+
+export interface SgemmRuntime {
+  memory: WebAssembly.Memory;
+  shared: boolean;
+  module: WebAssembly.Module;
+  exports: SgemmExports;
+}
+
+let runtime: SgemmRuntime | null | undefined;
+
+/** The module over its memory, or null where WebAssembly SIMD is unavailable. */
+export function sgemmRuntime(): SgemmRuntime | null {
+  if (runtime !== undefined) return runtime;
+  runtime = null;
+  for (const shared of [true, false]) {
+    try {
+      if (shared && typeof SharedArrayBuffer === "undefined") continue;
+      const memory = new WebAssembly.Memory(
+        shared ? { initial: 16, maximum: MAX_PAGES, shared: true } : { initial: 16 },
+      );
+      const module = new WebAssembly.Module(sgemmModuleBytes(shared, MAX_PAGES));
+      const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+      runtime = { memory, shared, module, exports: instance.exports as unknown as SgemmExports };
+      break;
+    } catch {
+      // Shared memory refused (e.g. a browser page that is not cross-origin isolated): try plain.
+    }
+  }
+  return runtime;
+}
+
+/**
+ * Grows the memory so that `bytes` are addressable; false when that is beyond its maximum (or
+ * the engine refuses): callers then take their float64-accumulating path.
+ */
+export function ensureBytes(rt: SgemmRuntime, bytes: number): boolean {
+  const have = rt.memory.buffer.byteLength;
+  if (bytes <= have) return true;
+  if (bytes > MAX_PAGES * 65536) return false;
+  const pages = Math.ceil((bytes - have) / 65536);
+  // Grow by at least a quarter so that slowly increasing sizes do not grow on every call.
+  const extra = Math.min(MAX_PAGES - have / 65536, Math.max(pages, Math.ceil(have / 65536 / 4)));
+  try {
+    rt.memory.grow(extra);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ------------------------------------------------------------------------------ thread count
+
+let requestedThreads: number | undefined;
+
+function envThreads(): number | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const v = env?.MODEWISE_THREADS;
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_THREADS) : undefined;
+}
+
+/** os.availableParallelism() in Node, once node:os is loaded (see loadNodeWorker). */
+let nodeCores: number | undefined;
+
+function hardwareThreads(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const n = nav?.hardwareConcurrency ?? nodeCores;
+  if (typeof n === "number" && n >= 1) return n;
+  // Node 20 has no navigator: assume 2 until node:os answers (the workers load meanwhile).
+  return isNode() ? 2 : 1;
+}
+
+/**
+ * Sets the number of threads of the float32 gemm / convolution (1 .. 16; 1 = main thread
+ * only). Results do not depend on it. Returns the new setting.
+ */
+export function setNumThreads(n: number): number {
+  if (!(Number.isInteger(n) && n >= 1 && n <= MAX_THREADS))
+    throw new ValueError("setNumThreads", "n", `an integer in [1, ${MAX_THREADS}]`, String(n));
+  requestedThreads = n;
+  return n;
+}
+
+/** The thread count products use once the workers are up: setNumThreads, MODEWISE_THREADS, or min(2, cores). */
+export function getNumThreads(): number {
+  return requestedThreads ?? envThreads() ?? Math.min(2, hardwareThreads());
+}
+
+// ------------------------------------------------------------------------------ workers
+
+interface WorkerHandle {
+  slot: number;
+  /** Int32 view of the slot; the control area never moves, so the view stays valid. */
+  ctl: Int32Array;
+  seq: number;
+  terminate(): void;
+}
+
+/** Minimal shapes of the two Worker APIs (no DOM / @types/node dependency in the types). */
+interface NodeWorkerLike {
+  unref(): void;
+  on(event: string, fn: (e: unknown) => void): void;
+  postMessage(m: unknown): void;
+  terminate(): unknown;
+}
+type NodeWorkerCtor = new (
+  url: URL,
+  opts?: { workerData?: unknown; execArgv?: string[] },
+) => NodeWorkerLike;
+
+const workers: WorkerHandle[] = [];
+let spawnFailed = false;
+let nodeWorkerCtor: NodeWorkerCtor | null | undefined;
+let nodeWorkerLoading: Promise<void> | undefined;
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === "string";
+}
+
+interface NodeOs {
+  availableParallelism?: () => number;
+  cpus(): unknown[];
+}
+
+/**
+ * Loads node:worker_threads and node:os: synchronously through process.getBuiltinModule
+ * (Node >= 20.16 / 22.3), so that even a program that never yields to the event loop gets its
+ * threads; else by dynamic import (the first products run single-threaded meanwhile).
+ */
+function loadNodeWorker(): Promise<void> {
+  if (nodeWorkerLoading === undefined) {
+    const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    if (typeof p?.getBuiltinModule === "function") {
+      try {
+        const wt = p.getBuiltinModule("node:worker_threads") as { Worker: NodeWorkerCtor };
+        const os = p.getBuiltinModule("node:os") as NodeOs;
+        nodeWorkerCtor = wt.Worker;
+        nodeCores = os.availableParallelism?.() ?? os.cpus().length;
+        nodeWorkerLoading = Promise.resolve();
+        return nodeWorkerLoading;
+      } catch {
+        // Fall through to the dynamic import.
+      }
+    }
+    // A computed specifier keeps browser bundlers from trying to resolve the Node built-in.
+    const spec = ["node", "worker_threads"].join(":");
+    const osSpec = ["node", "os"].join(":");
+    nodeWorkerLoading = Promise.all([
+      import(/* @vite-ignore */ spec),
+      import(/* @vite-ignore */ osSpec),
+    ]).then(
+      ([m, os]: [
+        { Worker: NodeWorkerCtor },
+        { availableParallelism?: () => number; cpus(): unknown[] },
+      ]) => {
+        nodeWorkerCtor = m.Worker;
+        nodeCores = os.availableParallelism?.() ?? os.cpus().length;
+      },
+      () => {
+        nodeWorkerCtor = null;
+      },
+    );
+  }
+  return nodeWorkerLoading;
+}
+
+function workerUrl(): URL {
+  return new URL("./gemm-worker.js", import.meta.url);
+}
+
+/** Spawns one worker for control slot `slot`; false when the platform cannot. */
+function spawn(rt: SgemmRuntime, slot: number): boolean {
+  const ctl = new Int32Array(rt.memory.buffer, slot * SLOT_INTS * 4, SLOT_INTS);
+  ctl.fill(0);
+  const init = { memory: rt.memory, module: rt.module, slot };
+  try {
+    if (isNode()) {
+      if (!nodeWorkerCtor) return false;
+      // No inherited execArgv: flags such as --input-type (node -e) make a file worker fail,
+      // and the worker needs none.
+      const w = new nodeWorkerCtor(workerUrl(), { workerData: init, execArgv: [] });
+      w.unref();
+      w.on("error", () => Atomics.store(ctl, JobField.ready, -1));
+      workers.push({ slot, ctl, seq: 0, terminate: () => void w.terminate() });
+      return true;
+    }
+    const g = globalThis as {
+      crossOriginIsolated?: boolean;
+      Worker?: new (
+        url: URL,
+        opts: { type: "module" },
+      ) => { postMessage(m: unknown): void; terminate(): void; onerror: unknown };
+    };
+    if (!g.crossOriginIsolated || g.Worker === undefined) return false;
+    const w = new g.Worker(workerUrl(), { type: "module" });
+    w.onerror = () => Atomics.store(ctl, JobField.ready, -1);
+    w.postMessage(init);
+    workers.push({ slot, ctl, seq: 0, terminate: () => w.terminate() });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes sure `n - 1` workers exist or are starting; returns the ones that are ready. */
+function readyWorkers(rt: SgemmRuntime, n: number): WorkerHandle[] {
+  if (n > 1 && rt.shared && !spawnFailed && workers.length < n - 1) {
+    if (isNode() && nodeWorkerCtor === undefined) void loadNodeWorker();
+    if (!isNode() || nodeWorkerCtor !== undefined) {
+      while (workers.length < n - 1) {
+        if (!spawn(rt, workers.length + 1)) {
+          spawnFailed = true;
+          break;
+        }
+      }
+    }
+  }
+  const ready: WorkerHandle[] = [];
+  for (const w of workers) {
+    if (ready.length >= n - 1) break;
+    if (Atomics.load(w.ctl, JobField.ready) === 1) ready.push(w);
+  }
+  return ready;
+}
+
+/**
+ * Resolves when the workers for the current thread count are ready (or cannot start), with
+ * the number of threads products will use. Products never need this (they run on the threads
+ * that are up); tests and benchmarks call it to measure the steady state.
+ */
+export async function threadsReady(timeoutMs = 5000): Promise<number> {
+  const rt = sgemmRuntime();
+  if (rt === null) return 1;
+  const n = getNumThreads();
+  if (isNode()) await loadNodeWorker();
+  const t0 = Date.now();
+  for (;;) {
+    const ready = readyWorkers(rt, n);
+    const pending = workers.slice(0, n - 1).some((w) => Atomics.load(w.ctl, JobField.ready) === 0);
+    if (ready.length >= n - 1 || !pending || Date.now() - t0 > timeoutMs) return ready.length + 1;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Stops every worker (they restart lazily at the next large product). */
+export function terminateThreads(): void {
+  for (const w of workers.splice(0)) w.terminate();
+  spawnFailed = false;
+}
+
+/** Whether the main thread may block in Atomics.wait (not in a browser window). */
+let canBlock = true;
+
+function waitDone(w: WorkerHandle): void {
+  for (let spins = 0; ; spins++) {
+    const d = Atomics.load(w.ctl, JobField.done);
+    if (d === w.seq) return;
+    if (spins < 2000 || !canBlock) continue;
+    try {
+      Atomics.wait(w.ctl, JobField.done, d, 50);
+    } catch {
+      canBlock = false;
+    }
+  }
+}
+
+/**
+ * Runs the job in `job` (fields K .. packed set, see sgemm-job.ts) on up to getNumThreads()
+ * threads: the main thread pre-packs the shared operand, then every thread takes units from
+ * the shared counter. `packs[t]` is thread t's packing scratch.
+ */
+export function runJob(rt: SgemmRuntime, job: Int32Array, packs: readonly number[]): void {
+  const M = job[JobField.M];
+  const N = job[JobField.N];
+  const want =
+    M * N * job[JobField.K] >= THREAD_MIN_MACS ? Math.min(getNumThreads(), packs.length) : 1;
+  const pool = want > 1 ? readyWorkers(rt, want) : [];
+  const threads = pool.length + 1;
+  // Units: about four per thread (a slowed thread takes fewer), tile-aligned, bounded by the
+  // packing scratch.
+  const splitN = N >= M;
+  const W = splitN ? SGEMM_NR : SGEMM_MR;
+  const cap = splitN ? SGEMM_NU : SGEMM_MC;
+  const len = splitN ? N : M;
+  const unit = Math.min(cap, Math.max(W, Math.ceil(len / (4 * threads) / W) * W));
+  job[JobField.staticThreads] = staticSchedule ? threads : 0;
+  job[JobField.splitN] = splitN ? 1 : 0;
+  job[JobField.unit] = unit;
+  job[JobField.units] = Math.ceil(len / unit);
+  prepack(rt.exports, job);
+  const counter = controlView(rt);
+  Atomics.store(counter, COUNTER_INDEX, 0);
+  for (let t = 1; t < threads; t++) {
+    const w = pool[t - 1];
+    w.ctl.set(job.subarray(JobField.K, JobField.pack), JobField.K);
+    w.ctl[JobField.pack] = packs[t];
+    w.ctl[JobField.thread] = t;
+    w.ctl[JobField.staticThreads] = job[JobField.staticThreads];
+    w.seq = (w.seq + 1) | 0 || 1;
+    Atomics.store(w.ctl, JobField.claim, -w.seq);
+    Atomics.store(w.ctl, JobField.seq, w.seq);
+    Atomics.notify(w.ctl, JobField.seq);
+  }
+  job[JobField.pack] = packs[0];
+  job[JobField.thread] = 0;
+  runUnits(rt.exports, job, counter);
+  let failed = false;
+  for (let t = 1; t < threads; t++) {
+    const w = pool[t - 1];
+    // A worker that has not claimed the job yet has taken no unit: withdraw it instead of
+    // waiting for it to wake (on a loaded machine that can take milliseconds). Static
+    // schedules assign it units, so there it must run.
+    const open = -w.seq;
+    if (!staticSchedule && Atomics.compareExchange(w.ctl, JobField.claim, open, 0) === open)
+      continue;
+    waitDone(w);
+    if (Atomics.load(w.ctl, JobField.error) === w.seq) failed = true;
+  }
+  if (failed) {
+    job[JobField.staticThreads] = 0;
+    // A worker failed inside a unit it had taken (short of a broken platform, never): retire
+    // the failed workers and recompute the whole product here (same code, same results) —
+    // possible only when C is overwritten, not when the product was added to it.
+    for (const w of pool)
+      if (Atomics.load(w.ctl, JobField.error) === w.seq) Atomics.store(w.ctl, JobField.ready, -1);
+    if (job[JobField.accumulate] !== 0)
+      throw new DeviceError("sgemm", "worker", "a gemm worker completing its part", "a failure");
+    Atomics.store(counter, COUNTER_INDEX, 0);
+    runUnits(rt.exports, job, counter);
+  }
+}
+
+let staticSchedule = false;
+
+/**
+ * "static": thread t computes units t, t + T, ... (so every thread gets work, whatever the
+ * timing: tests use it to prove the workers compute); "dynamic" (default): units go to
+ * whichever thread asks first. Results are the same either way.
+ */
+export function setThreadSchedule(schedule: "dynamic" | "static"): void {
+  staticSchedule = schedule === "static";
+}
+
+/** Units of work each worker has computed since it started (index 0: worker 1). */
+export function workerUnitsDone(): number[] {
+  return workers.map((w) => Atomics.load(w.ctl, JobField.unitsDone));
+}
+
+let counterView: Int32Array | undefined;
+/** Int32 view of the control area (slot 0 holds the unit counter); it never moves. */
+function controlView(rt: SgemmRuntime): Int32Array {
+  if (counterView === undefined || counterView.buffer !== rt.memory.buffer)
+    counterView = new Int32Array(rt.memory.buffer, 0, SLOT_INTS);
+  return counterView;
+}

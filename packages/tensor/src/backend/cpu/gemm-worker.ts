@@ -1,0 +1,56 @@
+/**
+ * Entry point of a gemm worker (see gemm-threads.ts): instantiates the sgemm module over the
+ * shared memory, reports ready in its control slot, then forever waits for a new sequence
+ * number, claims the job (JobField.claim), takes units of the job written in its slot (sgemm-job.ts), and publishes `done`. It blocks
+ * in Atomics.wait between jobs, so it never returns to its event loop after starting.
+ * Started with workerData (Node) or one message (browsers): { memory, module, slot }.
+ */
+import { JobField, runUnits, SLOT_INTS } from "./sgemm-job.js";
+import type { SgemmExports } from "./sgemm-module.js";
+
+interface Init {
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  slot: number;
+}
+
+function serve({ memory, module, slot }: Init): void {
+  const ctl = new Int32Array(memory.buffer, slot * SLOT_INTS * 4, SLOT_INTS);
+  const counter = new Int32Array(memory.buffer, 0, SLOT_INTS);
+  let x: SgemmExports;
+  try {
+    const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+    x = instance.exports as unknown as SgemmExports;
+  } catch {
+    Atomics.store(ctl, JobField.ready, -1);
+    return;
+  }
+  Atomics.store(ctl, JobField.ready, 1);
+  let seen = Atomics.load(ctl, JobField.seq);
+  for (;;) {
+    Atomics.wait(ctl, JobField.seq, seen);
+    seen = Atomics.load(ctl, JobField.seq);
+    // Too late (the main thread withdrew this job and finished it alone) or a job that was
+    // superseded while we read seq: skip it; a newer seq wakes the wait at once.
+    if (Atomics.compareExchange(ctl, JobField.claim, -seen, seen) !== -seen) continue;
+    try {
+      runUnits(x, ctl, counter);
+    } catch {
+      Atomics.store(ctl, JobField.error, seen);
+    }
+    Atomics.store(ctl, JobField.done, seen);
+    Atomics.notify(ctl, JobField.done);
+  }
+}
+
+const scope = globalThis as {
+  process?: { versions?: { node?: string } };
+  onmessage?: ((e: { data: Init }) => void) | null;
+};
+if (typeof scope.process?.versions?.node === "string") {
+  const spec = ["node", "worker_threads"].join(":");
+  const { workerData } = (await import(/* @vite-ignore */ spec)) as { workerData: Init };
+  serve(workerData);
+} else {
+  scope.onmessage = (e) => serve(e.data);
+}

@@ -1,0 +1,251 @@
+/**
+ * float32 matrix products with float32 accumulation on the WebAssembly SIMD kernel
+ * (sgemm-module.ts), multi-threaded through gemm-threads.ts; the float32 path of matmul and
+ * convolution. (gemm.ts remains the float64 / complex path and accumulates in float64.)
+ *
+ * A call lays its operands out in the sgemm memory: int32 offset tables describing op(A) and
+ * op(B) (so transposes cost nothing), copies of A and B (one memcpy each), the padded C block and each thread's packing scratch. Memory
+ * only grows; the layout is rebuilt per call with a bump allocator.
+ *
+ * Accuracy: each element of C is a float32 sum of float32 products (K chunks of at most 256
+ * terms summed in order, chunks added in order): |error| <= gamma_K(2^-24) sum_k |a_ik||b_kj|,
+ * the bound of any float32 dot product; identical for every thread count.
+ */
+import { gemm } from "./gemm.js";
+import {
+  CONTROL_BYTES,
+  ensureBytes,
+  getNumThreads,
+  runJob,
+  type SgemmRuntime,
+  sgemmRuntime,
+} from "./gemm-threads.js";
+import { JobField, kChunk, packFloats, SLOT_INTS } from "./sgemm-job.js";
+import { PANEL_CONTIGUOUS, SGEMM_MR, SGEMM_NR } from "./sgemm-module.js";
+
+/** Products with fewer multiply-adds (or fewer than 4 rows or columns) use gemm.ts. */
+const SMALL_MACS = 4096;
+
+/** Bump allocator over the sgemm memory for one call (64-byte aligned blocks). */
+export class SgemmArena {
+  private top = CONTROL_BYTES;
+  /** Reserves `bytes`; returns the address. */
+  take(bytes: number): number {
+    const at = this.top;
+    this.top = at + Math.ceil(bytes / 64) * 64;
+    return at;
+  }
+  get end(): number {
+    return this.top;
+  }
+}
+
+/** Describes one operand of a product to the packers: element (p, t) = src + kTab[p] + wTab[t]. */
+export interface OperandTables {
+  kTab: number;
+  wTab: number;
+  desc: number;
+}
+
+/**
+ * Reserves and fills the tables of an operand whose panel index runs over `n` (M for A, N for
+ * B, rounded up to `W`) and k over K: kOff(p) and wOff(t) are element offsets. Panels whose
+ * elements are consecutive (wOff(t + 1) = wOff(t) + 1 across the whole panel) are flagged.
+ */
+export function operandTables(
+  arena: SgemmArena,
+  i32: Int32Array,
+  K: number,
+  n: number,
+  W: number,
+  kOff: (p: number) => number,
+  wOff: (t: number) => number,
+): OperandTables {
+  const np = Math.ceil(n / W) * W;
+  const kTab = arena.take(4 * K);
+  const wTab = arena.take(4 * np);
+  const desc = arena.take((4 * np) / W);
+  for (let p = 0, a = kTab >> 2; p < K; p++) i32[a + p] = 4 * kOff(p);
+  const w0 = wTab >> 2;
+  for (let t = 0; t < n; t++) i32[w0 + t] = 4 * wOff(t);
+  for (let t = n; t < np; t++) i32[w0 + t] = 0;
+  for (let q = 0, d = desc >> 2; q < np / W; q++) {
+    const valid = Math.min(W, n - q * W);
+    let contiguous = valid === W;
+    for (let t = 1; contiguous && t < W; t++)
+      contiguous = i32[w0 + q * W + t] === i32[w0 + q * W] + 4 * t;
+    i32[d + q] = valid | (contiguous ? PANEL_CONTIGUOUS : 0);
+  }
+  return { kTab, wTab, desc };
+}
+
+/** Scratch of one product: the whole pre-packed operand and each thread's packing buffer. */
+export interface ProductScratch {
+  packed: number;
+  packs: number[];
+}
+
+/** Reserves the scratch for products of up to M x N x K (see runProduct). */
+export function reserveScratch(arena: SgemmArena, M: number, N: number, K: number): ProductScratch {
+  const whole = N >= M ? padded(M, SGEMM_MR) * K : padded(N, SGEMM_NR) * K;
+  const packed = arena.take(4 * whole);
+  const packs: number[] = [];
+  for (let t = 0; t < getNumThreads(); t++) packs.push(arena.take(4 * packFloats(K)));
+  return { packed, packs };
+}
+
+/**
+ * Runs C (+)= op(A) @ op(B), M x N x K, all in the sgemm memory: C at cAddr with rows
+ * `ldcFloats` apart (at least N rounded up to NR, ceil(M / MR) MR rows), `scratch` from
+ * reserveScratch (same M, N, K), the memory already large enough for all of it.
+ */
+export function runProduct(
+  rt: SgemmRuntime,
+  scratch: ProductScratch,
+  M: number,
+  N: number,
+  K: number,
+  aSrc: number,
+  a: OperandTables,
+  bSrc: number,
+  b: OperandTables,
+  cAddr: number,
+  ldcFloats: number,
+  accumulate: boolean,
+): void {
+  const job = jobScratch;
+  job[JobField.K] = K;
+  job[JobField.kc] = kChunk(K);
+  job[JobField.aSrc] = aSrc;
+  job[JobField.aK] = a.kTab;
+  job[JobField.aW] = a.wTab;
+  job[JobField.aDesc] = a.desc;
+  job[JobField.bSrc] = bSrc;
+  job[JobField.bK] = b.kTab;
+  job[JobField.bW] = b.wTab;
+  job[JobField.bDesc] = b.desc;
+  job[JobField.cAddr] = cAddr;
+  job[JobField.ldc] = 4 * ldcFloats;
+  job[JobField.accumulate] = accumulate ? 1 : 0;
+  job[JobField.M] = M;
+  job[JobField.N] = N;
+  job[JobField.packed] = scratch.packed;
+  runJob(rt, job, scratch.packs);
+}
+
+const jobScratch = new Int32Array(SLOT_INTS);
+
+/** An upper bound of the bytes operandTables takes for A and B of an Mp x Np x K product. */
+export function tableBytes(K: number, Mp: number, Np: number): number {
+  return 4 * (2 * K + Mp + Np) + 4 * (Mp + Np) + 6 * 64;
+}
+
+/** n rounded up to a multiple of the panel width W. */
+export function padded(n: number, W: number): number {
+  return Math.ceil(n / W) * W;
+}
+
+/** Views of the sgemm memory, recreated when it grows. */
+export function views(rt: SgemmRuntime): { f32: Float32Array; i32: Int32Array } {
+  const buf = rt.memory.buffer;
+  if (cachedViews === undefined || cachedViews.f32.buffer !== buf)
+    cachedViews = { f32: new Float32Array(buf), i32: new Int32Array(buf) };
+  return cachedViews;
+}
+let cachedViews: { f32: Float32Array; i32: Int32Array } | undefined;
+
+/**
+ * C[cOff..] (+)= op(A) @ op(B) on float32 arrays, C [M x N] row-major contiguous; op(A) is
+ * A [M x K] row-major from aOff, or A stored [K x M] when transA; op(B) is B [K x N] from
+ * bOff, or B stored [N x K] when transB. With accumulate, adds to C's values. float32
+ * accumulation (see the file comment); tiny or skinny products go to gemm.ts (float64
+ * accumulation, within the same bound).
+ */
+export function sgemm(
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  B: Float32Array,
+  bOff: number,
+  C: Float32Array,
+  cOff: number,
+  accumulate = false,
+  transA = false,
+  transB = false,
+): void {
+  const rt = sgemmRuntime();
+  if (rt === null || M < 4 || N < 4 || K === 0 || M * N * K < SMALL_MACS) {
+    gemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate, transA, transB);
+    return;
+  }
+  const ars = transA ? 1 : K;
+  const acs = transA ? M : 1;
+  const brs = transB ? 1 : N;
+  const bcs = transB ? K : 1;
+  const Mp = padded(M, SGEMM_MR);
+  const Np = padded(N, SGEMM_NR);
+  const arena = new SgemmArena();
+  // Operand copies first (their size is known), then tables (which need the views).
+  const aSrc = arena.take(4 * M * K);
+  const bSrc = arena.take(4 * K * N);
+  const cAddr = arena.take(4 * Mp * Np);
+  const scratch = reserveScratch(arena, M, N, K);
+  // Tables need at most this much; reserve before filling so the views stay valid.
+  if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) {
+    // Beyond the sgemm memory (2 GiB): the float64-accumulating path, same bound.
+    gemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate, transA, transB);
+    return;
+  }
+  const { f32, i32 } = views(rt);
+  f32.set(A.subarray(aOff, aOff + M * K), aSrc >> 2);
+  f32.set(B.subarray(bOff, bOff + K * N), bSrc >> 2);
+  const a = operandTables(
+    arena,
+    i32,
+    K,
+    M,
+    SGEMM_MR,
+    (p) => p * acs,
+    (i) => i * ars,
+  );
+  const b = operandTables(
+    arena,
+    i32,
+    K,
+    N,
+    SGEMM_NR,
+    (p) => p * brs,
+    (j) => j * bcs,
+  );
+  const c0 = cAddr >> 2;
+  if (accumulate) copyRows(C, cOff, N, f32, c0, Np, M, N);
+  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, Np, accumulate);
+  const out = views(rt).f32;
+  copyRows(out, c0, Np, C, cOff, N, M, N);
+}
+
+/** rows x cols floats from src (rows `sld` apart) to dst (rows `dld` apart). */
+export function copyRows(
+  src: Float32Array,
+  s0: number,
+  sld: number,
+  dst: Float32Array,
+  d0: number,
+  dld: number,
+  rows: number,
+  cols: number,
+): void {
+  if (sld === cols && dld === cols) {
+    dst.set(src.subarray(s0, s0 + rows * cols), d0);
+    return;
+  }
+  for (let i = 0; i < rows; i++)
+    dst.set(src.subarray(s0 + i * sld, s0 + i * sld + cols), d0 + i * dld);
+}
+
+/** Whether the float32 kernel is available here (WebAssembly SIMD). */
+export function sgemmAvailable(): boolean {
+  return sgemmRuntime() !== null;
+}

@@ -1,0 +1,164 @@
+/**
+ * `@modewise/tensor/cpu-kernels`: the float32 CPU kernels of the tensor core on plain
+ * Float32Arrays, for backends that keep their data in typed arrays (e.g. a WebAssembly
+ * backend): a WebAssembly SIMD sgemm with float32 accumulation, split over a small pool of
+ * worker threads sharing one WebAssembly memory, and the convolution built on it.
+ *
+ * Threads: min(2, available parallelism) by default (env MODEWISE_THREADS or setNumThreads
+ * override). Workers start lazily and asynchronously at the first large product; until they
+ * are up, products run on the calling thread. Results are bit-identical for every thread count
+ * (the K blocking depends on K only). Workers are unref()'d: they never keep Node alive. In
+ * browsers workers start only when the page is crossOriginIsolated.
+ *
+ * Accuracy: every output is a float32 dot product of float32 values, |error| <=
+ * gamma_K(2^-24) sum |a||b| for K terms (tiny products use a float64-accumulating path, within
+ * the same bound).
+ */
+import { convOutputSize } from "./backend/cpu/conv.js";
+import { convForwardF32 } from "./backend/cpu/conv-f32.js";
+import { sgemmRuntime } from "./backend/cpu/gemm-threads.js";
+import { DeviceError, ShapeError, ValueError } from "./errors.js";
+
+export {
+  getNumThreads,
+  setNumThreads,
+  setThreadSchedule,
+  terminateThreads,
+  threadsReady,
+  workerUnitsDone,
+} from "./backend/cpu/gemm-threads.js";
+/**
+ * sgemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate = false, transA = false, transB = false):
+ * C[cOff ..] (+)= op(A) @ op(B) on Float32Arrays, C [M x N] row-major contiguous. op(A) is
+ * A [M x K] row-major from aOff, or A stored [K x M] when transA; op(B) is B [K x N] from
+ * bOff, or B stored [N x K] when transB. With accumulate, the product is added to C.
+ * Synchronous; multi-threaded above ~1M multiply-adds once the workers are up.
+ */
+export { sgemm, sgemmAvailable } from "./backend/cpu/sgemm.js";
+
+/** Options of convF32; every per-axis array has one entry per spatial axis. */
+export interface ConvF32Options {
+  /** Default 1 on every axis. */
+  strides?: readonly number[];
+  /** [before, after] zero padding per spatial axis, non-negative; default none. */
+  padding?: readonly (readonly [number, number])[];
+  /** Default 1 on every axis. */
+  dilations?: readonly number[];
+  /** Default 1; cin and cout must be multiples of it. */
+  groups?: number;
+}
+
+/**
+ * N-d convolution (cross-correlation, as PyTorch's convNd), N = 1..3, channels first:
+ * x [batch, cin, ...spatial], w [cout, cin / groups, ...kernel] -> { values, shape } with
+ * shape [batch, cout, ...outSpatial], outSpatial = floor((n + before + after - dil (k - 1) - 1)
+ * / stride) + 1. Implicit im2col into the threaded sgemm (no column matrix is built).
+ * Throws ShapeError / ValueError on inconsistent arguments and DeviceError where WebAssembly
+ * SIMD is unavailable or the operands do not fit the 2 GiB sgemm memory.
+ */
+export function convF32(
+  x: Float32Array,
+  xShape: readonly number[],
+  w: Float32Array,
+  wShape: readonly number[],
+  options: ConvF32Options = {},
+): { values: Float32Array; shape: number[] } {
+  const fn = "convF32";
+  const s = xShape.length - 2;
+  if (s < 1 || s > 3)
+    throw new ShapeError(fn, "xShape", "[batch, cin, ...1-3 spatial sizes]", `[${xShape}]`);
+  if (wShape.length !== s + 2)
+    throw new ShapeError(fn, "wShape", `rank ${s + 2} (as xShape)`, `[${wShape}]`);
+  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+  if (x.length !== size(xShape))
+    throw new ShapeError(fn, "x", `${size(xShape)} values for [${xShape}]`, `${x.length}`);
+  if (w.length !== size(wShape))
+    throw new ShapeError(fn, "w", `${size(wShape)} values for [${wShape}]`, `${w.length}`);
+  const groups = options.groups ?? 1;
+  const [batch, cin] = xShape;
+  const cout = wShape[0];
+  if (!(Number.isInteger(groups) && groups >= 1 && cin % groups === 0 && cout % groups === 0))
+    throw new ValueError(
+      fn,
+      "groups",
+      `a positive divisor of cin ${cin} and cout ${cout}`,
+      `${groups}`,
+    );
+  if (wShape[1] !== cin / groups)
+    throw new ShapeError(fn, "wShape", `wShape[1] = cin / groups = ${cin / groups}`, `[${wShape}]`);
+  const perAxis = (name: string, v: readonly number[] | undefined, min: number) => {
+    const out = v === undefined ? new Array<number>(s).fill(1) : [...v];
+    if (out.length !== s || out.some((e) => !Number.isInteger(e) || e < min))
+      throw new ValueError(fn, name, `${s} integers >= ${min}`, `[${v}]`);
+    return out;
+  };
+  const strides = perAxis("strides", options.strides, 1);
+  const dilations = perAxis("dilations", options.dilations, 1);
+  const padding = options.padding ?? new Array<[number, number]>(s).fill([0, 0]);
+  if (padding.length !== s || padding.some((p) => !(p[0] >= 0 && p[1] >= 0)))
+    throw new ValueError(
+      fn,
+      "padding",
+      `${s} non-negative [before, after] pairs`,
+      JSON.stringify(padding),
+    );
+  const inSp = xShape.slice(2);
+  const kSp = wShape.slice(2);
+  const outSp = inSp.map((n, i) =>
+    convOutputSize(n, kSp[i], strides[i], dilations[i], [padding[i][0], padding[i][1]]),
+  );
+  if (outSp.some((o) => o < 1))
+    throw new ShapeError(
+      fn,
+      "wShape",
+      "a (dilated) kernel that fits the padded input",
+      `[${wShape}]`,
+    );
+  const lift = (v: readonly number[], fill: number) => [
+    ...new Array<number>(3 - s).fill(fill),
+    ...v,
+  ];
+  const shape = [batch, cout, ...outSp];
+  const values = new Float32Array(size(shape));
+  if (sgemmRuntime() === null)
+    throw new DeviceError(fn, "platform", "WebAssembly with SIMD", "none available");
+  const done = convForwardF32(
+    {
+      batch,
+      cin,
+      cout,
+      groups,
+      inSize: lift(inSp, 1),
+      kSize: lift(kSp, 1),
+      outSize: lift(outSp, 1),
+      stride: lift(strides, 1),
+      dilation: lift(dilations, 1),
+      padBefore: lift(
+        padding.map((p) => p[0]),
+        0,
+      ),
+    },
+    x,
+    w,
+    values,
+  );
+  if (!done)
+    throw new DeviceError(
+      fn,
+      "x",
+      "operands that fit the 2 GiB sgemm memory",
+      `${x.length + w.length + values.length} floats`,
+    );
+  return { values, shape };
+}
+
+/** 2-d convolution on NCHW Float32Arrays: convF32 with two spatial axes (see there). */
+export function conv2dF32(
+  x: Float32Array,
+  xShape: readonly [number, number, number, number],
+  w: Float32Array,
+  wShape: readonly [number, number, number, number],
+  options: ConvF32Options = {},
+): { values: Float32Array; shape: number[] } {
+  return convF32(x, xShape, w, wShape, options);
+}

@@ -1,0 +1,208 @@
+/**
+ * The gemm thread pool: results must be bit-identical for 1 and 2 threads (the K blocking
+ * depends on K only; threads split M or N), the workers must really run (threadsReady), a
+ * failing setting is a typed error, and the unref()'d workers must never keep Node alive (a
+ * child process that does one big threaded product has to exit on its own, promptly).
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { ValueError } from "@modewise/tensor";
+import {
+  convF32,
+  getNumThreads,
+  setNumThreads,
+  setThreadSchedule,
+  sgemm,
+  threadsReady,
+  workerUnitsDone,
+} from "@modewise/tensor/cpu-kernels";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+function random(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2147483648 - 1;
+  }
+  return out;
+}
+
+/** Bitwise equality (NaN-safe, -0 vs 0 distinguished) of two float32 arrays. */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+// Generous timeouts: worker start-up and the child process are slow on a loaded machine.
+describe("gemm threads", { timeout: 60_000 }, () => {
+  let before = 1;
+  beforeAll(() => {
+    before = getNumThreads();
+  });
+  afterAll(() => {
+    setNumThreads(before);
+    setThreadSchedule("dynamic");
+  });
+
+  it("two workers come up (threadsReady) when two threads are requested", async () => {
+    setNumThreads(2);
+    expect(await threadsReady(10000)).toBe(2);
+  });
+
+  const shapes: [number, number, number, boolean, boolean][] = [
+    [300, 301, 257, false, false], // split N
+    [517, 129, 300, true, false], // split M (M > N)
+    [256, 1031, 33, false, true],
+    [1031, 64, 260, true, true],
+  ];
+  for (const [M, N, K, transA, transB] of shapes) {
+    it(`sgemm ${M}x${N}x${K} transA=${transA} transB=${transB}: bit-identical with 1 and 2 threads`, async () => {
+      const A = random(M * K, 1);
+      const B = random(K * N, 2);
+      const C0 = random(M * N, 3);
+      const results: Float32Array[] = [];
+      // Static schedule: the worker computes every other unit whatever the timing, so the
+      // 2-thread results really mix both threads' work (asserted through its unit count).
+      setThreadSchedule("static");
+      const done0 = workerUnitsDone()[0] ?? 0;
+      for (const n of [1, 2]) {
+        setNumThreads(n);
+        expect(await threadsReady(10000)).toBe(n);
+        for (const accumulate of [false, true]) {
+          const C = C0.slice();
+          sgemm(M, N, K, A, 0, B, 0, C, 0, accumulate, transA, transB);
+          results.push(C);
+        }
+      }
+      expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
+      expect(sameBits(results[0], results[2])).toBe(true);
+      expect(sameBits(results[1], results[3])).toBe(true);
+      // Not trivially equal: accumulate changed the values.
+      expect(sameBits(results[0], results[1])).toBe(false);
+    });
+  }
+
+  it("convF32 (b4 16->24 33x40 k3 stride (1, 2) pad 1): bit-identical with 1 and 2 threads", async () => {
+    const x = random(4 * 16 * 33 * 40, 4);
+    const w = random(24 * 16 * 9, 5);
+    const opts = {
+      strides: [1, 2],
+      padding: [
+        [1, 1],
+        [1, 1],
+      ] as [number, number][],
+    };
+    setNumThreads(1);
+    await threadsReady();
+    const one = convF32(x, [4, 16, 33, 40], w, [24, 16, 3, 3], opts);
+    setNumThreads(2);
+    expect(await threadsReady(10000)).toBe(2);
+    setThreadSchedule("static");
+    const done0 = workerUnitsDone()[0];
+    const two = convF32(x, [4, 16, 33, 40], w, [24, 16, 3, 3], opts);
+    expect(two.shape).toEqual([4, 24, 33, 20]);
+    expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
+    expect(sameBits(one.values, two.values)).toBe(true);
+  });
+
+  it("dynamic schedule (the default) gives the same bits as one thread", async () => {
+    const [M, N, K] = [700, 900, 300];
+    const A = random(M * K, 8);
+    const B = random(K * N, 9);
+    setNumThreads(1);
+    const one = new Float32Array(M * N);
+    sgemm(M, N, K, A, 0, B, 0, one, 0);
+    setNumThreads(2);
+    setThreadSchedule("dynamic");
+    expect(await threadsReady(10000)).toBe(2);
+    const two = new Float32Array(M * N);
+    sgemm(M, N, K, A, 0, B, 0, two, 0);
+    expect(sameBits(one, two)).toBe(true);
+  });
+
+  it("400 back-to-back threaded products (the worker claiming or being withdrawn) match 1 thread bit for bit", async () => {
+    const shapes: [number, number, number][] = [
+      [64, 128, 128],
+      [200, 96, 64],
+      [33, 700, 65],
+      [300, 40, 200],
+    ];
+    const cases = shapes.map(([M, N, K], i) => {
+      const A = random(M * K, 10 + i);
+      const B = random(K * N, 20 + i);
+      const C = new Float32Array(M * N);
+      setNumThreads(1);
+      sgemm(M, N, K, A, 0, B, 0, C, 0);
+      return { M, N, K, A, B, C };
+    });
+    setNumThreads(2);
+    setThreadSchedule("dynamic");
+    expect(await threadsReady(10000)).toBe(2);
+    const done0 = workerUnitsDone()[0];
+    let mismatches = 0;
+    for (let rep = 0; rep < 100; rep++)
+      for (const { M, N, K, A, B, C } of cases) {
+        const got = new Float32Array(M * N);
+        sgemm(M, N, K, A, 0, B, 0, got, 0);
+        if (!sameBits(got, C)) mismatches++;
+      }
+    expect(mismatches).toBe(0);
+    // The worker took part (dynamic units go to whoever asks; over 400 products it asks).
+    expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
+  });
+
+  it("env MODEWISE_THREADS sets the default thread count (child process)", () => {
+    const entry = fileURLToPath(import.meta.resolve("@modewise/tensor/cpu-kernels"));
+    const script = `
+      const k = await import(${JSON.stringify(entry)});
+      console.log(JSON.stringify({ n: k.getNumThreads(), ready: await k.threadsReady(10000) }));
+    `;
+    for (const [env, want] of [
+      ["1", 1],
+      ["3", 3],
+    ] as const) {
+      const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        encoding: "utf8",
+        timeout: 20000,
+        env: { ...process.env, MODEWISE_THREADS: env },
+      });
+      expect(child.status).toBe(0);
+      expect(JSON.parse(child.stdout.trim())).toEqual({ n: want, ready: want });
+    }
+  });
+
+  it("setNumThreads rejects 0, 1.5 and 17 with a ValueError naming the function", () => {
+    for (const bad of [0, 1.5, 17]) {
+      expect(() => setNumThreads(bad)).toThrow(ValueError);
+      expect(() => setNumThreads(bad)).toThrow(/setNumThreads/);
+    }
+  });
+
+  it("the workers never keep Node alive: a child doing a threaded 512^3 product exits by itself", () => {
+    const entry = fileURLToPath(import.meta.resolve("@modewise/tensor/cpu-kernels"));
+    const script = `
+      const k = await import(${JSON.stringify(entry)});
+      k.setNumThreads(2);
+      const threads = await k.threadsReady(10000);
+      const n = 512, a = new Float32Array(n * n).fill(1), c = new Float32Array(n * n);
+      k.sgemm(n, n, n, a, 0, a, 0, c, 0);
+      console.log(JSON.stringify({ threads, c0: c[0] }));
+    `;
+    const t0 = Date.now();
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 20000,
+    });
+    const elapsed = Date.now() - t0;
+    expect(child.error).toBeUndefined();
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stdout.trim())).toEqual({ threads: 2, c0: 512 });
+    // Startup + one product takes well under a second idle; a worker holding the process open
+    // would run into the 20 s timeout instead (status null).
+    expect(elapsed).toBeLessThan(15000);
+  });
+});
