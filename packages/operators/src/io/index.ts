@@ -1,1 +1,5 @@
-export {};
+export {
+  loadNeuralOperatorState,
+  saveNeuralOperatorState,
+  toNeuralOperatorState,
+} from "./neuraloperator.js";

@@ -1,0 +1,108 @@
+/**
+ * CPU benchmark of @modewise/operators FNO training against PyTorch in the same run:
+ *   fno2d  FNO-2D, batch 20, 32x32, width 20, modes 8 (neuraloperator n_modes (16, 15)), 4 layers
+ *   fno1d  FNO-1D (Burgers size), batch 20, s = 128, width 32, modes 16, 4 layers
+ * one training step each: forward, relative L2 loss (sum over the batch), backward, Adam step
+ * (lr 1e-3), float32. Lifting 2 * width, projection 128, linear skips, grid embedding: the same
+ * architecture on both sides (the anchor is bench/torch_fno.py, built on the interchange test's
+ * PyTorch FNO, torch.set_num_threads(2)). Median ms under tools/bench-kit's protocol; ratio =
+ * torch ms / our ms (> 1: we are faster).
+ *
+ * Run after building the package: node bench/run.mjs [--only=ours] [--filter=RE] [--no-write]
+ * Writes bench/results/fno.json.
+ */
+import path from "node:path";
+import { Adam, gradientsOfParameters } from "@modewise/nn";
+import { Generator, tidy } from "@modewise/tensor";
+import {
+  benchCli,
+  loadAverage,
+  machineInfo,
+  measure,
+  runPythonAnchor,
+  TIMING,
+  writeResults,
+} from "../../../tools/bench-kit/bench-kit.mjs";
+import { FNO, relativeL2Loss } from "../dist/index.js";
+
+const { here, onlyOurs, filter, outPath, write } = benchCli(import.meta.url, "fno");
+
+const CASES = [
+  {
+    id: "fno2d train step f32 b20 32^2 w20 m8",
+    modes: [8, 8],
+    width: 20,
+    batch: 20,
+    grid: [32, 32],
+  },
+  { id: "fno1d train step f32 b20 s128 w32 m16", modes: [16], width: 32, batch: 20, grid: [128] },
+].filter((c) => !filter || filter.test(c.id));
+
+function ours(c) {
+  const g = new Generator(0);
+  const model = new FNO({
+    inChannels: 1,
+    outChannels: 1,
+    modes: c.modes,
+    width: c.width,
+    generator: g,
+  });
+  const x = g.normal([c.batch, 1, ...c.grid]);
+  const y = g.normal([c.batch, 1, ...c.grid]);
+  const opt = new Adam(model, { lr: 1e-3 });
+  const ms = measure(() =>
+    tidy(() => {
+      const { grads } = gradientsOfParameters(() => relativeL2Loss(model.forward(x), y), model);
+      opt.step(grads);
+    }),
+  );
+  opt.dispose();
+  model.dispose();
+  x.dispose();
+  y.dispose();
+  return ms;
+}
+
+const load0 = loadAverage();
+const rows = [];
+// torch with 2 threads is the goal's anchor; 1 thread is reported too, because on a loaded
+// 2-core machine a 2-thread run can be slowed far more than single-threaded code.
+const anchors = [];
+if (!onlyOurs) {
+  for (const threads of [2, 1]) {
+    try {
+      anchors.push(
+        runPythonAnchor(path.join(here, "torch_fno.py"), { cases: CASES, threads, timing: TIMING }),
+      );
+    } catch (e) {
+      console.log(
+        `PyTorch anchor skipped (python3 + torch not available): ${String(e).split("\n")[0]}`,
+      );
+      break;
+    }
+  }
+}
+for (const c of CASES) {
+  const t = ours(c);
+  for (const anchor of anchors.length > 0 ? anchors : [null]) {
+    const a = anchor?.results?.[c.id];
+    rows.push({
+      case: c.id,
+      ours: t,
+      anchor: a === undefined ? null : `torch ${anchor.torch} (${anchor.threads} threads)`,
+      anchorValue: a ?? null,
+      unit: "ms",
+      ratio: a === undefined ? null : a / t,
+    });
+    console.log(
+      `${c.id.padEnd(42)} ours ${t.toFixed(1).padStart(8)} ms   ${a === undefined ? "no anchor" : `torch ${anchor.threads}t ${a.toFixed(1).padStart(8)} ms   ratio ${(a / t).toFixed(2)}`}`,
+    );
+  }
+}
+const result = {
+  bench: "fno",
+  date: new Date().toISOString(),
+  machine: { ...machineInfo(), loadAverage: [load0, loadAverage()] },
+  rows,
+};
+if (write) writeResults(outPath, result);

@@ -1,0 +1,75 @@
+/**
+ * One T1 layer, entirely in frequency space (Poli et al. 2022, "Transform Once").
+ *
+ * The state is the block of the lowest m1 x m2 orthonormal DCT-II coefficients of a `width`
+ * channel field, stored as [m1, m2, batch, C] so that every operation is one batched GEMM:
+ *
+ *   z <- z + A1 . act( W(k) z(k) ) . A2^T
+ *
+ *   W(k)  per-mode channel mixing, real weights (C_in, C_out, m1, m2) (neuraloperator's
+ *         (in, out, modes) order); one [C, C] matrix per kept mode k = (k1, k2);
+ *   act   a pointwise activation applied to the coefficients (T1 has no spatial domain to go
+ *         back to, so the nonlinearity acts on the spectrum itself);
+ *   A1    [m1, m1] mixes modes along the first axis, A2 [m2, m2] along the second: the
+ *         nonlinearity moves energy between modes, and these let the layer reshape it, as the
+ *         paper's "mode mixing" does; both start at the identity;
+ *   +z    residual.
+ */
+import { Module, Parameter } from "@modewise/nn";
+import {
+  add,
+  defaultGenerator,
+  eye,
+  type Generator,
+  matmul,
+  permute,
+  type RealFloatDType,
+  reshape,
+  type Tensor,
+  tidy,
+} from "@modewise/tensor";
+
+export interface T1LayerOptions {
+  width: number;
+  modes: [number, number];
+  /** Standard deviation of the channel-mixing weights (the model passes the VP value). */
+  std: number;
+  activation: (x: Tensor) => Tensor;
+  dtype: RealFloatDType;
+  generator: Generator | undefined;
+}
+
+export class T1FrequencyLayer extends Module {
+  /** (C_in, C_out, m1, m2). */
+  readonly weight: Parameter;
+  /** Mode mixing along the first frequency axis, [m1, m1] (output, input). */
+  readonly modeMix1: Parameter;
+  /** Mode mixing along the second frequency axis, [m2, m2]. */
+  readonly modeMix2: Parameter;
+  private readonly _act: (x: Tensor) => Tensor;
+
+  constructor(opts: T1LayerOptions) {
+    super();
+    const { width: c, modes, dtype } = opts;
+    const gen = opts.generator ?? defaultGenerator();
+    this.weight = new Parameter(gen.normal([c, c, modes[0], modes[1]], { dtype, std: opts.std }));
+    this.modeMix1 = new Parameter(eye(modes[0], modes[0], 0, { dtype }));
+    this.modeMix2 = new Parameter(eye(modes[1], modes[1], 0, { dtype }));
+    this._act = opts.activation;
+  }
+
+  /** z: [m1, m2, batch, C] -> same shape. */
+  forward(z: Tensor): Tensor {
+    return tidy(() => {
+      const [m1, m2, b, c] = z.shape;
+      // [m1, m2, C_in, C_out]: one GEMM per mode, batched over the m1 x m2 modes
+      const w = permute(this.weight.value, [2, 3, 0, 1]);
+      let y = this._act(matmul(z, w));
+      // A1 along k1: [m1, m1] @ [m1, m2 * b * C]
+      y = matmul(this.modeMix1.value, reshape(y, [m1, m2 * b * c]));
+      // A2 along k2: [m2, m2] @ [m1, m2, b * C], batched over k1
+      y = matmul(this.modeMix2.value, reshape(y, [m1, m2, b * c]));
+      return add(z, reshape(y, [m1, m2, b, c]));
+    });
+  }
+}

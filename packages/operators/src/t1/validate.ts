@@ -1,0 +1,102 @@
+/**
+ * Option checks shared by the T1, AFNO and DRIFT-Net constructors and forwards: each throws the
+ * tensor package's typed errors naming the function, the argument, what was expected and what
+ * came.
+ */
+import {
+  DTypeError,
+  type Generator,
+  type RealFloatDType,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from "@modewise/tensor";
+
+/** Short rendering of a value for error messages. */
+export function show(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
+  if (typeof value === "string") return `'${value}'`;
+  if (value === null) return "null";
+  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  return String(value);
+}
+
+/** An integer >= min. */
+export function checkInt(fn: string, arg: string, v: unknown, min: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min)
+    throw new ValueError(fn, arg, `an integer >= ${min}`, show(v));
+  return v;
+}
+
+/** A finite number in [lo, hi]. */
+export function checkNumber(fn: string, arg: string, v: unknown, lo: number, hi: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi)
+    throw new ValueError(fn, arg, `a number in [${lo}, ${hi}]`, show(v));
+  return v;
+}
+
+/** A pair of integers >= min. */
+export function checkPair(fn: string, arg: string, v: unknown, min: number): [number, number] {
+  if (!Array.isArray(v) || v.length !== 2)
+    throw new ValueError(fn, arg, `two integers >= ${min}`, show(v));
+  return [checkInt(fn, `${arg}[0]`, v[0], min), checkInt(fn, `${arg}[1]`, v[1], min)];
+}
+
+/** "float32" (default) or "float64". */
+export function checkDType(fn: string, v: unknown): RealFloatDType {
+  if (v === undefined) return "float32";
+  if (v !== "float32" && v !== "float64")
+    throw new DTypeError(fn, "dtype", "'float32' or 'float64'", show(v));
+  return v;
+}
+
+/** An options object (not null, not an array). */
+export function checkOptionsObject<T>(fn: string, v: T): T {
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new ValueError(fn, "options", "an options object", show(v));
+  return v;
+}
+
+export type { Generator };
+
+/** x must be a live real tensor [batch, channels, h, w] of the model's dtype. */
+export function checkInput4d(
+  fn: string,
+  x: unknown,
+  channels: number | undefined,
+  dtype: RealFloatDType,
+  arg = "x",
+): Tensor {
+  const t = x as Tensor;
+  if (typeof t !== "object" || t === null || !("shape" in t) || !("dtype" in t))
+    throw new ValueError(fn, arg, "a Tensor", show(x));
+  t.assertLive(fn, arg);
+  if (t.rank !== 4 || (channels !== undefined && t.shape[1] !== channels))
+    throw new ShapeError(
+      fn,
+      arg,
+      `[batch, ${channels ?? "channels"}, height, width]`,
+      `[${t.shape.join(", ")}]`,
+    );
+  if (t.dtype !== dtype) throw new DTypeError(fn, arg, `${dtype} (the model's dtype)`, t.dtype);
+  return t;
+}
+
+/** The learnResidual flag: a boolean, true only when input and output channels agree. */
+export function checkResidual(
+  fn: string,
+  v: unknown,
+  inChannels: number,
+  outChannels: number,
+): boolean {
+  const r = v ?? false;
+  if (typeof r !== "boolean") throw new ValueError(fn, "learnResidual", "a boolean", show(v));
+  if (r && inChannels !== outChannels)
+    throw new ValueError(
+      fn,
+      "learnResidual",
+      `false when inChannels (${inChannels}) != outChannels (${outChannels})`,
+      "true",
+    );
+  return r;
+}
