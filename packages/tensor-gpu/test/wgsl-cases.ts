@@ -1,0 +1,60 @@
+/** Shapes of the WGSL kernel checks (small enough for SwiftShader, K and n above 1000). */
+export const WGSL_MATMUL_CASES = [
+  {
+    name: "130x1100x70",
+    M: 130,
+    K: 1100,
+    N: 70,
+    batchA: 1,
+    batchB: 1,
+    transposeA: false,
+    transposeB: false,
+    seed: 101,
+  },
+  {
+    name: "batch 3 x [33x17] @ shared [17x40]^T, A^T",
+    M: 33,
+    K: 17,
+    N: 40,
+    batchA: 3,
+    batchB: 1,
+    transposeA: true,
+    transposeB: true,
+    seed: 202,
+  },
+  {
+    name: "batch 2, 65x64 @ 64x129 (tile edges)",
+    M: 65,
+    K: 64,
+    N: 129,
+    batchA: 2,
+    batchB: 2,
+    transposeA: false,
+    transposeB: false,
+    seed: 303,
+  },
+] as const;
+
+export const WGSL_FFT_CASES = [
+  { name: "n 2048 x 3 lines, forward", n: 2048, lines: 3, sign: -1 as const, scale: 1, seed: 11 },
+  { name: "n 8 x 5 lines, inverse / 8", n: 8, lines: 5, sign: 1 as const, scale: 1 / 8, seed: 12 },
+  { name: "n 2 x 4 lines", n: 2, lines: 4, sign: -1 as const, scale: 1, seed: 13 },
+  { name: "n 64 x 6 lines (radix 8 only)", n: 64, lines: 6, sign: -1 as const, scale: 1, seed: 15 },
+  {
+    name: "n 1024 x 2 lines, inverse (radix 8, 8, 8, 2)",
+    n: 1024,
+    lines: 2,
+    sign: 1 as const,
+    scale: 1,
+    seed: 16,
+  },
+  { name: "n 4 x 3 lines (radix 4 only)", n: 4, lines: 3, sign: 1 as const, scale: 1, seed: 17 },
+  {
+    name: "n 32 x 300 lines, inverse",
+    n: 32,
+    lines: 300,
+    sign: 1 as const,
+    scale: 1,
+    seed: 14,
+  },
+];
