@@ -6,9 +6,13 @@
 import { ModewiseError } from "@modewise/tensor";
 import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
+import { runEval } from "./commands/eval.js";
 import { runGenerate } from "./commands/generate.js";
 import { runInspect } from "./commands/inspect.js";
+import { runPredict } from "./commands/predict.js";
+import { runRefine } from "./commands/refine.js";
 import { runSolve } from "./commands/solve.js";
+import { runSurrogateReport, SURROGATE_DEFAULTS } from "./commands/surrogate-report.js";
 import {
   ConfigError,
   generateSchema,
@@ -17,6 +21,8 @@ import {
   solveSchema,
   validate,
 } from "./config.js";
+import { trainSchema } from "./train/config.js";
+import { runTrain } from "./train/train-run.js";
 
 /** Parse a numeric flag; garbage is reported by name instead of becoming NaN silently. */
 function num(value: string): number {
@@ -139,6 +145,186 @@ program
   .option("--json", "print the summary as JSON")
   .action(async (file: string, flags: { json?: boolean }) => {
     process.stdout.write(`${await runInspect(file, flags.json === true)}\n`);
+  });
+
+program
+  .command("train")
+  .description(
+    "train a neural operator (fno, t1, afno, drift-net, sfno) on a dataset; resumable: rerun with the same --out after a kill",
+  )
+  .option(
+    "-c, --config <file>",
+    "YAML or JSON file of options (model hyperparameters under 'model:')",
+  )
+  .option("--model <name>", "fno | t1 | afno | drift-net | sfno (default fno)")
+  .option(
+    "--data <spec>",
+    "dataset file (generate's .mat) or generator spec '<preset>:key=value,...'",
+  )
+  .option("--epochs <n>", "epochs (default 10 unless --budget is given)", num)
+  .option("--budget <seconds>", "wall-clock budget of the whole run in seconds", num)
+  .option("--batch-size <n>", "samples per step (default 20)", num)
+  .option("--lr <v>", "learning rate (default 1e-3)", num)
+  .option("--seed <n>", "seed of the initialization and the shuffling (default 0)", num)
+  .option("--max-steps <n>", "stop after this many optimizer steps (resume later)", num)
+  .option("--throttle-ms <ms>", "pause after each checkpoint (demos, tests)", num)
+  .option("-o, --out <dir>", "run folder (checkpoints, curves, run.json)")
+  .action(async (flags: Record<string, unknown>) => {
+    const { merged, source } = options(flags);
+    // --model names the architecture; the config's `model:` mapping holds its hyperparameters.
+    if (typeof merged.model === "string") {
+      merged.modelName = merged.model;
+      delete merged.model;
+      if (typeof flags.config === "string") {
+        const file = loadConfigFile(flags.config);
+        if (typeof file.model === "object") merged.model = file.model;
+      }
+    }
+    if (merged.budget !== undefined) {
+      merged.budgetSeconds = merged.budget;
+      delete merged.budget;
+    }
+    const config = validate(trainSchema, merged, source);
+    const bar = new cliProgress.SingleBar(
+      {
+        format:
+          " {bar} {value}/{total} steps | loss {loss} | val {val} | lr {lr} | {duration_formatted} | ETA {eta_formatted}",
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    let lastVal = "-";
+    const result = await runTrain(config, (p) => {
+      if (!started) {
+        if (p.resumedFrom > 0)
+          process.stderr.write(`resuming from step ${p.resumedFrom} of ${p.totalSteps}\n`);
+        bar.start(p.totalSteps, p.resumedFrom, { loss: "-", val: "-", lr: "-" });
+        started = true;
+      }
+      if (p.val !== undefined) lastVal = p.val.toExponential(3);
+      bar.update(p.step, {
+        loss: p.loss.toExponential(3),
+        val: lastVal,
+        lr: p.lr.toExponential(2),
+      });
+    });
+    bar.stop();
+    const last = result.loop.history.at(-1);
+    process.stdout.write(
+      `${result.loop.done ? "trained" : "stopped"} ${result.info.modelName} (${result.info.numParameters} parameters) for ${result.loop.step}/${result.loop.totalSteps} steps in ${result.loop.elapsedSeconds.toFixed(1)} s: train loss ${last ? last.train.toExponential(3) : "-"}, validation relative L2 ${Number.isNaN(result.val) ? "-" : result.val.toExponential(3)}\nrun: ${result.runDir}\n`,
+    );
+  });
+
+program
+  .command("eval")
+  .description(
+    "metrics of a trained run on test data: relative L2, nRMSE, max error, spectral bands, 10-step rollout (NS), zero-shot resolution, plots",
+  )
+  .requiredOption("--run <dir>", "run folder written by train")
+  .requiredOption(
+    "--data <spec>",
+    "test dataset file or generator spec (any grid: zero-shot super-resolution)",
+  )
+  .option(
+    "--rollout-steps <n>",
+    "autoregressive steps for Navier-Stokes one-step models (default 10)",
+    num,
+  )
+  .option("-o, --out <dir>", "output folder (default <run>/eval)")
+  .action(async (flags: { run: string; data: string; rolloutSteps?: number; out?: string }) => {
+    const { metrics, outDir } = await runEval(flags);
+    const roll = metrics.rollout;
+    process.stdout.write(
+      `${metrics.model} on ${metrics.samples} test pairs (${metrics.evalResolution.join("x")}${metrics.zeroShot ? `, trained at ${metrics.trainResolution.join("x")}: zero-shot` : ""}): relative L2 ${metrics.relL2.toExponential(3)}, nRMSE ${metrics.nrmse.toExponential(3)}, max error ${metrics.maxError.toExponential(3)}${roll ? `; rollout after ${roll.steps.at(-1)} steps ${roll.model.at(-1)?.toExponential(3)} (identity ${roll.identity.at(-1)?.toExponential(3)})` : ""}\nreport: ${outDir}/report.md\n`,
+    );
+  });
+
+program
+  .command("predict")
+  .description(
+    "apply a trained run to input fields (.npy, one field or a batch) and write the prediction (.npy)",
+  )
+  .requiredOption("--run <dir>", "run folder written by train")
+  .requiredOption("--input <file>", "input .npy: [...grid] or [N, ...grid]")
+  .requiredOption("-o, --out <file>", "output .npy")
+  .action((flags: { run: string; input: string; out: string }) => {
+    const r = runPredict(flags);
+    process.stdout.write(
+      `wrote ${flags.out} [${r.outShape.join(", ")}] (${r.n} samples, ${(r.seconds * 1000).toFixed(1)} ms)\n`,
+    );
+  });
+
+program
+  .command("refine")
+  .description(
+    "Spectral-Refiner stage on an SFNO run: minimize the H^-1 Navier-Stokes residual; residual and L2 before/after",
+  )
+  .requiredOption("--run <dir>", "run folder of an sfno trajectory run")
+  .requiredOption("--data <spec>", "Navier-Stokes test data (file or generator spec)")
+  .option("--samples <n>", "trajectory windows to refine (default 1)", num)
+  .option("--iterations <n>", "optimization iterations (default 100)", num)
+  .option("--lr <v>", "learning rate of the refinement", num)
+  .action(
+    async (flags: {
+      run: string;
+      data: string;
+      samples?: number;
+      iterations?: number;
+      lr?: number;
+    }) => {
+      const r = await runRefine(flags);
+      process.stdout.write(
+        `refined ${r.samples} sample(s), ${r.iterations} iterations in ${r.seconds.toFixed(1)} s: H^-1 residual ${r.residualBefore.toExponential(3)} -> ${r.residualAfter.toExponential(3)} (${r.residualReduction.toFixed(1)}x lower), relative L2 ${r.l2Before.toExponential(3)} -> ${r.l2After.toExponential(3)}\n`,
+      );
+    },
+  );
+
+program
+  .command("report")
+  .description(
+    "main job: generate a small NS dataset, train an FNO for a time budget, report surrogate vs solver (error and speed) with plots",
+  )
+  .option("--n <n>", `training trajectories (default ${SURROGATE_DEFAULTS.n})`, num)
+  .option("--n-test <n>", `test trajectories (default ${SURROGATE_DEFAULTS.nTest})`, num)
+  .option("--s <n>", `grid (default ${SURROGATE_DEFAULTS.s})`, num)
+  .option("--T <t>", `time units per trajectory (default ${SURROGATE_DEFAULTS.T})`, num)
+  .option(
+    "--budget <seconds>",
+    `training budget incl. data (default ${SURROGATE_DEFAULTS.budgetSeconds})`,
+    num,
+  )
+  .option("--seed <n>", "seed (default 0)", num)
+  .option("--max-steps <n>", "stop training after this many steps", num)
+  .option("-o, --out <dir>", `output folder (default ${SURROGATE_DEFAULTS.out})`)
+  .action(async (flags: Record<string, number | string | undefined>) => {
+    const o = { ...SURROGATE_DEFAULTS };
+    if (typeof flags.out === "string") o.out = flags.out;
+    for (const [k, key] of [
+      ["n", "n"],
+      ["nTest", "nTest"],
+      ["s", "s"],
+      ["T", "T"],
+      ["budget", "budgetSeconds"],
+      ["seed", "seed"],
+      ["maxSteps", "maxSteps"],
+    ] as const)
+      if (typeof flags[k] === "number") (o as Record<string, unknown>)[key] = flags[k];
+    const bar = progressBar("steps");
+    let started = false;
+    const r = await runSurrogateReport(o, (p) => {
+      if (!started) {
+        bar.start(p.totalSteps, p.step);
+        started = true;
+      }
+      bar.update(p.step);
+    });
+    bar.stop();
+    process.stdout.write(
+      `one-step test relative L2 ${r.metrics.relL2.toExponential(3)} after ${r.trainSeconds.toFixed(0)} s of training\nreport: ${r.report}\n`,
+    );
   });
 
 try {

@@ -2,9 +2,14 @@
  * @modewise/pde-solver: the library behind the `modewise-pde` CLI (solve, generate, inspect),
  * usable programmatically: config schemas, the commands, and the PNG/GIF plotting helpers.
  */
+
+export { type EvalMetrics, type EvalOptions, runEval } from "./commands/eval.js";
 export { defaultOutput, runGenerate, specFromConfig } from "./commands/generate.js";
 export { runInspect } from "./commands/inspect.js";
+export { runPredict } from "./commands/predict.js";
+export { type RefineReport, runRefine } from "./commands/refine.js";
 export { runSolve, type SolveResult } from "./commands/solve.js";
+export { runSurrogateReport, SURROGATE_DEFAULTS } from "./commands/surrogate-report.js";
 export {
   ConfigError,
   type GenerateConfig,
@@ -22,3 +27,8 @@ export { encodeGif } from "./plot/gif.js";
 export { renderLineChart, SERIES_COLORS, type Series } from "./plot/line-chart.js";
 export { Raster } from "./plot/raster.js";
 export { type ReportData, writeReports } from "./report.js";
+export { type TrainConfig, trainSchema } from "./train/config.js";
+export { type FieldDataset, loadDataset, makePairs, parseGeneratorSpec } from "./train/data.js";
+export { buildModel, MODEL_NAMES, MODEL_SCHEMAS, type ModelName } from "./train/models.js";
+export { type RunInfo, readRunInfo } from "./train/run-info.js";
+export { runTrain, type TrainProgress, type TrainResult } from "./train/train-run.js";

@@ -20,5 +20,8 @@ export function logTicks(lo: number, hi: number, max = 8): number[] {
   const every = Math.max(1, Math.ceil((b - a + 1) / max));
   const out: number[] = [];
   for (let e = a; e <= b; e += every) out.push(10 ** e);
+  // A range inside one decade has no power of ten: label its ends instead (an empty tick list
+  // used to give an infinite label width and a chart that never finished drawing).
+  if (out.length === 0) return lo === hi ? [lo] : [lo, hi];
   return out;
 }

@@ -1,0 +1,363 @@
+/**
+ * One training run: data -> pairs -> normalization -> model -> Adam/AdamW + schedule -> loop
+ * with validation, atomic checkpoints every `checkpointEvery` steps and at the end, and resume
+ * from the last checkpoint when the run folder already holds one.
+ *
+ * Reproducibility: the model is initialized from Generator(seed), epoch e visits the samples in
+ * the order of stream e + 1, and a checkpoint stores parameters, optimizer moments and the step,
+ * so kill + rerun gives the same final weights as an uninterrupted run (the scheduler is
+ * replayed to the stored step). With `budgetSeconds` the number of steps is fixed once at the
+ * start from a timed step; a run can still stop early when the wall-clock budget is spent.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  Adam,
+  AdamW,
+  CosineAnnealingLR,
+  gradientsOfParameters,
+  type LRScheduler,
+  OneCycleLR,
+  type Optimizer,
+  relativeLpLoss,
+  StepLR,
+  save,
+} from "@modewise/nn";
+import { relL2 } from "@modewise/pde";
+import { writeFileAtomic } from "@modewise/pde/io";
+import { add, Generator, mul, type Tensor, tidy, ValueError } from "@modewise/tensor";
+import { validate } from "../config.js";
+import { renderLineChart, SERIES_COLORS } from "../plot/line-chart.js";
+import { epochOrder, gather } from "./batches.js";
+import { type LoopState, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import type { TrainConfig } from "./config.js";
+import {
+  defaultTask,
+  type FieldDataset,
+  fitNormalization,
+  loadDataset,
+  makePairs,
+  normalizeTo32,
+  type TaskSpec,
+} from "./data.js";
+import { predict } from "./inference.js";
+import { buildModel, MODEL_SCHEMAS } from "./models.js";
+import { RUN_FILES, type RunInfo } from "./run-info.js";
+
+export interface TrainProgress {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  loss: number;
+  val?: number;
+  lr: number;
+  resumedFrom: number;
+}
+
+export interface TrainResult {
+  runDir: string;
+  info: RunInfo;
+  loop: LoopState;
+  /** Last validation relative L2 (NaN without a validation split). */
+  val: number;
+  wallSeconds: number;
+}
+
+/** The configuration fields a resumed run must share with the one that started the folder. */
+function fingerprint(config: TrainConfig): string {
+  const { throttleMs: _t, maxSteps: _m, out: _o, ...rest } = config;
+  return JSON.stringify(rest);
+}
+
+function taskOf(config: TrainConfig, ds: FieldDataset): TaskSpec {
+  const kind = config.task ?? defaultTask(ds.problem).kind;
+  return kind === "trajectory"
+    ? { kind, inSteps: config.inSteps, outSteps: config.outSteps }
+    : { kind };
+}
+
+function makeScheduler(
+  config: TrainConfig,
+  optimizer: Optimizer<{ lr: number }>,
+  totalSteps: number,
+): LRScheduler | undefined {
+  switch (config.schedule) {
+    case "constant":
+      return undefined;
+    case "cosine":
+      return new CosineAnnealingLR(optimizer, { tMax: totalSteps });
+    case "step":
+      return new StepLR(optimizer, { stepSize: config.stepSize, gamma: config.gamma });
+    case "onecycle":
+      return new OneCycleLR(optimizer, { maxLr: config.lr, totalSteps: Math.max(totalSteps, 2) });
+  }
+}
+
+/** Loss/validation curves as a PNG (log y). */
+export function writeCurves(path: string, loop: LoopState): void {
+  const train = loop.history;
+  const val = train.filter((h) => h.val !== undefined);
+  const series = [
+    { x: train.map((h) => h.step), y: train.map((h) => h.train), color: SERIES_COLORS[0] },
+    { x: val.map((h) => h.step), y: val.map((h) => h.val as number), color: SERIES_COLORS[1] },
+  ].filter((s) => s.x.length > 1);
+  // A chart needs two points (a single one gives an empty axis range).
+  if (series.length === 0) return;
+  const img = renderLineChart(
+    series.map((s) => ({ x: s.x, y: s.y, color: s.color as [number, number, number] })),
+    { logY: true },
+  );
+  writeFileAtomic(path, img.toPng());
+}
+
+export async function runTrain(
+  config: TrainConfig,
+  onProgress: (p: TrainProgress) => void = () => {},
+): Promise<TrainResult> {
+  const started = performance.now();
+  const runDir = resolve(config.out);
+  mkdirSync(runDir, { recursive: true });
+  const infoPath = join(runDir, RUN_FILES.info);
+  const ckptPath = join(runDir, RUN_FILES.checkpoint);
+  let previous: RunInfo | undefined;
+  if (existsSync(infoPath)) {
+    previous = JSON.parse(readFileSync(infoPath, "utf8")) as RunInfo;
+    if (JSON.stringify(previous.config) !== fingerprint(config))
+      throw new ValueError(
+        "train",
+        "out",
+        "a new folder, or the folder of a run with the same configuration (to resume it)",
+        `'${config.out}' holds a run with a different configuration`,
+      );
+  }
+
+  const hyper = validate(
+    MODEL_SCHEMAS[config.modelName],
+    config.model,
+    `model options of '${config.modelName}'`,
+  ) as Record<string, unknown>;
+  const ds = await loadDataset(config.data);
+  const task = taskOf(config, ds);
+  const nVal = Math.min(ds.n - 1, Math.round(config.valFraction * ds.n));
+  const nTrainSamples = ds.n - nVal;
+  const trainPairs = makePairs(ds, task, 0, nTrainSamples);
+  const valPairs = nVal > 0 ? makePairs(ds, task, nTrainSamples, ds.n) : undefined;
+  // Resumed runs reuse the stored statistics (identical anyway: same data, same split).
+  // SFNO runs unnormalized: its refinement stage needs the physical vorticity (and the model
+  // normalizes its input internally).
+  const norm =
+    previous?.normalization ??
+    fitNormalization(config.modelName === "sfno" ? "none" : config.normalization, trainPairs);
+  const xs = normalizeTo32(trainPairs.x, norm.x);
+  const ys = normalizeTo32(trainPairs.y, norm.y);
+
+  const built = buildModel(config.modelName, hyper, {
+    inChannels: trainPairs.xShape[0] as number,
+    outChannels: trainPairs.yShape[0] as number,
+    spatial: ds.spatial,
+    ...(task.kind === "trajectory" ? { inSteps: task.inSteps, outSteps: task.outSteps } : {}),
+    generator: new Generator(config.seed),
+  });
+  const model = built.module;
+  const info: RunInfo = {
+    format: "modewise-pde-run/1",
+    modelName: config.modelName,
+    hyper,
+    modelOptions: built.options,
+    numParameters: model.numParameters(),
+    seed: config.seed,
+    config: JSON.parse(fingerprint(config)) as Record<string, unknown>,
+    problem: ds.problem,
+    task,
+    dataSource: ds.source,
+    spatial: ds.spatial,
+    xShape: trainPairs.xShape,
+    yShape: trainPairs.yShape,
+    nTrain: trainPairs.n,
+    nVal: valPairs?.n ?? 0,
+    normalization: norm,
+    ...(ds.nu !== undefined ? { nu: ds.nu } : {}),
+    ...(ds.dt !== undefined ? { dt: ds.dt } : {}),
+    ...(ds.solverSecondsPerSample !== undefined
+      ? { solverSecondsPerSample: ds.solverSecondsPerSample }
+      : {}),
+    createdAt: previous?.createdAt ?? new Date().toISOString(),
+  };
+  if (!previous) writeFileAtomic(infoPath, `${JSON.stringify(info, null, 2)}\n`);
+
+  const optimizer: Optimizer<{ lr: number }> =
+    config.optimizer === "adamw"
+      ? new AdamW(model, { lr: config.lr, weightDecay: config.weightDecay })
+      : new Adam(model, { lr: config.lr, weightDecay: config.weightDecay });
+
+  const { yShape, xShape } = trainPairs;
+  const nTrain = trainPairs.n;
+  const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
+  const lossOf = (x: Tensor, y: Tensor): Tensor => {
+    if (built.frequencyLoss) return built.frequencyLoss(x, y);
+    // Relative L2 in physical units (it is not shift-invariant): de-normalize both sides.
+    const pred = add(mul(model.forward(x), norm.y.std), norm.y.mean);
+    return relativeLpLoss(pred, add(mul(y, norm.y.std), norm.y.mean), { reduction: "mean" });
+  };
+  const trainStep = (indices: Uint32Array): number =>
+    tidy(() => {
+      const x = gather(xs, xShape, indices);
+      const y = gather(ys, yShape, indices);
+      const { value, grads } = gradientsOfParameters(() => lossOf(x, y), model);
+      optimizer.step(grads);
+      return value.item();
+    });
+  const validation = (): number | undefined =>
+    valPairs
+      ? relL2(
+          predict(model, valPairs.x, valPairs.n, xShape, norm, config.batchSize),
+          valPairs.y,
+          valPairs.n,
+        )
+      : undefined;
+
+  let loop = loadCheckpoint(ckptPath, model, optimizer);
+  const resumedFrom = loop?.step ?? 0;
+  if (!loop) {
+    let totalSteps = config.epochs * stepsPerEpoch;
+    if (config.budgetSeconds !== undefined) {
+      // Time one step (its update is discarded: gradients only) and one validation pass; the
+      // first step also pays for warm-up (kernel compilation, plans), so time a second one.
+      const idx = epochOrder(nTrain, config.seed, 0).subarray(0, config.batchSize);
+      const timedStep = () =>
+        tidy(() => {
+          gradientsOfParameters(
+            () => lossOf(gather(xs, xShape, idx), gather(ys, yShape, idx)),
+            model,
+          );
+        });
+      timedStep();
+      const t0 = performance.now();
+      timedStep();
+      const stepSeconds = (performance.now() - t0) / 1000;
+      const t1 = performance.now();
+      validation();
+      const valSeconds = (performance.now() - t1) / 1000;
+      const remaining = config.budgetSeconds - (performance.now() - started) / 1000;
+      const perEpoch = stepsPerEpoch * stepSeconds + valSeconds;
+      totalSteps = Math.min(
+        totalSteps,
+        Math.max(1, Math.floor((0.95 * remaining * stepsPerEpoch) / perEpoch)),
+      );
+    }
+    loop = {
+      step: 0,
+      totalSteps,
+      stepsPerEpoch,
+      rng: { seed: config.seed, stream: 1, position: 0 },
+      history: [],
+      pending: { sum: 0, count: 0 },
+      elapsedSeconds: 0,
+      done: false,
+    };
+  }
+  const state = loop;
+  const scheduler = makeScheduler(config, optimizer, state.totalSteps);
+  for (let i = 0; i < state.step; i++) scheduler?.step();
+
+  const valEvery = config.valEvery ?? stepsPerEpoch;
+  const sessionStart = performance.now();
+  const baseElapsed = state.elapsedSeconds;
+  const elapsed = () => baseElapsed + (performance.now() - sessionStart) / 1000;
+  const checkpoint = () => {
+    state.elapsedSeconds = elapsed();
+    saveCheckpoint(ckptPath, model, optimizer, state);
+    writeFileSync(join(runDir, RUN_FILES.history), `${JSON.stringify(state.history, null, 1)}\n`);
+  };
+  let order = epochOrder(nTrain, config.seed, Math.floor(state.step / stepsPerEpoch));
+  let lastVal = Number.NaN;
+  const budgetLeft = () =>
+    config.budgetSeconds === undefined ||
+    (performance.now() - started) / 1000 < config.budgetSeconds;
+  const stopAt = Math.min(state.totalSteps, config.maxSteps ?? Number.POSITIVE_INFINITY);
+  while (!state.done && state.step < stopAt && budgetLeft()) {
+    const epoch = Math.floor(state.step / stepsPerEpoch);
+    const k = state.step % stepsPerEpoch;
+    if (k === 0) order = epochOrder(nTrain, config.seed, epoch);
+    const indices = order.subarray(
+      k * config.batchSize,
+      Math.min(nTrain, (k + 1) * config.batchSize),
+    );
+    const lr = optimizer.lr;
+    const loss = trainStep(indices);
+    if (!Number.isFinite(loss))
+      throw new ValueError(
+        "train",
+        "lr",
+        "a learning rate that keeps the loss finite",
+        `loss ${loss} at step ${state.step}`,
+      );
+    scheduler?.step();
+    state.step++;
+    state.rng = { seed: config.seed, stream: epoch + 1, position: state.step % stepsPerEpoch };
+    state.pending.sum += loss;
+    state.pending.count++;
+    const last = state.step === state.totalSteps;
+    let val: number | undefined;
+    if (state.step % valEvery === 0 || last) {
+      val = validation();
+      if (val !== undefined) lastVal = val;
+      state.history.push({
+        step: state.step,
+        epoch: state.step / stepsPerEpoch,
+        train: state.pending.sum / state.pending.count,
+        ...(val !== undefined ? { val } : {}),
+        lr,
+        seconds: elapsed(),
+      });
+      state.pending = { sum: 0, count: 0 };
+    }
+    onProgress({
+      step: state.step,
+      totalSteps: state.totalSteps,
+      epoch,
+      loss,
+      ...(val !== undefined ? { val } : {}),
+      lr,
+      resumedFrom,
+    });
+    if (state.step % config.checkpointEvery === 0 && !last) {
+      checkpoint();
+      if (config.throttleMs > 0) await new Promise((r) => setTimeout(r, config.throttleMs));
+    }
+  }
+  const finished = state.step >= state.totalSteps || !budgetLeft();
+  if (finished && !state.done) {
+    if (state.pending.count > 0) {
+      const val = validation();
+      if (val !== undefined) lastVal = val;
+      state.history.push({
+        step: state.step,
+        epoch: state.step / stepsPerEpoch,
+        train: state.pending.sum / state.pending.count,
+        ...(val !== undefined ? { val } : {}),
+        lr: optimizer.lr,
+        seconds: elapsed(),
+      });
+      state.pending = { sum: 0, count: 0 };
+    }
+    state.done = true;
+  }
+  if (Number.isNaN(lastVal))
+    lastVal = [...state.history].reverse().find((h) => h.val !== undefined)?.val ?? Number.NaN;
+  checkpoint();
+  if (state.done) {
+    const weights = model.stateDict();
+    writeFileAtomic(join(runDir, RUN_FILES.model), save(weights, { modelName: config.modelName }));
+    for (const t of Object.values(weights)) t.dispose();
+  }
+  writeCurves(join(runDir, RUN_FILES.curves), state);
+  optimizer.dispose();
+  return {
+    runDir,
+    info,
+    loop: state,
+    val: lastVal,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
