@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Backend selection: registering the GPU backends with the tensor core's registry, probing
  * which really initialise here, the explicit override, and the Dawn shim for Node's `webgpu`

@@ -19,10 +19,12 @@ import {
 import { describe, expect, it } from "vitest";
 import { compareFlat } from "./browser/compare.js";
 import type { BrowserRunReport } from "./browser/entry.js";
+import type { TrainingMemoryReport } from "./browser/memory-entry.js";
 import type { WorkloadsReport } from "./browser/workloads-entry.js";
 
 const entry = fileURLToPath(new URL("./browser/entry.ts", import.meta.url));
 const workloadsEntry = fileURLToPath(new URL("./browser/workloads-entry.ts", import.meta.url));
+const memoryEntry = fileURLToPath(new URL("./browser/memory-entry.ts", import.meta.url));
 const backends = ["webgl2", "webgpu"] as const;
 // SwiftShader runs a 256^2 matmul in about a second; the whole list should take well under this.
 const RUN_TIMEOUT_MS = 240_000;
@@ -79,6 +81,30 @@ if (!skipBrowser) {
     }
   } else {
     workloadsFailure = `no Chromium at ${chromiumPath()}`;
+  }
+}
+
+// The 1000-step training memory test of memory.test.ts (shared loop: browser/training-loop.ts) on
+// each GPU backend. On SwiftShader about 2 s of steps on webgl2 and 9 s on webgpu.
+const trainingRuns = new Map<string, { report: TrainingMemoryReport | null; failure: string }>();
+if (!skipBrowser) {
+  for (const backend of backends) {
+    if (!chromiumAvailable()) {
+      trainingRuns.set(backend, { report: null, failure: `no Chromium at ${chromiumPath()}` });
+      continue;
+    }
+    try {
+      const { result } = await runInChromium<TrainingMemoryReport>({
+        entry: memoryEntry,
+        backend,
+        exportName: "runTrainingMemory",
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
+      trainingRuns.set(backend, { report: result, failure: "" });
+    } catch (error) {
+      const failure = error instanceof Error ? error.message : String(error);
+      trainingRuns.set(backend, { report: null, failure });
+    }
   }
 }
 
@@ -184,3 +210,35 @@ for (const backend of backends) {
     });
   },
 );
+
+for (const backend of backends) {
+  (skipBrowser ? describe.skip : describe)(
+    `1000 training steps (linear + MSE + SGD, autograd) in Chromium on ${backend}`,
+    () => {
+      const outcome = trainingRuns.get(backend) ?? { report: null, failure: "not run" };
+      const report = outcome.report;
+      const detail = JSON.stringify(outcome);
+
+      it(`runs on ${backend} itself (no fallback)`, () => {
+        expect(report, detail).not.toBeNull();
+        expect(report?.initialised, detail).toBe(backend);
+        expect(report?.active, detail).toBe(backend);
+        expect(report?.infoName, detail).toBe(backend);
+      });
+
+      it("returns numTensors and live device buffers to baseline", () => {
+        expect(report?.run.tensorsAfter, detail).toBe(report?.run.tensorsBefore);
+        expect(report?.run.buffersAfter, detail).toBe(report?.run.buffersBefore);
+        expect(report?.leakedTensors, detail).toBe(0);
+      });
+
+      it("the loss falls", () => {
+        // Gradient descent on this quadratic leaves loss/firstLoss = 1.1e-9 in exact (f64)
+        // arithmetic (slowest mode: lr * lambda_min = 0.0079 per step); f32 rounding of the
+        // gradient sits orders of magnitude below 1e-6, so 1e-6 fails only if training is broken.
+        expect(report?.run.firstLoss, detail).toBeGreaterThan(0);
+        expect(report?.run.lastLoss, detail).toBeLessThan((report?.run.firstLoss ?? 0) * 1e-6);
+      });
+    },
+  );
+}

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * GpuBackend: one Backend class for every gpu.js mode (webasm, webgl2, webgpu, headlessgl).
  * Tensors stay resident on the device between kernels (see storage.ts); kernels compile once

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Device storage records of the GPU backends. One record per DataId: the values live on the
  * device as float32 (int32 and bool included: exact below 2^24) in the form the gpu.js mode

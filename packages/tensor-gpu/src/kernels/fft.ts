@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The FFT, RFFT and IRFFT custom kernels of "@modewise/fft/tensor" on the gpu.js backends, with
  * its exact semantics (see packages/fft/src/tensor-ops.ts):

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * What LINALG's kernel files (matmul.ts, conv.ts, fft.ts) need from the GPU backend: the
  * structural subset of GpuBackend's kernel contract (see the package's plan), declared here so

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Hand-tuned WGSL FFT for the webgpu backend: batched complex64 lines of a power-of-two length
  * n <= 2048, one workgroup (256 threads) per line, the whole line resident in workgroup memory

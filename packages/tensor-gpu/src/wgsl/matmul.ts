@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Hand-tuned WGSL batched f32 matmul for the webgpu backend: C_b = op(A_b) @ op(B_b).
  *

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /// <reference path="../gpujs.d.ts" />
 /**
  * The little machinery the hand-written WGSL kernels share: compute pipelines compiled once per
