@@ -13,24 +13,16 @@
  * divisible by the patch size.
  */
 import { type ActivationName, LayerNorm, Linear, MLP, Module } from "@modewise/nn";
+import { add, permute, reshape, type Tensor, tidy } from "@modewise/tensor";
 import {
-  add,
-  defaultGenerator,
-  type Generator,
-  permute,
-  type RealFloatDType,
-  reshape,
-  ShapeError,
-  type Tensor,
-  tidy,
-} from "@modewise/tensor";
-import {
-  checkDType,
+  checkGridDivisible,
   checkInput4d,
   checkInt,
+  checkModelChannels,
+  checkModelTail,
   checkNumber,
-  checkOptionsObject,
-  checkResidual,
+  type Generator,
+  type RealFloatDType,
 } from "../t1/validate.js";
 import { AFNOBlock } from "./afno-block.js";
 
@@ -106,9 +98,9 @@ export class AFNO extends Module {
   constructor(options: AFNOOptions) {
     super();
     const fn = "AFNO";
-    const o = checkOptionsObject(fn, options);
-    this.inChannels = checkInt(fn, "inChannels", o.inChannels, 1);
-    this.outChannels = checkInt(fn, "outChannels", o.outChannels, 1);
+    const { o, inChannels, outChannels } = checkModelChannels(fn, options);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
     this.width = checkInt(fn, "width", o.width ?? 32, 1);
     this.nLayers = checkInt(fn, "nLayers", o.nLayers ?? 4, 0);
     this.patchSize = checkInt(fn, "patchSize", o.patchSize ?? 1, 1);
@@ -120,10 +112,9 @@ export class AFNO extends Module {
       Number.MIN_VALUE,
       1,
     );
-    this.dtype = checkDType(fn, o.dtype);
-    this.learnResidual = checkResidual(fn, o.learnResidual, this.inChannels, this.outChannels);
-    const dtype = this.dtype;
-    const generator = o.generator ?? defaultGenerator();
+    const { dtype, learnResidual, generator } = checkModelTail(fn, o, inChannels, outChannels);
+    this.dtype = dtype;
+    this.learnResidual = learnResidual;
     const p2 = this.patchSize * this.patchSize;
     this.embedding = new Linear(p2 * this.inChannels, this.width, { dtype, generator });
     this.layers = Array.from(
@@ -154,8 +145,7 @@ export class AFNO extends Module {
     checkInput4d(fn, x, this.inChannels, this.dtype);
     const [b, c, hh, ww] = x.shape;
     const p = this.patchSize;
-    if (hh % p !== 0 || ww % p !== 0)
-      throw new ShapeError(fn, "x", `a grid divisible by the patch size ${p}`, `${hh} x ${ww}`);
+    checkGridDivisible(fn, hh, ww, p, `the patch size ${p}`);
     return tidy(() => {
       const [h, w] = [hh / p, ww / p];
       // [b, c, h, p, w, p] -> [b, h, w, p, p, c] -> tokens [b, h, w, p*p*c]

@@ -24,24 +24,15 @@
  *     map is the channel mixer): fewer, cheaper layers for the CPU budgets of this repository.
  */
 import { Conv2d, Module } from "@modewise/nn";
+import { add, broadcastTo, permute, reshape, type Tensor, tidy } from "@modewise/tensor";
 import {
-  add,
-  broadcastTo,
-  defaultGenerator,
-  type Generator,
-  permute,
-  type RealFloatDType,
-  reshape,
-  ShapeError,
-  type Tensor,
-  tidy,
-} from "@modewise/tensor";
-import {
-  checkDType,
+  checkGridDivisible,
   checkInput4d,
   checkInt,
-  checkOptionsObject,
-  checkResidual,
+  checkModelChannels,
+  checkModelTail,
+  type Generator,
+  type RealFloatDType,
 } from "../t1/validate.js";
 import { SpectralCoupledBlock } from "./spectral-coupled-block.js";
 
@@ -117,18 +108,17 @@ export class DriftNet extends Module {
   constructor(options: DriftNetOptions) {
     super();
     const fn = "DriftNet";
-    const o = checkOptionsObject(fn, options);
-    this.inChannels = checkInt(fn, "inChannels", o.inChannels, 1);
-    this.outChannels = checkInt(fn, "outChannels", o.outChannels, 1);
+    const { o, inChannels, outChannels } = checkModelChannels(fn, options);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
     this.width = checkInt(fn, "width", o.width ?? 16, 1);
     this.levels = checkInt(fn, "levels", o.levels ?? 2, 0);
     this.patchSize = checkInt(fn, "patchSize", o.patchSize ?? 1, 1);
     const p = this.patchSize;
     const perLevel = checkInt(fn, "blocksPerLevel", o.blocksPerLevel ?? 1, 1);
-    this.dtype = checkDType(fn, o.dtype);
-    this.learnResidual = checkResidual(fn, o.learnResidual, this.inChannels, this.outChannels);
-    const dtype = this.dtype;
-    const generator = o.generator ?? defaultGenerator();
+    const { dtype, learnResidual, generator } = checkModelTail(fn, o, inChannels, outChannels);
+    this.dtype = dtype;
+    this.learnResidual = learnResidual;
     const blockOpts = { numBands: o.numBands, gateHidden: o.gateHidden, dtype, generator };
     const ch = (i: number) => this.width * 2 ** i;
     const stage = (i: number) =>
@@ -163,13 +153,7 @@ export class DriftNet extends Module {
     checkInput4d(fn, x, this.inChannels, this.dtype);
     const p = this.patchSize;
     const f = p * 2 ** this.levels;
-    if (x.shape[2] % f !== 0 || x.shape[3] % f !== 0)
-      throw new ShapeError(
-        fn,
-        "x",
-        `a grid divisible by patchSize * 2^levels = ${f}`,
-        `${x.shape[2]} x ${x.shape[3]}`,
-      );
+    checkGridDivisible(fn, x.shape[2], x.shape[3], f, `patchSize * 2^levels = ${f}`);
     return tidy(() => {
       let y = this.lift.forward(x);
       const skips: Tensor[] = [];

@@ -28,7 +28,6 @@ import { type ActivationName, activationFn, Module, Parameter } from "@modewise/
 import {
   add,
   concat,
-  defaultGenerator,
   type Generator,
   matmul,
   mul,
@@ -48,13 +47,12 @@ import { T1FrequencyLayer } from "./frequency-layer.js";
 import { type T1LossOptions, t1FrequencyRelativeL2 } from "./loss.js";
 import { orthonormalDct2, type T1Transforms } from "./transforms.js";
 import {
-  checkDType,
   checkInput4d,
   checkInt,
+  checkModelChannels,
+  checkModelTail,
   checkNumber,
-  checkOptionsObject,
   checkPair,
-  checkResidual,
   show,
 } from "./validate.js";
 
@@ -115,9 +113,9 @@ export class T1 extends Module {
   constructor(options: T1Options) {
     super();
     const fn = "T1";
-    const o = checkOptionsObject(fn, options);
-    this.inChannels = checkInt(fn, "inChannels", o.inChannels, 1);
-    this.outChannels = checkInt(fn, "outChannels", o.outChannels, 1);
+    const { o, inChannels, outChannels } = checkModelChannels(fn, options);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
     this.width = checkInt(fn, "width", o.width, 1);
     this.nLayers = checkInt(fn, "nLayers", o.nLayers ?? 4, 0);
     this.modes = checkPair(fn, "modes", o.modes, 1);
@@ -129,11 +127,12 @@ export class T1 extends Module {
         `at most gridSize ${show(this.gridSize)} per axis`,
         show(this.modes),
       );
-    this.dtype = checkDType(fn, o.dtype);
-    this.learnResidual = checkResidual(fn, o.learnResidual, this.inChannels, this.outChannels);
+    const tail = checkModelTail(fn, o, inChannels, outChannels);
+    this.dtype = tail.dtype;
+    this.learnResidual = tail.learnResidual;
     const initScale = checkNumber(fn, "initScale", o.initScale ?? 1, 0, 1e6);
     const act = activationFn(o.activation ?? "gelu", fn);
-    const gen = o.generator ?? defaultGenerator();
+    const gen = tail.generator;
     const dtype = this.dtype;
     const n = this.gridSize[0] * this.gridSize[1];
     const m = this.modes[0] * this.modes[1];

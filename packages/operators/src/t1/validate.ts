@@ -5,6 +5,7 @@
  */
 import {
   DTypeError,
+  defaultGenerator,
   type Generator,
   type RealFloatDType,
   ShapeError,
@@ -57,7 +58,8 @@ export function checkOptionsObject<T>(fn: string, v: T): T {
   return v;
 }
 
-export type { Generator };
+/** Re-exported for the model files, which take both from here with their option checks. */
+export type { Generator, RealFloatDType };
 
 /** x must be a live real tensor [batch, channels, h, w] of the model's dtype. */
 export function checkInput4d(
@@ -99,4 +101,39 @@ export function checkResidual(
       "true",
     );
   return r;
+}
+
+/** The options object and the channel counts, which every model constructor checks first. */
+export function checkModelChannels<T extends { inChannels: number; outChannels: number }>(
+  fn: string,
+  options: T,
+): { o: T; inChannels: number; outChannels: number } {
+  const o = checkOptionsObject(fn, options);
+  const inChannels = checkInt(fn, "inChannels", o.inChannels, 1);
+  const outChannels = checkInt(fn, "outChannels", o.outChannels, 1);
+  return { o, inChannels, outChannels };
+}
+
+/** dtype, the learnResidual flag and the generator (default: the global one), in that order. */
+export function checkModelTail(
+  fn: string,
+  o: { dtype?: unknown; learnResidual?: unknown; generator?: Generator },
+  inChannels: number,
+  outChannels: number,
+): { dtype: RealFloatDType; learnResidual: boolean; generator: Generator } {
+  const dtype = checkDType(fn, o.dtype);
+  const learnResidual = checkResidual(fn, o.learnResidual, inChannels, outChannels);
+  return { dtype, learnResidual, generator: o.generator ?? defaultGenerator() };
+}
+
+/** Grid sides h and w must be multiples of factor (`what` names it in the error). */
+export function checkGridDivisible(
+  fn: string,
+  h: number,
+  w: number,
+  factor: number,
+  what: string,
+): void {
+  if (h % factor !== 0 || w % factor !== 0)
+    throw new ShapeError(fn, "x", `a grid divisible by ${what}`, `${h} x ${w}`);
 }

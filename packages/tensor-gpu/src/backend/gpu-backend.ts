@@ -26,6 +26,7 @@ import {
   type GpuLike,
   type GpuMode,
   gpuJsExecutor,
+  type KernelLauncher,
   recordExecutor,
 } from "../kernels/linalg-host.js";
 import { KernelCache } from "./kernel-cache.js";
@@ -212,13 +213,7 @@ export class GpuBackend implements Backend {
    * is still pending, the call chains on the inputs (they stay pinned until it has run).
    */
   run(
-    op: string,
-    key: string,
-    build: () => GpuKernelRunner,
-    inputs: readonly TensorInfo[],
-    shape: Shape,
-    dtype: DType,
-    extraArgs: readonly unknown[] = [],
+    ...[op, key, build, inputs, shape, dtype, extraArgs = []]: Parameters<KernelLauncher>
   ): TensorInfo {
     const runner = this.kernel(key, build);
     const recs = inputs.map((i) => this.storage.get(i.dataId));

@@ -41,6 +41,21 @@ export interface GpuLike {
 
 export type GpuMode = "webasm" | "webgl2" | "webgpu" | "headlessgl";
 
+/**
+ * Run a gpu.js kernel (compiled once under `key` by `build`) over `inputs` plus plain
+ * `extraArgs`, record `op`'s executor and adopt the output of `shape` / `dtype`. The signature of
+ * GpuBackend.run and of launch() (after its host), spelled once here.
+ */
+export type KernelLauncher = (
+  op: string,
+  key: string,
+  build: () => GpuKernelRunner,
+  inputs: readonly TensorInfo[],
+  shape: Shape,
+  dtype: DType,
+  extraArgs?: readonly unknown[],
+) => TensorInfo;
+
 export interface LinalgHost extends Backend {
   readonly gpu: GpuLike;
   readonly mode: GpuMode;
@@ -59,15 +74,7 @@ export interface LinalgHost extends Backend {
    * chaining on inputs whose (webgpu) kernels are still pending and pinning them meanwhile.
    * When absent (unit-test stand-ins), launch() calls the kernel directly.
    */
-  run?(
-    op: string,
-    key: string,
-    build: () => GpuKernelRunner,
-    inputs: readonly TensorInfo[],
-    shape: Shape,
-    dtype: DType,
-    extraArgs?: readonly unknown[],
-  ): TensorInfo;
+  run?: KernelLauncher;
   /** The `{ adapter, device }` of WebGPUContext.acquire() (gpu.js compares it by identity). */
   readonly webgpuContext?: unknown;
   /** GpuBackend's device records: pending (webgpu first compiles) and pins, for WGSL passes. */
@@ -83,13 +90,7 @@ export interface LinalgHost extends Backend {
  */
 export function launch(
   host: LinalgHost,
-  op: string,
-  key: string,
-  build: () => GpuKernelRunner,
-  inputs: readonly TensorInfo[],
-  shape: Shape,
-  dtype: DType,
-  extraArgs: readonly unknown[] = [],
+  ...[op, key, build, inputs, shape, dtype, extraArgs = []]: Parameters<KernelLauncher>
 ): TensorInfo {
   if (host.run) return host.run(op, key, build, inputs, shape, dtype, extraArgs);
   const runner = host.kernel(key, build);

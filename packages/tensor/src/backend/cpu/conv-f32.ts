@@ -13,9 +13,10 @@
  * cols^T described by the same two tables with their roles swapped (K runs over positions),
  * the partial sums staying in the sgemm memory across the batch.
  */
-import { ensureBytes, sgemmRuntime } from "./gemm-threads.js";
+import { ensureBytes, type SgemmRuntime, sgemmRuntime } from "./gemm-threads.js";
 import {
   copyRows,
+  type OperandTables,
   operandTables,
   padded,
   reserveScratch,
@@ -114,6 +115,44 @@ class PaddedInput {
 }
 
 /**
+ * Copies the A operand's data to aAddr, writes the offset tables of the per-(batch, group)
+ * product C [m x n] = A [m x k] @ B [k x n] (A row-major, row i at i * k) and zeroes xpad.
+ * B reads xpad at tap(p) + origin(j) when `tapsAlongK` (B = cols, the forward product), else at
+ * origin(p) + tap(j) (B = cols^T, the filter gradient). Call after ensureBytes (views move).
+ */
+function stageProduct(
+  rt: SgemmRuntime,
+  arena: SgemmArena,
+  px: PaddedInput,
+  xpad: number,
+  aData: Float32Array,
+  aAddr: number,
+  m: number,
+  k: number,
+  n: number,
+  tapsAlongK: boolean,
+): { a: OperandTables; b: OperandTables } {
+  const { f32, i32 } = views(rt);
+  f32.set(aData, aAddr >> 2);
+  const tap = (r: number) => px.tap(r);
+  const origin = (q: number) => px.origin(q);
+  const a = operandTables(
+    arena,
+    i32,
+    k,
+    m,
+    SGEMM_MR,
+    (p) => p,
+    (i) => i * k,
+  );
+  const b = tapsAlongK
+    ? operandTables(arena, i32, k, n, SGEMM_NR, tap, origin)
+    : operandTables(arena, i32, k, n, SGEMM_NR, origin, tap);
+  px.clear(f32, xpad);
+  return { a, b };
+}
+
+/**
  * out[batch, cout, ...outSize] = conv(x[batch, cin, ...inSize], w[cout, cin / groups, ...kSize]).
  * Returns false (nothing written) where the sgemm kernel is unavailable, a padding is
  * negative or the operands exceed the sgemm memory (2 GiB); the caller then runs its
@@ -141,28 +180,8 @@ export function convForwardF32(
   const cAddr = arena.take(4 * Mp * Np);
   const scratch = reserveScratch(arena, og, outVol, rows);
   if (!ensureBytes(rt, arena.end + tableBytes(rows, Mp, Np))) return false;
-  const { f32, i32 } = views(rt);
-  f32.set(Wt, wAddr >> 2);
   // A = W_grp [og x rows] row-major; B = cols [rows x outVol], element (r, n) at tap(r) + origin(n).
-  const a = operandTables(
-    arena,
-    i32,
-    rows,
-    og,
-    SGEMM_MR,
-    (p) => p,
-    (i) => i * rows,
-  );
-  const b = operandTables(
-    arena,
-    i32,
-    rows,
-    outVol,
-    SGEMM_NR,
-    (r) => px.tap(r),
-    (n) => px.origin(n),
-  );
-  px.clear(f32, xpad);
+  const { a, b } = stageProduct(rt, arena, px, xpad, Wt, wAddr, og, rows, outVol, true);
   for (let bi = 0; bi < g.batch; bi++) {
     px.fill(views(rt).f32, X, bi, stage, xpad);
     for (let grp = 0; grp < g.groups; grp++) {
@@ -218,28 +237,8 @@ export function convFilterGradF32(
   for (let grp = 0; grp < g.groups; grp++) cAddrs.push(arena.take(4 * Mp * Np));
   const scratch = reserveScratch(arena, og, rows, outVol);
   if (!ensureBytes(rt, arena.end + tableBytes(outVol, Mp, Np))) return false;
-  const { f32, i32 } = views(rt);
-  f32.set(DY, dyAddr >> 2);
   // A = dy_grp [og x outVol] row-major; B = cols^T [outVol x rows], (n, r) at origin(n) + tap(r).
-  const a = operandTables(
-    arena,
-    i32,
-    outVol,
-    og,
-    SGEMM_MR,
-    (p) => p,
-    (i) => i * outVol,
-  );
-  const b = operandTables(
-    arena,
-    i32,
-    outVol,
-    rows,
-    SGEMM_NR,
-    (n) => px.origin(n),
-    (r) => px.tap(r),
-  );
-  px.clear(f32, xpad);
+  const { a, b } = stageProduct(rt, arena, px, xpad, DY, dyAddr, og, outVol, rows, false);
   for (let bi = 0; bi < g.batch; bi++) {
     px.fill(views(rt).f32, X, bi, stage, xpad);
     for (let grp = 0; grp < g.groups; grp++) {

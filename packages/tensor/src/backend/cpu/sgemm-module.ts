@@ -48,6 +48,20 @@ export const SGEMM_NR = 8;
 /** desc flag: the W elements of a panel row are contiguous. */
 export const PANEL_CONTIGUOUS = 256;
 
+/**
+ * A panel packer (packA and packB share the signature): kc rows of `panels` panels from src,
+ * addressed through the offset tables kTab / wTab and the panel descriptors desc, into dst.
+ */
+export type SgemmPackFn = (
+  kc: number,
+  panels: number,
+  src: number,
+  kTab: number,
+  wTab: number,
+  desc: number,
+  dst: number,
+) => void;
+
 /** The exported functions, byte addresses in the memory the module was instantiated with. */
 export interface SgemmExports {
   kernel(
@@ -59,24 +73,8 @@ export interface SgemmExports {
     ldc: number,
     acc: number,
   ): void;
-  packA(
-    kc: number,
-    panels: number,
-    src: number,
-    kTab: number,
-    wTab: number,
-    desc: number,
-    dst: number,
-  ): void;
-  packB(
-    kc: number,
-    panels: number,
-    src: number,
-    kTab: number,
-    wTab: number,
-    desc: number,
-    dst: number,
-  ): void;
+  packA: SgemmPackFn;
+  packB: SgemmPackFn;
 }
 
 const get = localGet;
