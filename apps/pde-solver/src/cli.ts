@@ -35,9 +35,12 @@ function num(value: string): number {
 function options(flags: Record<string, unknown>): {
   merged: Record<string, unknown>;
   source: string;
+  file: Record<string, unknown>;
 } {
-  const file = typeof flags.config === "string" ? loadConfigFile(flags.config) : {};
+  const file: Record<string, unknown> =
+    typeof flags.config === "string" ? loadConfigFile(flags.config) : {};
   return {
+    file,
     merged: mergeOptions(file, flags),
     source: typeof flags.config === "string" ? `${flags.config} + flags` : "flags",
   };
@@ -170,15 +173,12 @@ program
   .option("--throttle-ms <ms>", "pause after each checkpoint (demos, tests)", num)
   .option("-o, --out <dir>", "run folder (checkpoints, curves, run.json)")
   .action(async (flags: Record<string, unknown>) => {
-    const { merged, source } = options(flags);
+    const { merged, source, file } = options(flags);
     // --model names the architecture; the config's `model:` mapping holds its hyperparameters.
     if (typeof merged.model === "string") {
       merged.modelName = merged.model;
       delete merged.model;
-      if (typeof flags.config === "string") {
-        const file = loadConfigFile(flags.config);
-        if (typeof file.model === "object") merged.model = file.model;
-      }
+      if (typeof file.model === "object") merged.model = file.model;
     }
     if (merged.budget !== undefined) {
       merged.budgetSeconds = merged.budget;

@@ -18,6 +18,7 @@ import { convOutputSize } from "./backend/cpu/conv.js";
 import { convForwardF32 } from "./backend/cpu/conv-f32.js";
 import { sgemmRuntime } from "./backend/cpu/gemm-threads.js";
 import { DeviceError, ShapeError, ValueError } from "./errors.js";
+import { sizeOf } from "./shape.js";
 
 export {
   getNumThreads,
@@ -69,11 +70,10 @@ export function convF32(
     throw new ShapeError(fn, "xShape", "[batch, cin, ...1-3 spatial sizes]", `[${xShape}]`);
   if (wShape.length !== s + 2)
     throw new ShapeError(fn, "wShape", `rank ${s + 2} (as xShape)`, `[${wShape}]`);
-  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-  if (x.length !== size(xShape))
-    throw new ShapeError(fn, "x", `${size(xShape)} values for [${xShape}]`, `${x.length}`);
-  if (w.length !== size(wShape))
-    throw new ShapeError(fn, "w", `${size(wShape)} values for [${wShape}]`, `${w.length}`);
+  if (x.length !== sizeOf(xShape))
+    throw new ShapeError(fn, "x", `${sizeOf(xShape)} values for [${xShape}]`, `${x.length}`);
+  if (w.length !== sizeOf(wShape))
+    throw new ShapeError(fn, "w", `${sizeOf(wShape)} values for [${wShape}]`, `${w.length}`);
   const groups = options.groups ?? 1;
   const [batch, cin] = xShape;
   const cout = wShape[0];
@@ -119,7 +119,7 @@ export function convF32(
     ...v,
   ];
   const shape = [batch, cout, ...outSp];
-  const values = new Float32Array(size(shape));
+  const values = new Float32Array(sizeOf(shape));
   if (sgemmRuntime() === null)
     throw new DeviceError(fn, "platform", "WebAssembly with SIMD", "none available");
   const done = convForwardF32(

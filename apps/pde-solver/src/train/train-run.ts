@@ -274,6 +274,21 @@ export async function runTrain(
   const budgetLeft = () =>
     config.budgetSeconds === undefined ||
     (performance.now() - started) / 1000 < config.budgetSeconds;
+  /** Validate, append a history point with the pending mean train loss, reset it. */
+  const recordHistory = (lr: number): number | undefined => {
+    const val = validation();
+    if (val !== undefined) lastVal = val;
+    state.history.push({
+      step: state.step,
+      epoch: state.step / stepsPerEpoch,
+      train: state.pending.sum / state.pending.count,
+      ...(val !== undefined ? { val } : {}),
+      lr,
+      seconds: elapsed(),
+    });
+    state.pending = { sum: 0, count: 0 };
+    return val;
+  };
   const stopAt = Math.min(state.totalSteps, config.maxSteps ?? Number.POSITIVE_INFINITY);
   while (!state.done && state.step < stopAt && budgetLeft()) {
     const epoch = Math.floor(state.step / stepsPerEpoch);
@@ -298,20 +313,7 @@ export async function runTrain(
     state.pending.sum += loss;
     state.pending.count++;
     const last = state.step === state.totalSteps;
-    let val: number | undefined;
-    if (state.step % valEvery === 0 || last) {
-      val = validation();
-      if (val !== undefined) lastVal = val;
-      state.history.push({
-        step: state.step,
-        epoch: state.step / stepsPerEpoch,
-        train: state.pending.sum / state.pending.count,
-        ...(val !== undefined ? { val } : {}),
-        lr,
-        seconds: elapsed(),
-      });
-      state.pending = { sum: 0, count: 0 };
-    }
+    const val = state.step % valEvery === 0 || last ? recordHistory(lr) : undefined;
     onProgress({
       step: state.step,
       totalSteps: state.totalSteps,
@@ -328,19 +330,7 @@ export async function runTrain(
   }
   const finished = state.step >= state.totalSteps || !budgetLeft();
   if (finished && !state.done) {
-    if (state.pending.count > 0) {
-      const val = validation();
-      if (val !== undefined) lastVal = val;
-      state.history.push({
-        step: state.step,
-        epoch: state.step / stepsPerEpoch,
-        train: state.pending.sum / state.pending.count,
-        ...(val !== undefined ? { val } : {}),
-        lr: optimizer.lr,
-        seconds: elapsed(),
-      });
-      state.pending = { sum: 0, count: 0 };
-    }
+    if (state.pending.count > 0) recordHistory(optimizer.lr);
     state.done = true;
   }
   if (Number.isNaN(lastVal))

@@ -36,7 +36,7 @@ import {
 import { ChannelMLP, PointwiseConv } from "../fno/channel-mlp.js";
 import { sliceAxis } from "../spectral-conv/box.js";
 import { appendSpaceTimeEncoding, ChannelLayerNorm, ENCODING_CHANNELS } from "./encoding.js";
-import { SpaceTimeSpectralConv } from "./space-time-spectral-conv.js";
+import { positiveInt, SpaceTimeSpectralConv } from "./space-time-spectral-conv.js";
 
 export interface SFNOOptions {
   /** Default number of output frames (overridable per call). */
@@ -64,12 +64,6 @@ export interface SFNOLatent {
   latent: Tensor;
   /** The last input frame [b, 1, X, Y, 1]. */
   lastFrame: Tensor;
-}
-
-function positiveInt(fn: string, name: string, v: unknown): number {
-  if (!Number.isInteger(v) || (v as number) < 1)
-    throw new ValueError(fn, name, "a positive integer", String(v));
-  return v as number;
 }
 
 /** Fourier interpolation of x [..., T] to n frames (band-limited; identity when n = T). */

@@ -39,7 +39,8 @@ export interface SpaceTimeSpectralConvOptions {
   generator?: Generator;
 }
 
-function positiveInt(fn: string, name: string, v: unknown): number {
+/** An integer >= 1, or a ValueError naming fn and the argument. */
+export function positiveInt(fn: string, name: string, v: unknown): number {
   if (!Number.isInteger(v) || (v as number) < 1)
     throw new ValueError(fn, name, "a positive integer", String(v));
   return v as number;

@@ -3,7 +3,7 @@ import type { BinaryOp, CompareOp, KernelAttrs } from "../../kernels.js";
 import { broadcastShapes, sizeOf } from "../../shape.js";
 import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
-import { broadcastOffsets } from "./indexing.js";
+import { broadcastOffsets, operandStrides } from "./indexing.js";
 import {
   COMPLEX_TO_REAL,
   COMPLEX_UNARY,
@@ -198,17 +198,6 @@ export function broadcastRows(
       idx[k] = 0;
     }
   }
-}
-
-/** Element strides of an operand of `shape` right-aligned to `rank` axes, 0 on broadcast axes. */
-function operandStrides(shape: readonly number[], rank: number): number[] {
-  const s = new Array<number>(rank).fill(0);
-  let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i + rank - shape.length] = shape[i] === 1 ? 0 : stride;
-    stride *= shape[i];
-  }
-  return s;
 }
 
 /** One row of a real binary op: the common strides (1 or 0) get loops with the op inlined. */

@@ -92,3 +92,14 @@ export function forEachStridedRow(
     }
   }
 }
+
+/** Element strides of an operand of `shape` right-aligned to `rank` axes, 0 on broadcast axes. */
+export function operandStrides(shape: readonly number[], rank: number): number[] {
+  const s = new Array<number>(rank).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i + rank - shape.length] = shape[i] === 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return s;
+}

@@ -4,7 +4,7 @@ import type { KernelAttrs } from "../../kernels.js";
 import { sizeOf, stridesOf } from "../../shape.js";
 import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
-import { forEachStridedRow } from "./indexing.js";
+import { forEachStridedRow, operandStrides } from "./indexing.js";
 
 /** A view: the same storage under a new shape (the engine counts the shared reference). */
 export function reshape(
@@ -44,12 +44,7 @@ export function broadcastTo(
     out.fill(src[0]);
     return info;
   }
-  // Strides of x's axes right-aligned to the output, 0 on broadcast axes.
-  const strides = new Array<number>(shape.length).fill(0);
-  const xStrides = stridesOf(x.shape);
-  for (let i = 0; i < x.shape.length; i++)
-    strides[i + shape.length - x.shape.length] = x.shape[i] === 1 ? 0 : xStrides[i];
-  return gatherStrided(x, shape, strides, 0, be);
+  return gatherStrided(x, shape, operandStrides(x.shape, shape.length), 0, be);
 }
 
 /** Copy the elements of x at base + sum_k idx_k strides[k] (idx over `shape`) into a new array. */

@@ -61,7 +61,7 @@ export function operandTables(
   kOff: (p: number) => number,
   wOff: (t: number) => number,
 ): OperandTables {
-  const np = Math.ceil(n / W) * W;
+  const np = padded(n, W);
   const kTab = arena.take(4 * K);
   const wTab = arena.take(4 * np);
   const desc = arena.take((4 * np) / W);
