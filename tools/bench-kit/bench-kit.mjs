@@ -89,6 +89,22 @@ export function runPythonAnchor(script, spec) {
   return JSON.parse(out);
 }
 
+/**
+ * One result row of a timing comparison: times in `unit` (lower is better), ratio = anchor /
+ * ours (> 1: we are faster), rounded for the JSON; `extra` fields are appended as given.
+ */
+export function timingRow(caseId, ours, anchor, anchorValue, unit = "ms", extra = {}) {
+  return {
+    case: caseId,
+    ours: +ours.toFixed(3),
+    anchor,
+    anchorValue: +anchorValue.toFixed(3),
+    unit,
+    ratio: +(anchorValue / ours).toFixed(3),
+    ...extra,
+  };
+}
+
 /** Write the result JSON (creating its folder) and say where. */
 export function writeResults(outPath, result) {
   mkdirSync(path.dirname(outPath), { recursive: true });

@@ -5,13 +5,20 @@
  * --filter=@modewise/pde-solver).
  *
  *   node apps/pde-solver/bench/acceptance.mjs [--filter=RE] [--repeats=3] [--scale=1] [--no-write]
+ *                                             [--ns-predict=field|increment]
  *
  * --repeats takes the median over runs with seeds 0..R-1; --scale multiplies budgets and sample
- * counts (e.g. 0.1 for a quick check that every case runs). Writes bench/results/acceptance.json
- * (rows: case, ours, anchor, anchorValue, unit, ratio = anchorValue / ours, > 1 = goal met) and
+ * counts (e.g. 0.1 for a quick check that every case runs); --ns-predict overrides what the NS
+ * one-step models output (A/B comparisons). Writes bench/results/acceptance.json (rows: case,
+ * ours, anchor, anchorValue, unit, ratio = anchorValue / ours, > 1 = goal met) and
  * docs/operators-acceptance.md. Run it on an idle machine: the budgets are wall-clock.
+ *
+ * The NS task is the one-step map on the developed flow: each trajectory is solved for 10 time
+ * units first (burnIn=10) and the pairs are (w_t, w_t+1) for t = 10..19, where the identity
+ * baseline is ~8.8e-2 as in the FNO data (from t = 0 it would be 0.46: the GRF transient).
+ * 400 trajectories x 10 steps = 4000 pairs; the 10-step rollout runs t = 10 -> 20.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +36,15 @@ import { runTrain } from "../dist/train/train-run.js";
 const { args, filter, outPath, write } = benchCli(import.meta.url, "acceptance");
 const repeats = Number(args.repeats ?? 1);
 const scale = Number(args.scale ?? 1);
+/**
+ * What the NS one-step models output (the README's `predict` option). Increment by default: in
+ * equal-step comparisons (80 trajectories, 228 steps, seeds 0 and 1) it reached 6.1e-3 / 7.3e-3
+ * one-step and 4.1e-2 / 4.5e-2 after 10 steps, the field model 7.9e-3 / 9.3e-3 and 4.9e-2 / 5.0e-2
+ * (docs/operators-acceptance.md).
+ */
+const nsPredict = args["ns-predict"] ?? "increment";
+if (nsPredict !== "field" && nsPredict !== "increment")
+  throw new Error(`--ns-predict: expected field or increment, got '${nsPredict}'`);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const work = path.join(tmpdir(), `modewise-acceptance-${process.pid}`);
 mkdirSync(work, { recursive: true });
@@ -36,17 +52,23 @@ mkdirSync(work, { recursive: true });
 const n = (v) => Math.max(4, Math.round(v * scale));
 const budget = (s) => Math.max(10, s * scale);
 
+/**
+ * Train `model` on `data` for `budgetSeconds`, then evaluate on each of `tests` (a spec, or
+ * {data, rolloutSteps} for several test sets, e.g. two grids for zero-shot). Returns the run, the
+ * metrics of every test set (`evals`, `metrics` = the first) and the wall time.
+ */
 async function trainEval({
   name,
   model,
   hyper,
   data,
-  test,
+  tests,
   budgetSeconds,
   seed,
   lr = 3e-3,
   batchSize = 20,
   rolloutSteps = 10,
+  predict,
 }) {
   const out = path.join(work, `${name}-${seed}`);
   rmSync(out, { recursive: true, force: true });
@@ -61,25 +83,49 @@ async function trainEval({
     seed,
     schedule: "cosine",
     valFraction: 0.05,
+    ...(predict !== undefined ? { predict } : {}),
   });
   const t0 = performance.now();
   const trained = await runTrain(config);
-  const ev = await runEval({ run: out, data: test, rolloutSteps, plots: false });
-  return { trained, metrics: ev.metrics, seconds: (performance.now() - t0) / 1000 };
+  const evals = [];
+  for (const test of Array.isArray(tests) ? tests : [{ data: tests, rolloutSteps }]) {
+    const ev = await runEval({
+      run: out,
+      data: test.data,
+      rolloutSteps: test.rolloutSteps ?? rolloutSteps,
+      plots: false,
+    });
+    evals.push(ev.metrics);
+  }
+  return {
+    trained,
+    evals,
+    metrics: evals[0],
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
-const NS = (seed) => `ns-1e-3:n=${n(200)},s=32,T=20,seed=${seed}`;
-const NS_TEST = `ns-1e-3:n=${n(20)},s=32,T=20,seed=1000`;
+const NS = (seed) => `ns-1e-3:n=${n(400)},s=32,T=10,burnIn=10,seed=${seed}`;
+const NS_TEST = `ns-1e-3:n=${n(40)},s=32,T=10,burnIn=10,seed=1000`;
 const nsModel = (model, hyper) => (seed) =>
   trainEval({
     name: `ns-${model}`,
     model,
     hyper,
     data: NS(seed),
-    test: NS_TEST,
+    tests: NS_TEST,
     budgetSeconds: budget(300),
     seed,
+    // T1 trains on its frequency-space loss of the same target; the option applies to all.
+    predict: nsPredict,
   });
+
+/** One FNO NS run per seed, shared by the cases that need it (ns-fno, ns-models). */
+const nsFnoRuns = new Map();
+const nsFno = (seed) => {
+  if (!nsFnoRuns.has(seed)) nsFnoRuns.set(seed, nsModel("fno", { modes: 8, width: 20 })(seed));
+  return nsFnoRuns.get(seed);
+};
 
 /** Each case returns rows {case, ours, anchor, anchorValue, unit}. */
 const CASES = {
@@ -89,7 +135,7 @@ const CASES = {
       model: "fno",
       hyper: { modes: 16, width: 32 },
       data: `burgers:n=${n(1000)},s=128,nu=0.01,solverS=1024,seed=${seed}`,
-      test: `burgers:n=${n(200)},s=128,nu=0.01,solverS=1024,seed=1000`,
+      tests: `burgers:n=${n(200)},s=128,nu=0.01,solverS=1024,seed=1000`,
       budgetSeconds: budget(120),
       seed,
     });
@@ -103,7 +149,7 @@ const CASES = {
     ];
   },
   "ns-fno": async (seed) => {
-    const r = await nsModel("fno", { modes: 8, width: 20 })(seed);
+    const r = await nsFno(seed);
     const roll = r.metrics.rollout;
     return [
       {
@@ -113,14 +159,14 @@ const CASES = {
         anchorValue: 1e-2,
       },
       {
-        case: "ns-fno 10-step rollout relL2",
+        case: "ns-fno 10-step rollout relL2 (t = 10 -> 20)",
         ours: roll.model.at(-1),
         anchor: "goal",
         anchorValue: 3e-2,
       },
       {
-        case: "ns identity baseline one-step relL2",
-        ours: roll.identity[0],
+        case: "ns identity baseline one-step relL2 (test pairs)",
+        ours: r.metrics.identityRelL2,
         anchor: "numpy reference (FNO data, ~8.8e-2)",
         anchorValue: 8.8e-2,
       },
@@ -132,7 +178,7 @@ const CASES = {
       model: "fno",
       hyper: { modes: 12, width: 32 },
       data: `darcy:n=${n(1000)},s=32,seed=${seed}`,
-      test: `darcy:n=${n(100)},s=32,seed=1000`,
+      tests: `darcy:n=${n(100)},s=32,seed=1000`,
       budgetSeconds: budget(180),
       seed,
     });
@@ -146,10 +192,12 @@ const CASES = {
     ];
   },
   "ns-models": async (seed) => {
-    const fno = await nsModel("fno", { modes: 8, width: 20 })(seed);
+    const fno = await nsFno(seed);
     const rows = [];
     for (const [model, hyper] of [
-      ["t1", { modes: 12, width: 32 }],
+      // T1's paper initialization (initScale 1) trains badly on this task (0.49 vs 0.12 rel.
+      // L2 in the operators README's sweep): 0.1 is the scale it needs.
+      ["t1", { modes: 12, width: 32, initScale: 0.1 }],
       ["afno", { width: 32 }],
       ["drift-net", { width: 16 }],
     ]) {
@@ -157,42 +205,36 @@ const CASES = {
       rows.push({
         case: `ns-${model} one-step relL2 vs 2x FNO`,
         ours: r.metrics.relL2,
-        anchor: "goal (2x FNO same run)",
+        anchor: "goal (2x FNO same seed)",
         anchorValue: 2 * fno.metrics.relL2,
       });
     }
     return rows;
   },
   "zero-shot": async (seed) => {
-    const out = path.join(work, `zeroshot-${seed}`);
-    rmSync(out, { recursive: true, force: true });
-    const config = trainSchema.parse({
-      modelName: "fno",
-      model: { modes: 8, width: 20 },
-      data: `ns-1e-3:n=${n(200)},s=64,T=20,seed=${seed},subsample=2`,
-      out,
-      budgetSeconds: budget(300),
-      lr: 3e-3,
+    // Trained on 64^2 data subsampled to 32^2, evaluated on the same test trajectories at 32^2
+    // and at 64^2 (one step each).
+    const test = `ns-1e-3:n=${n(20)},s=64,T=10,burnIn=10,seed=1000`;
+    const r = await trainEval({
+      name: "zeroshot",
+      model: "fno",
+      hyper: { modes: 8, width: 20 },
+      data: `ns-1e-3:n=${n(200)},s=64,T=10,burnIn=10,seed=${seed},subsample=2`,
+      tests: [
+        { data: `${test},subsample=2`, rolloutSteps: 1 },
+        { data: test, rolloutSteps: 1 },
+      ],
+      // The goal is the growth of the error from 32^2 to 64^2, not its size: a shorter budget
+      // than the one-step case keeps the suite's wall time down.
+      budgetSeconds: budget(150),
       seed,
-      valFraction: 0.05,
+      predict: nsPredict,
     });
-    await runTrain(config);
-    const at32 = await runEval({
-      run: out,
-      data: `ns-1e-3:n=${n(20)},s=64,T=20,seed=1000,subsample=2`,
-      plots: false,
-      rolloutSteps: 1,
-    });
-    const at64 = await runEval({
-      run: out,
-      data: `ns-1e-3:n=${n(20)},s=64,T=20,seed=1000`,
-      plots: false,
-      rolloutSteps: 1,
-    });
+    const [at32, at64] = r.evals;
     return [
       {
         case: "zero-shot 32->64 error growth (x)",
-        ours: at64.metrics.relL2 / at32.metrics.relL2,
+        ours: at64.relL2 / at32.relL2,
         anchor: "goal",
         anchorValue: 2,
       },
@@ -214,7 +256,18 @@ for (const [name, run] of Object.entries(CASES)) {
   for (let i = 0; i < runs[0].length; i++) {
     const ours = median(runs.map((rs) => rs[i].ours));
     const anchorValue = median(runs.map((rs) => rs[i].anchorValue));
-    rows.push({ ...runs[0][i], ours, anchorValue, unit: "rel L2", ratio: anchorValue / ours });
+    rows.push({
+      ...runs[0][i],
+      ours,
+      anchorValue,
+      unit: "rel L2",
+      ratio: anchorValue / ours,
+      // kept per row: a later --filter run replaces only its own cases' rows (see below)
+      runs: runs.map((rs) => rs[i].ours),
+      repeats,
+      scale,
+      date: new Date().toISOString(),
+    });
   }
 }
 console.table(
@@ -227,27 +280,40 @@ console.table(
 );
 rmSync(work, { recursive: true, force: true });
 if (write) {
+  // Merge with the previous results: rows of the cases run now replace theirs, others stay, so
+  // cases can be (re)run separately, e.g. the cheap ones with more repeats.
+  const previous = existsSync(outPath)
+    ? (JSON.parse(readFileSync(outPath, "utf8")).rows ?? [])
+    : [];
+  const fresh = new Set(rows.map((r) => r.case));
+  const merged = [...previous.filter((r) => !fresh.has(r.case) && r.runs), ...rows];
   const result = {
     bench: "acceptance",
     date: new Date().toISOString(),
     machine: machineInfo(),
-    repeats,
-    scale,
-    rows,
+    rows: merged,
   };
   writeResults(outPath, result);
   const md = [
-    "# Operator-learning acceptance results",
+    `Written by \`node apps/pde-solver/bench/acceptance.mjs\` (${result.machine.cpu}, ${result.machine.cores} cores; budgets are wall-clock and include data generation). ours = the median over seeds 0..R-1 (R = runs); ratio = goal / ours: > 1 means the goal is met.`,
     "",
-    `Written by \`node apps/pde-solver/bench/acceptance.mjs\` on ${result.date} (${result.machine.cpu}, ${result.machine.cores} cores, repeats ${repeats}, scale ${scale}; budgets are wall-clock and include data generation). ratio = goal / ours: > 1 means the goal is met.`,
-    "",
-    "| case | ours | anchor | anchor value | ratio |",
-    "| --- | --- | --- | --- | --- |",
-    ...rows.map(
+    "| case | ours | runs (seed 0, 1, ...) | anchor | anchor value | ratio | date, scale |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...merged.map(
       (r) =>
-        `| ${r.case} | ${r.ours.toExponential(3)} | ${r.anchor} | ${r.anchorValue.toExponential(3)} | ${r.ratio.toFixed(2)} |`,
+        `| ${r.case} | ${r.ours.toExponential(3)} | ${r.runs.map((v) => v.toExponential(2)).join(", ")} | ${r.anchor} | ${r.anchorValue.toExponential(3)} | ${r.ratio.toFixed(2)} | ${r.date.slice(0, 16)}, ${r.scale} |`,
     ),
-    "",
   ].join("\n");
-  writeFileSync(path.join(root, "docs/operators-acceptance.md"), md);
+  // The doc's prose (cases, setup, reasons) stays; only the block between the markers is ours.
+  const doc = path.join(root, "docs/operators-acceptance.md");
+  const [start, end] = ["<!-- acceptance:start -->", "<!-- acceptance:end -->"];
+  const text = existsSync(doc) ? readFileSync(doc, "utf8") : "";
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  writeFileSync(
+    doc,
+    i >= 0 && j > i
+      ? `${text.slice(0, i + start.length)}\n${md}\n${text.slice(j)}`
+      : `# Operator-learning acceptance results\n\n${start}\n${md}\n${end}\n`,
+  );
 }

@@ -46,13 +46,18 @@ function options(flags: Record<string, unknown>): {
   };
 }
 
-function progressBar(unit: string): cliProgress.SingleBar {
+/**
+ * The progress bar of every long command (on stderr): value/total in `unit`, elapsed time and
+ * ETA; `fields` adds payload columns (e.g. " | loss {loss}"), `etaBuffer` the number of updates
+ * the ETA averages over.
+ */
+function progressBar(unit: string, fields = "", etaBuffer = 20): cliProgress.SingleBar {
   return new cliProgress.SingleBar(
     {
-      format: ` {bar} {percentage}% | {value}/{total} ${unit} | elapsed {duration_formatted} | ETA {eta_formatted}`,
+      format: ` {bar} {percentage}% | {value}/{total} ${unit}${fields} | elapsed {duration_formatted} | ETA {eta_formatted}`,
       stream: process.stderr,
       hideCursor: true,
-      etaBuffer: 20,
+      etaBuffer,
     },
     cliProgress.Presets.shades_classic,
   );
@@ -162,7 +167,11 @@ program
   .option("--model <name>", "fno | t1 | afno | drift-net | sfno (default fno)")
   .option(
     "--data <spec>",
-    "dataset file (generate's .mat) or generator spec '<preset>:key=value,...'",
+    "dataset file (generate's .mat) or generator spec '<preset>:key=value,...' (keys n s nu T recordEvery seed solverS, subsample=k, burnIn=t: keep NS snapshots from t on)",
+  )
+  .option(
+    "--predict <target>",
+    "field | increment: one-step models output the next field or the increment w_k+1 - w_k (default field)",
   )
   .option("--epochs <n>", "epochs (default 10 unless --budget is given)", num)
   .option("--budget <seconds>", "wall-clock budget of the whole run in seconds", num)
@@ -185,16 +194,7 @@ program
       delete merged.budget;
     }
     const config = validate(trainSchema, merged, source);
-    const bar = new cliProgress.SingleBar(
-      {
-        format:
-          " {bar} {value}/{total} steps | loss {loss} | val {val} | lr {lr} | {duration_formatted} | ETA {eta_formatted}",
-        stream: process.stderr,
-        hideCursor: true,
-        etaBuffer: 50,
-      },
-      cliProgress.Presets.shades_classic,
-    );
+    const bar = progressBar("steps", " | loss {loss} | val {val} | lr {lr}", 50);
     let started = false;
     let lastVal = "-";
     const result = await runTrain(config, (p) => {
@@ -266,13 +266,15 @@ program
   .requiredOption("--data <spec>", "Navier-Stokes test data (file or generator spec)")
   .option("--samples <n>", "trajectory windows to refine (default 1)", num)
   .option("--iterations <n>", "optimization iterations (default 100)", num)
-  .option("--lr <v>", "learning rate of the refinement", num)
+  .option("--method <m>", "cg (default: preconditioned CG, exact line search) | adam")
+  .option("--lr <v>", "Adam's learning rate (--method adam only)", num)
   .action(
     async (flags: {
       run: string;
       data: string;
       samples?: number;
       iterations?: number;
+      method?: string;
       lr?: number;
     }) => {
       const r = await runRefine(flags);
@@ -292,21 +294,35 @@ program
   .option("--s <n>", `grid (default ${SURROGATE_DEFAULTS.s})`, num)
   .option("--T <t>", `time units per trajectory (default ${SURROGATE_DEFAULTS.T})`, num)
   .option(
+    "--burn-in <t>",
+    `time units solved before the first snapshot (default ${SURROGATE_DEFAULTS.burnIn})`,
+    num,
+  )
+  .option(
     "--budget <seconds>",
     `training budget incl. data (default ${SURROGATE_DEFAULTS.budgetSeconds})`,
     num,
   )
   .option("--seed <n>", "seed (default 0)", num)
   .option("--max-steps <n>", "stop training after this many steps", num)
+  .option("--predict <target>", "field | increment: what the FNO outputs (default field)")
   .option("-o, --out <dir>", `output folder (default ${SURROGATE_DEFAULTS.out})`)
   .action(async (flags: Record<string, number | string | undefined>) => {
     const o = { ...SURROGATE_DEFAULTS };
     if (typeof flags.out === "string") o.out = flags.out;
+    if (flags.predict !== undefined) {
+      if (flags.predict !== "field" && flags.predict !== "increment")
+        throw new ConfigError(
+          `report: option 'predict': expected 'field' or 'increment', got '${String(flags.predict)}'`,
+        );
+      o.predict = flags.predict;
+    }
     for (const [k, key] of [
       ["n", "n"],
       ["nTest", "nTest"],
       ["s", "s"],
       ["T", "T"],
+      ["burnIn", "burnIn"],
       ["budget", "budgetSeconds"],
       ["seed", "seed"],
       ["maxSteps", "maxSteps"],

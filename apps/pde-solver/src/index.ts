@@ -28,7 +28,17 @@ export { renderLineChart, SERIES_COLORS, type Series } from "./plot/line-chart.j
 export { Raster } from "./plot/raster.js";
 export { type ReportData, writeReports } from "./report.js";
 export { type TrainConfig, trainSchema } from "./train/config.js";
-export { type FieldDataset, loadDataset, makePairs, parseGeneratorSpec } from "./train/data.js";
+export {
+  type FieldDataset,
+  type GeneratorSpec,
+  loadDataset,
+  makePairs,
+  type Normalization,
+  type PredictTarget,
+  parseGeneratorSpec,
+} from "./train/data.js";
+export { fieldOf, predict as predictFields } from "./train/inference.js";
+export { loadRun } from "./train/load-run.js";
 export { buildModel, MODEL_NAMES, MODEL_SCHEMAS, type ModelName } from "./train/models.js";
 export { type RunInfo, readRunInfo } from "./train/run-info.js";
 export { runTrain, type TrainProgress, type TrainResult } from "./train/train-run.js";

@@ -73,4 +73,89 @@ describe("line chart", () => {
     });
     expect(empty.data.every((v) => v === 255)).toBe(true);
   });
+
+  it("draws axis titles and a legend with each series' colour swatch and label", () => {
+    const series = [
+      { x: [1, 2, 3], y: [1, 0.5, 0.2], color: [0, 114, 178] as const },
+      { x: [1, 2, 3], y: [2, 1, 0.4], color: [213, 94, 0] as const },
+    ];
+    const opts = { width: 300, height: 200, logY: true };
+    const countDark = (
+      img: ReturnType<typeof renderLineChart>,
+      x0: number,
+      y0: number,
+      x1: number,
+      y1: number,
+    ) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++)
+        for (let x = x0; x < x1; x++) if (img.get(x, y)[0] === 0 && img.get(x, y)[1] === 0) n++;
+      return n;
+    };
+    const plain = renderLineChart(series, opts);
+    const labelled = renderLineChart(
+      series.map((s, i) => ({ ...s, label: i === 0 ? "train" : "val" })),
+      { ...opts, xLabel: "step", yLabel: "loss" },
+    );
+    // The y title sits above the plot (top strip), the x title below the tick labels: changing
+    // a title's text changes only the rows of its strip.
+    expect(countDark(plain, 0, 0, 300, 10)).toBe(0);
+    expect(countDark(labelled, 0, 0, 300, 22)).toBeGreaterThan(20);
+    const rowsThatDiffer = (a: typeof plain, b: typeof plain) => {
+      const rows: number[] = [];
+      for (let y = 0; y < a.height; y++)
+        for (let x = 0; x < a.width; x++)
+          if (a.get(x, y).join() !== b.get(x, y).join()) {
+            rows.push(y);
+            break;
+          }
+      return rows;
+    };
+    const other = (xLabel: string, yLabel: string) =>
+      renderLineChart(
+        series.map((s, i) => ({ ...s, label: i === 0 ? "train" : "val" })),
+        { ...opts, xLabel, yLabel },
+      );
+    const xRows = rowsThatDiffer(labelled, other("time", "loss"));
+    expect(xRows.length).toBeGreaterThan(4);
+    expect(Math.min(...xRows)).toBeGreaterThan(170);
+    const yRows = rowsThatDiffer(labelled, other("step", "cost"));
+    expect(yRows.length).toBeGreaterThan(4);
+    expect(Math.max(...yRows)).toBeLessThan(22);
+    // Legend swatches: a solid run of each series colour in the top-right box.
+    const swatch = (img: ReturnType<typeof renderLineChart>, c: readonly number[]) => {
+      let best = 0;
+      for (let y = 0; y < 80; y++) {
+        let run = 0;
+        for (let x = 150; x < 300; x++) {
+          const p = img.get(x, y);
+          run = p[0] === c[0] && p[1] === c[1] && p[2] === c[2] ? run + 1 : 0;
+          best = Math.max(best, run);
+        }
+      }
+      return best;
+    };
+    for (const s of series) expect(swatch(labelled, s.color)).toBeGreaterThanOrEqual(12);
+    expect(swatch(plain, series[0]?.color ?? [])).toBeLessThan(12);
+  });
+
+  it("draws capital letters (lower case maps to them, except the exponent e)", () => {
+    const lit = (text: string) => {
+      const r = new Raster(8, 8);
+      r.text(0, 0, text, 1);
+      let n = 0;
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) if (r.get(x, y)[0] === 0) n++;
+      return n;
+    };
+    expect(lit("L")).toBe(7);
+    expect(lit("l")).toBe(7);
+    expect(lit("T")).toBe(7);
+    const pixels = (text: string) => {
+      const r = new Raster(4, 6);
+      r.text(0, 0, text, 1);
+      return Array.from(r.data);
+    };
+    expect(pixels("e")).not.toEqual(pixels("E"));
+    expect(pixels("a")).toEqual(pixels("A"));
+  });
 });

@@ -20,7 +20,7 @@
  * Bluestein / Rader lengths, blocked lengths above 2^13, WebAssembly SIMD unavailable) the lines
  * go through `plan.execute` one by one: same results, no speed-up.
  */
-import { DTypeError, ShapeError, ValueError } from "@modewise/tensor";
+import { DTypeError, ShapeError, show, ValueError } from "@modewise/tensor";
 import type { WasmKernels, WasmPass } from "./codelets/wasm.js";
 import { complexCore, MixedRadixCore } from "./plan.js";
 import type { ComplexPlan, Direction, Floats } from "./plan-types.js";
@@ -93,9 +93,6 @@ interface Resolved {
   transposed: boolean;
   repeat: number;
 }
-
-const show = (v: unknown): string =>
-  typeof v === "string" ? `'${v}'` : typeof v === "number" ? String(v) : typeof v;
 
 function checkArgs(
   plan: ComplexPlan,

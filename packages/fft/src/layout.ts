@@ -9,7 +9,7 @@
  * ShapeError (wrong lengths, empty transform axes), DTypeError (not float32/float64, mixed
  * precisions), ValueError (bad axes, n, norm, options), naming the public function.
  */
-import { DTypeError, ShapeError, ValueError } from "@modewise/tensor";
+import { DTypeError, ShapeError, show, ValueError } from "@modewise/tensor";
 import type { DType, Floats, Norm } from "./types.js";
 
 /** One real plane of an n-D array: element i is data[offset + sum_k i_k stride[k]]. */
@@ -37,14 +37,8 @@ export interface Form {
 
 // ---- small helpers --------------------------------------------------------------------------
 
-export function show(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
-  if (typeof value === "string") return `'${value}'`;
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
-  return String(value);
-}
+// Error messages render values the tensor core's way; modules here import it with the checks.
+export { show };
 
 export function isFloats(x: unknown): x is Floats {
   return x instanceof Float64Array || x instanceof Float32Array;

@@ -168,15 +168,21 @@ function weightBins(a: Arr, axis: number, n: number, power: 1 | -1): void {
   const h = a.shape[axis];
   const inner = a.shape.slice(axis + 1).reduce((x, y) => x * y, 1);
   const outer = a.shape.slice(0, axis).reduce((x, y) => x * y, 1);
-  const c = a.im ? 2 : 1;
+  const bin = (a.im ? 2 : 1) * inner; // numbers per bin
   const data = a.re.data;
   const f = power === 1 ? 2 : 0.5;
+  // bins 1..h-1 of each slab are contiguous: scale them in one run, or two around Nyquist
+  const nyquist = n % 2 === 0 && n / 2 < h ? n / 2 : -1;
+  const runs: [number, number][] =
+    nyquist < 0
+      ? [[bin, h * bin]]
+      : [
+          [bin, nyquist * bin],
+          [(nyquist + 1) * bin, h * bin],
+        ];
   for (let o = 0; o < outer; o++) {
-    for (let k = 1; k < h; k++) {
-      if (2 * k === n) continue;
-      const base = c * ((o * h + k) * inner);
-      for (let i = 0; i < c * inner; i++) data[base + i] *= f;
-    }
+    const base = o * h * bin;
+    for (const [from, to] of runs) for (let i = base + from; i < base + to; i++) data[i] *= f;
   }
 }
 

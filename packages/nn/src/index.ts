@@ -66,6 +66,7 @@ export { Adam, type AdamOptions, AdamW } from "./optim/adam.js";
 export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from "./optim/clip.js";
 export {
   Optimizer,
+  type OptimizerStateDict,
   type ParamGroup,
   type ParamState,
   type ParamsInput,
@@ -95,3 +96,4 @@ export {
   saveAsync,
   type TensorHeader,
 } from "./safetensors.js";
+export { checkInt, reduceLoss, viewAsComplex, viewAsReal } from "./util.js";

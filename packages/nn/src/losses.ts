@@ -14,7 +14,6 @@ import {
   isComplex,
   isFloat,
   logSoftmax,
-  mean,
   mul,
   neg,
   norm,
@@ -28,16 +27,9 @@ import {
   ValueError,
   where,
 } from "@modewise/tensor";
-import { moveAxisLast, shapeEq, show } from "./util.js";
+import { moveAxisLast, type Reduction, reduceLoss as reduce, shapeEq, show } from "./util.js";
 
-export type Reduction = "mean" | "sum" | "none";
-
-function reduce(x: Tensor, reduction: Reduction, fn: string): Tensor {
-  if (reduction === "mean") return mean(x);
-  if (reduction === "sum") return sum(x);
-  if (reduction === "none") return x;
-  throw new ValueError(fn, "reduction", "'mean', 'sum' or 'none'", show(reduction));
-}
+export type { Reduction };
 
 function sameShape(input: Tensor, target: Tensor, fn: string): void {
   if (!shapeEq(input.shape, target.shape)) {

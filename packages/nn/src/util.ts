@@ -1,13 +1,19 @@
-/** Small shared helpers (internal). */
+/**
+ * Small shared helpers. Most are internal; viewAsReal / viewAsComplex, checkInt and reduceLoss
+ * are also public (index.ts) so that packages built on nn do not keep their own copies.
+ */
 import {
   complex,
   type DType,
   imag,
   isComplex,
+  mean,
   type RealFloatDType,
   real,
+  show,
   slice,
   stack,
+  sum,
   type Tensor,
   transpose,
   ValueError,
@@ -17,14 +23,8 @@ export function shapeEq(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Short rendering of a value for error messages (mirrors the tensor package's). */
-export function show(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
-  if (typeof value === "string") return `'${value}'`;
-  if (value === null) return "null";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
-  return String(value);
-}
+/** The tensor core's rendering of a received value for error messages. */
+export { show };
 
 /** The real dtype with the precision of d (complex128 -> float64). */
 export function realDTypeOf(d: DType): RealFloatDType {
@@ -80,4 +80,18 @@ export function moveAxisLast(x: Tensor, axis: number): Tensor {
   if (a === x.rank - 1) return x;
   const perm = x.shape.map((_, i) => i).filter((i) => i !== a);
   return transpose(x, [...perm, a]);
+}
+
+/** How a loss reduces its per-element values (PyTorch's `reduction`). */
+export type Reduction = "mean" | "sum" | "none";
+
+/**
+ * Apply a loss reduction; `fn` names the public loss in the error for anything else. A helper
+ * for losses written outside nn, so that they accept and reject exactly what nn's losses do.
+ */
+export function reduceLoss(x: Tensor, reduction: Reduction, fn: string): Tensor {
+  if (reduction === "mean") return mean(x);
+  if (reduction === "sum") return sum(x);
+  if (reduction === "none") return x;
+  throw new ValueError(fn, "reduction", "'mean', 'sum' or 'none'", show(reduction));
 }

@@ -9,8 +9,19 @@
  *   2. training: SFNO 10 -> 10 frames, Adam + OneCycle (max lr 1e-2), Bochner relative L2 loss,
  *      until `epochs` or the time budget (data generation included) runs out;
  *   3. test relative L2 (Bochner) on held-out trajectories;
- *   4. refinement (refineSpectral, <= 100 Adam iterations) of the first `refineSamples` test
- *      windows: H^-1 residual and relative L2 before/after.
+ *   4. refinement (refineSpectral: preconditioned CG on the rebuilt output spectral layer, 100
+ *      iterations + 8 probe gradients) of the first `refineSamples` test windows: H^-1 residual
+ *      (with the last input frame prepended) and relative L2 before/after, and the residual per
+ *      frame of the truth, the prediction and the refined prediction.
+ *
+ * The case, exactly: 32^2 torus, nu = 1e-3, FNO forcing 0.1 (sin + cos)(2 pi (x + y)), initial
+ * vorticity from the FNO Gaussian random field (seed `seed`, samples 0.. for training, 100000..
+ * for testing); optionally `burnIn` time units of free evolution first; then `frames` frames
+ * every `frameDt` (the first frame is the state at t = burnIn + frameDt); windows of 10 input
+ * and 10 output frames starting every `stride` frames (40 frames, stride 5: 5 windows per
+ * trajectory). The 10-minute acceptance command (README, "Acceptance recipe and speed"):
+ *   node packages/operators/bench/sfno-acceptance.mjs --burnIn=10 --width=12 --ffn=12 \
+ *     --proj=24 --budget=600 --refineSamples=20
  *
  * Frame spacing: frameDt = 0.25 by default (not the FNO files' 1.0): the residual's time
  * derivative is a 4th-order stencil on the frames, whose error on the true solution (the floor
@@ -20,14 +31,16 @@
  *   node packages/operators/bench/sfno-acceptance.mjs [--trajectories=48] [--testTrajectories=4]
  *     [--frames=40] [--stride=5] [--frameDt=0.25] [--budget=600] [--epochs=10] [--batch=4]
  *     [--width=20] [--modes=8,8,5] [--layers=4] [--ffn=20] [--proj=40] [--activation=gelu]
- *     [--refineSamples=2] [--refineIterations=100]
- *     [--refineLr=0.003] [--seed=0] [--saveModel=PATH] [--loadModel=PATH] [--no-write]
+ *     [--burnIn=0] [--maxLr=0.01] [--refineSamples=2] [--refineIterations=100]
+ *     [--refineMethod=cg|adam] [--refineLr=0.003 (adam)] [--refineTimeDerivative=fd4|bdf4|fd2]
+ *     [--refineIncludeLast=1] [--seed=0] [--saveModel=PATH] [--loadModel=PATH] [--no-write]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { Adam, gradientsOfParameters, load, OneCycleLR, save } from "@modewise/nn";
 import {
   bochnerRelativeL2Loss,
   navierStokesResidualHMinus1,
+  navierStokesResidualHMinus1PerFrame,
   refineSpectral,
   SFNO,
 } from "@modewise/operators";
@@ -67,6 +80,8 @@ const cfg = {
   maxLr: num("maxLr", 1e-2),
   refineSamples: num("refineSamples", 2),
   refineIterations: num("refineIterations", 100),
+  refineMethod: String(cli.args.refineMethod ?? "cg"),
+  refineTimeDerivative: String(cli.args.refineTimeDerivative ?? "fd4"),
   refineLr: num("refineLr", 3e-3),
   refineIncludeLast: num("refineIncludeLast", 1) !== 0,
   seed: num("seed", 0),
@@ -191,7 +206,10 @@ if (typeof cli.args.loadModel === "string") {
   // The OneCycle schedule must end when training ends, so its length is fitted to the budget:
   // time two steps at the schedule's initial lr (maxLr / 25), then take as many steps as fit in
   // 80% of what is left (evaluation and the final report use the rest), at most `epochs` epochs.
+  // (a first, untimed step warms up the JIT and the allocator: timing it overestimated the step
+  // by ~50% and left a third of the budget unused)
   optimizer.lr = cfg.maxLr / 25;
+  trainStep([8, 9, 10, 11].slice(0, cfg.batch).map((i) => i % train.n));
   const probeStart = performance.now();
   trainStep([0, 1, 2, 3].slice(0, cfg.batch).map((i) => i % train.n));
   trainStep([4, 5, 6, 7].slice(0, cfg.batch).map((i) => i % train.n));
@@ -245,7 +263,12 @@ const persistence = tidy(() => {
 });
 
 // ---- 4. refinement -------------------------------------------------------------------------
-const resOpts = { nu: cfg.nu, dt: cfg.frameDt, forcing: "fno" };
+const resOpts = {
+  nu: cfg.nu,
+  dt: cfg.frameDt,
+  forcing: "fno",
+  timeDerivative: cfg.refineTimeDerivative,
+};
 const withLast = (x, y) =>
   concat([slice(x, [null, null, null, null, { start: cfg.inSteps - 1, stop: cfg.inSteps }]), y], 4);
 const refined = [];
@@ -256,10 +279,27 @@ for (let i = 0; i < Math.min(cfg.refineSamples, test.n); i++) {
   const r = refineSpectral(model, xi, {
     ...resOpts,
     iterations: cfg.refineIterations,
+    method: cfg.refineMethod,
     lr: cfg.refineLr,
     includeLastInputFrame: cfg.refineIncludeLast,
   });
   const wall = (performance.now() - start) / 1000;
+  // per-frame H^-1 residual (frame 0 = the last input frame when it is prepended)
+  const frames = (y) =>
+    tidy(() =>
+      Array.from(
+        navierStokesResidualHMinus1PerFrame(
+          cfg.refineIncludeLast ? withLast(xi, y) : y,
+          resOpts,
+        ).dataSync(),
+      ),
+    );
+  const fmt = (a) => a.map((v) => v.toExponential(1)).join(" ");
+  console.log(`  per frame, truth:   ${fmt(frames(yi))}`);
+  console.log(`  per frame, before:  ${fmt(frames(r.initialPrediction))}`);
+  console.log(`  per frame, refined: ${fmt(frames(r.refinedPrediction))}`);
+  const h0 = r.residualHistory;
+  console.log(`  history: ${fmt(h0.filter((_, k) => k % 10 === 0 || k === h0.length - 1))}`);
   const m = tidy(() => ({
     relBefore: bochnerRelativeL2Loss(r.initialPrediction, yi).item(),
     relAfter: bochnerRelativeL2Loss(r.refinedPrediction, yi).item(),

@@ -1,16 +1,8 @@
-import { AdamW, gradientsOfParameters, relativeLpLoss } from "@modewise/nn";
+import { relativeLpLoss } from "@modewise/nn";
 import { AFNO, AFNOBlock } from "@modewise/operators";
-import {
-  dispose,
-  Generator,
-  memory,
-  ShapeError,
-  tidy,
-  ValueError,
-  zerosLike,
-} from "@modewise/tensor";
+import { dispose, Generator, memory, ShapeError, ValueError, zerosLike } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
-import { checkModelGradients, expectClose, smoothTask } from "./t1-helpers.js";
+import { checkModelGradients, expectClose, smoothTask, trainWithAdamW } from "./t1-helpers.js";
 
 function softshrink(v: number, l: number): number {
   return v > l ? v - l : v < -l ? v + l : 0;
@@ -318,26 +310,14 @@ describe("AFNO", () => {
       patchSize: 4,
       generator: new Generator(2),
     });
-    const opt = new AdamW(model, { lr: 1e-2, weightDecay: 1e-4 });
-    const losses: number[] = [];
-    let live = 0;
-    for (let step = 0; step < 40; step++) {
-      losses.push(
-        tidy(() => {
-          const { value, grads } = gradientsOfParameters(
-            () => relativeLpLoss(model.forward(x), y, { reduction: "mean" }),
-            model,
-          );
-          opt.step(grads);
-          return value.item();
-        }),
-      );
-      if (step === 1) live = memory().numTensors;
-    }
-    expect(memory().numTensors).toBe(live);
+    const { losses, leaked } = trainWithAdamW(
+      model,
+      () => relativeLpLoss(model.forward(x), y, { reduction: "mean" }),
+      { lr: 1e-2, steps: 40 },
+    );
+    expect(leaked).toBe(0);
     expect(Math.min(...losses.slice(-5))).toBeLessThan(0.5 * losses[0]);
     dispose([x, y]);
-    opt.dispose();
     model.dispose();
   });
 });

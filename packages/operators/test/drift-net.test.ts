@@ -1,5 +1,4 @@
 import { irfftn, rfftn } from "@modewise/fft/tensor";
-import { AdamW, gradientsOfParameters } from "@modewise/nn";
 import {
   channelLayerNorm,
   DriftNet,
@@ -23,7 +22,13 @@ import {
   zerosLike,
 } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
-import { checkGrad, checkModelGradients, expectClose, smoothTask } from "./t1-helpers.js";
+import {
+  checkGrad,
+  checkModelGradients,
+  expectClose,
+  smoothTask,
+  trainWithAdamW,
+} from "./t1-helpers.js";
 
 /** Close the gate: the last gate layer's weights 0 and bias -1000, so alpha = sigmoid(-1000) = 0. */
 function closeGate(block: SpectralCoupledBlock): void {
@@ -273,26 +278,13 @@ describe("DriftNet", () => {
       levels: 1,
       generator: new Generator(2),
     });
-    const opt = new AdamW(model, { lr: 3e-3, weightDecay: 1e-4 });
-    const losses: number[] = [];
-    let live = 0;
-    for (let step = 0; step < 30; step++) {
-      losses.push(
-        tidy(() => {
-          const { value, grads } = gradientsOfParameters(
-            () => driftNetLoss(model.forward(x), y),
-            model,
-          );
-          opt.step(grads);
-          return value.item();
-        }),
-      );
-      if (step === 1) live = memory().numTensors;
-    }
-    expect(memory().numTensors).toBe(live);
+    const { losses, leaked } = trainWithAdamW(model, () => driftNetLoss(model.forward(x), y), {
+      lr: 3e-3,
+      steps: 30,
+    });
+    expect(leaked).toBe(0);
     expect(Math.min(...losses.slice(-5))).toBeLessThan(0.5 * losses[0]);
     dispose([x, y]);
-    opt.dispose();
     model.dispose();
   });
 });

@@ -4,11 +4,13 @@ import {
   hMinus1SquaredFromRfft2,
   navierStokesResidual,
   navierStokesResidualHMinus1,
+  navierStokesResidualHMinus1PerFrame,
+  navierStokesResidualSpectrum,
   SPECTRAL_REFINER_ALPHA,
   timeDerivative,
 } from "@modewise/operators";
 import { gaussianRandomField2d, NavierStokes2d } from "@modewise/pde";
-import { Generator, memory, permute, ShapeError, tensor, ValueError } from "@modewise/tensor";
+import { Generator, memory, permute, ShapeError, tensor, tidy, ValueError } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
 import { checkGrad } from "../../tensor/test/helpers.js";
 
@@ -25,13 +27,24 @@ function trajectory(s: number, times: number[], f: (x: number, y: number, t: num
 }
 
 // The stencils of time-derivative.ts, written out again for the closed form (frame -> coeffs over frames).
-function stencilRows(scheme: "fd2" | "fd4", T: number): { frames: number[]; c: number[] }[] {
+function stencilRows(
+  scheme: "fd2" | "fd4" | "bdf4",
+  T: number,
+): { frames: number[]; c: number[] }[] {
   const rows: { frames: number[]; c: number[] }[] = [];
   const range = (a: number, n: number) => Array.from({ length: n }, (_, i) => a + i);
   if (scheme === "fd2") {
     rows.push({ frames: range(0, 3), c: [-1.5, 2, -0.5] });
     for (let k = 1; k < T - 1; k++) rows.push({ frames: range(k - 1, 3), c: [-0.5, 0, 0.5] });
     rows.push({ frames: range(T - 3, 3), c: [0.5, -2, 1.5] });
+  } else if (scheme === "bdf4") {
+    // frames 0..3 from frames 0..4, then the backward 5-point stencil at every later frame
+    rows.push({ frames: range(0, 5), c: [-25 / 12, 4, -3, 4 / 3, -1 / 4] });
+    rows.push({ frames: range(0, 5), c: [-1 / 4, -5 / 6, 3 / 2, -1 / 2, 1 / 12] });
+    rows.push({ frames: range(0, 5), c: [1 / 12, -2 / 3, 0, 2 / 3, -1 / 12] });
+    rows.push({ frames: range(0, 5), c: [-1 / 12, 1 / 2, -3 / 2, 5 / 6, 1 / 4] });
+    for (let k = 4; k < T; k++)
+      rows.push({ frames: range(k - 4, 5), c: [1 / 4, -4 / 3, 3, -4, 25 / 12] });
   } else {
     rows.push({ frames: range(0, 5), c: [-25 / 12, 4, -3, 4 / 3, -1 / 4] });
     rows.push({ frames: range(0, 5), c: [-1 / 4, -5 / 6, 3 / 2, -1 / 2, 1 / 12] });
@@ -44,7 +57,7 @@ function stencilRows(scheme: "fd2" | "fd4", T: number): { frames: number[]; c: n
 }
 
 describe("navierStokesResidualHMinus1", () => {
-  it("Taylor-Green decay: equals the closed-form stencil error, order 2 (fd2) and 4 (fd4)", () => {
+  it("Taylor-Green decay: equals the closed-form stencil error, order 2 (fd2) and 4 (fd4, bdf4)", () => {
     // w = A e^{-lambda t} sin(2 pi x) sin(2 pi y), lambda = 8 pi^2 nu, no forcing: advection is
     // exactly zero and the spatial terms are exact, so R(t_k) = s_k w(., t_k) / e^{-lambda t_k}
     // with s_k = (sum_j c_j e^{-lambda t_j}) / dt + lambda e^{-lambda t_k}: the stencil's error.
@@ -58,7 +71,7 @@ describe("navierStokesResidualHMinus1", () => {
     const alpha = SPECTRAL_REFINER_ALPHA;
     const T = 9;
     const base = memory().numTensors;
-    for (const scheme of ["fd2", "fd4"] as const) {
+    for (const scheme of ["fd2", "fd4", "bdf4"] as const) {
       const norms: number[] = [];
       for (const dt of [0.01, 0.005]) {
         const times = Array.from({ length: T }, (_, k) => 0.3 + k * dt);
@@ -223,9 +236,45 @@ describe("navierStokesResidualHMinus1", () => {
     expect(rPert).toBeGreaterThan(20 * rTruth);
   });
 
+  it("spectrum and per-frame norms agree with the residual field and its RMS (f64)", () => {
+    const w = new Generator(13).normal([2, 1, 6, 6, 7], { dtype: "float64" });
+    const base = memory().numTensors;
+    for (const timeDerivative of ["fd4", "bdf4"] as const) {
+      const opts = { nu: 0.01, dt: 0.1, timeDerivative };
+      const { fromField, spec, f, none, shape } = tidy(() => {
+        // the spectrum is the unnormalised rfft2 of the field, frames first
+        const field = navierStokesResidual(w, opts); // [2, 1, 6, 6, 7]
+        const frames = navierStokesResidualHMinus1PerFrame(w, opts);
+        return {
+          fromField: rfft2(permute(field, [0, 1, 4, 2, 3])).dataSync(), // [2, 1, 7, 6, 4]
+          spec: navierStokesResidualSpectrum(w, opts).dataSync(), // [2, 7, 6, 4]
+          f: frames.dataSync(),
+          shape: frames.shape.slice(),
+          none: navierStokesResidualHMinus1(w, { ...opts, reduction: "none" }).dataSync(),
+        };
+      });
+      expect(spec.length).toBe(fromField.length);
+      let big = 0;
+      for (const v of fromField) big = Math.max(big, Math.abs(v));
+      for (let i = 0; i < spec.length; i++)
+        expect(Math.abs(spec[i] - fromField[i])).toBeLessThan(1e-13 * big);
+      expect(shape).toEqual([2, 7]);
+      for (let b = 0; b < 2; b++) {
+        let ms = 0;
+        for (let k = 0; k < 7; k++) ms += f[b * 7 + k] ** 2 / 7;
+        expect(Math.abs(Math.sqrt(ms) - none[b])).toBeLessThan(1e-14 * none[b]);
+      }
+    }
+    expect(memory().numTensors).toBe(base);
+  });
+
   it("is differentiable (f64 finite differences) and validates input", () => {
     const w = new Generator(11).normal([1, 1, 4, 4, 5], { dtype: "float64" });
     checkGrad((x) => navierStokesResidualHMinus1(x, { nu: 0.01, dt: 0.1 }), [w]);
+    checkGrad(
+      (x) => navierStokesResidualHMinus1(x, { nu: 0.01, dt: 0.1, timeDerivative: "bdf4" }),
+      [w],
+    );
     expect(() => navierStokesResidualHMinus1(w, { nu: 0.01, dt: 0 })).toThrow(ValueError);
     const short = new Generator(1).normal([1, 1, 4, 4, 4], { dtype: "float64" });
     expect(() => navierStokesResidualHMinus1(short, { nu: 0.01, dt: 0.1 })).toThrow(ShapeError);

@@ -11,10 +11,11 @@ import {
 } from "@modewise/operators";
 import { gaussianRandomField2d, NavierStokes2d } from "@modewise/pde";
 import {
+  concat,
   Generator,
   memory,
   ShapeError,
-  type Tensor,
+  slice,
   tensor,
   tidy,
   ValueError,
@@ -159,11 +160,16 @@ describe("SFNO", () => {
     expect(() => m.forward(x, 0)).toThrow(ValueError);
     expect(() => new SFNO({ ...tiny, outSteps: 4, nLayers: 1 })).toThrow(ValueError);
     expect(() => new SFNO({ ...tiny, outSteps: 4, modes: [2, 2] })).toThrow(ValueError);
+    expect(() => new SFNO({ ...tiny, outSteps: 4, outModes: [2, 2] })).toThrow(ValueError);
+    expect(new SFNO({ ...tiny, outSteps: 4, outModes: [2, 2, 3] }).outConv.modes).toEqual([
+      2, 2, 3,
+    ]);
     expect(() => new SFNO({ ...tiny, outSteps: 0 })).toThrow(ValueError);
   });
 
-  it("a zero output MLP predicts persistence (the last input frame)", () => {
+  it("a zero output MLP (and K_out bias) predicts persistence (the last input frame)", () => {
     const m = new SFNO({ ...tiny, outSteps: 3, generator: new Generator(7) });
+    m.outConv.bias?.assign(tensor(new Float64Array(1), { dtype: "float64", shape: [1, 1, 1, 1] }));
     for (const fc of m.projection.fcs) {
       fc.weight.assign(
         tensor(new Float64Array(fc.weight.size), {
@@ -221,16 +227,20 @@ describe("SFNO", () => {
 });
 
 describe("refineSpectral", () => {
+  /** A 16^2 solver trajectory (nu 1e-3, FNO forcing, frames 0.25 apart): 6 input + 6 target frames. */
   function setup() {
     const s = 16;
     const dt = 0.25;
     const nu = 1e-3;
     const ns = new NavierStokes2d({ s, nu, batch: 1, forcing: "fno" });
     const { w } = ns.run(gaussianRandomField2d({ s, batch: 1, seed: 1 }), {
-      T: 6 * dt,
+      T: 12 * dt,
       recordEvery: dt,
     });
-    const input = tensor(w, { dtype: "float64", shape: [1, 1, s, s, 6] });
+    const all = tensor(w, { dtype: "float64", shape: [1, 1, s, s, 12] });
+    const input = tidy(() => slice(all, [null, null, null, null, { start: 0, stop: 6 }]));
+    const truth = tidy(() => slice(all, [null, null, null, null, { start: 6, stop: 12 }]));
+    all.dispose();
     const model = new SFNO({
       modes: [3, 3, 3],
       width: 6,
@@ -239,48 +249,49 @@ describe("refineSpectral", () => {
       dtype: "float64",
       generator: new Generator(0),
     });
-    return { input, model, nu, dt };
+    return { input, truth, model, nu, dt };
   }
 
-  it("starts from the trained weights and lowers the H^-1 residual a lot", () => {
-    const { input, model, nu, dt } = setup();
+  it("enlarges K_out around the trained weights and starts from the trained prediction", () => {
+    const { input, truth, model, nu, dt } = setup();
     const base = memory().numTensors;
-    const trained = model.spectral[1];
+    const trained = model.outConv;
     const big = enlargeSpectralLayer(trained, [5, 4, 4]);
     // trained box [-3..2] x [-3..2] x [0..2] sits at offsets (2, 1, 0) of [-5..4] x [-4..3] x [0..3]
     const a = trained.weight.value.dataSync();
     const b = big.weight.value.dataSync();
-    const [I, O] = [6, 6];
     let copied = 0;
     let zeros = 0;
-    for (let io = 0; io < I * O; io++)
-      for (let p = 0; p < 10; p++)
-        for (let q = 0; q < 8; q++)
-          for (let r = 0; r < 4; r++) {
-            const bi = 2 * (((io * 10 + p) * 8 + q) * 4 + r);
-            const inside = p >= 2 && p < 8 && q >= 1 && q < 7 && r < 3;
-            if (inside) {
-              const ai = 2 * (((io * 6 + (p - 2)) * 6 + (q - 1)) * 3 + r);
-              expect(b[bi]).toBe(a[ai]);
-              expect(b[bi + 1]).toBe(a[ai + 1]);
-              copied++;
-            } else {
-              expect(b[bi]).toBe(0);
-              expect(b[bi + 1]).toBe(0);
-              zeros++;
-            }
+    for (let p = 0; p < 10; p++)
+      for (let q = 0; q < 8; q++)
+        for (let r = 0; r < 4; r++) {
+          const bi = 2 * ((p * 8 + q) * 4 + r);
+          const inside = p >= 2 && p < 8 && q >= 1 && q < 7 && r < 3;
+          if (inside) {
+            const ai = 2 * (((p - 2) * 6 + (q - 1)) * 3 + r);
+            expect(b[bi]).toBe(a[ai]);
+            expect(b[bi + 1]).toBe(a[ai + 1]);
+            copied++;
+          } else {
+            expect(b[bi]).toBe(0);
+            expect(b[bi + 1]).toBe(0);
+            zeros++;
           }
-    expect(copied).toBe(I * O * 6 * 6 * 3);
-    expect(zeros).toBeGreaterThan(0);
+        }
+    expect(copied).toBe(6 * 6 * 3);
+    expect(zeros).toBe(10 * 8 * 4 - copied);
     big.dispose();
     expect(() => enlargeSpectralLayer(trained, [2, 3, 3])).toThrow(ValueError);
+    expect(() => refineSpectral(model, input, { nu, dt, probes: 0 })).toThrow(ValueError);
+    expect(() => refineSpectral(model, input, { nu, dt, method: "sgd" as "cg" })).toThrow(
+      ValueError,
+    );
 
     const before = tidy(() => navierStokesResidualHMinus1(model.forward(input), { nu, dt }));
     const res = refineSpectral(model, input, {
       nu,
       dt,
-      iterations: 60,
-      lr: 3e-2,
+      iterations: 0,
       includeLastInputFrame: false,
     });
     // the refined layer starts as the trained one: same first prediction and residual
@@ -288,21 +299,67 @@ describe("refineSpectral", () => {
     const init = res.initialPrediction.dataSync();
     const y0 = model.forward(input);
     const y0d = y0.dataSync();
-    for (let i = 0; i < init.length; i++) expect(init[i]).toBe(y0d[i]);
+    const ref = res.refinedPrediction.dataSync();
+    for (let i = 0; i < init.length; i++) {
+      expect(init[i]).toBe(y0d[i]);
+      expect(Math.abs(ref[i] - y0d[i])).toBeLessThan(1e-12 * (1 + Math.abs(y0d[i])));
+    }
     expect(res.refinedModes).toEqual([8, 8, 4]);
-    expect(res.residualHistory.length).toBe(61);
-    const last = res.residualHistory[60];
-    // measured: 8.9e-2 -> 1.09e-2 (8x) in 60 iterations on this random (untrained) width-6 model,
-    // where it plateaus (the frozen latent holds little energy at the new modes); require 5x
-    expect(last).toBeLessThan(res.residualHistory[0] / 5);
-    // frozen: the model's own last layer is untouched
-    const afterT = model.forward(input);
-    const after = afterT.dataSync();
-    afterT.dispose();
-    for (let i = 0; i < after.length; i++) expect(after[i]).toBe(y0d[i]);
-    for (const t of [before, y0, res.initialPrediction, res.refinedPrediction] as Tensor[])
+    expect(res.residualHistory.length).toBe(1);
+    for (const t of [before, y0, res.initialPrediction, res.refinedPrediction, input, truth])
       t.dispose();
     res.refinedLayer.dispose();
-    expect(memory().numTensors).toBe(base);
-  }, 120_000);
+    expect(memory().numTensors).toBe(base - 2);
+  });
+
+  it("lowers the H^-1 residual >= 100x within 40 iterations; anchored at the last input frame it recovers the truth", () => {
+    const { input, truth, model, nu, dt } = setup();
+    const base = memory().numTensors;
+    const y0 = model.forward(input);
+    for (const includeLastInputFrame of [false, true]) {
+      const res = refineSpectral(model, input, { nu, dt, iterations: 40, includeLastInputFrame });
+      const h = res.residualHistory;
+      expect(h.length).toBe(41);
+      expect(res.gradientEvaluations).toBe(48);
+      // the reported final value is the residual of the returned prediction, recomputed by
+      // navierStokesResidualHMinus1 (tested against closed forms and direct DFTs above)
+      const window = includeLastInputFrame
+        ? tidy(() =>
+            concat(
+              [
+                slice(input, [null, null, null, null, { start: 5, stop: 6 }]),
+                res.refinedPrediction,
+              ],
+              4,
+            ),
+          )
+        : res.refinedPrediction;
+      const recomputed = tidy(() => navierStokesResidualHMinus1(window, { nu, dt }).item());
+      expect(Math.abs(recomputed - h[40])).toBeLessThan(1e-9 * h[40]);
+      if (window !== res.refinedPrediction) window.dispose();
+      // measured: 6.3e-2 -> 2.5e-4 (250x) without the anchor, 19 -> 3.0e-4 (6e4x) with it, on
+      // this untrained width-6 model; CG on a convex-in-the-output problem: require 100x
+      expect(h[40]).toBeLessThan(h[0] / 100);
+      // the residual falls monotonically (exact line search along descent directions)
+      for (let k = 1; k < h.length; k++) expect(h[k]).toBeLessThanOrEqual(h[k - 1] * (1 + 1e-12));
+      if (includeLastInputFrame) {
+        // with the true state at t0 fixed, a small residual over the window pins the trajectory
+        // down: the untrained model's error (relative L2 ~2.8) falls to ~1e-2 (measured 1.1e-2)
+        const l2Before = tidy(() => bochnerRelativeL2Loss(res.initialPrediction, truth).item());
+        const l2After = tidy(() => bochnerRelativeL2Loss(res.refinedPrediction, truth).item());
+        expect(l2Before).toBeGreaterThan(1);
+        expect(l2After).toBeLessThan(5e-2);
+      }
+      res.initialPrediction.dispose();
+      res.refinedPrediction.dispose();
+      res.refinedLayer.dispose();
+    }
+    // frozen: the model itself is untouched
+    const afterT = model.forward(input);
+    const after = afterT.dataSync();
+    const y0d = y0.dataSync();
+    for (let i = 0; i < after.length; i++) expect(after[i]).toBe(y0d[i]);
+    for (const t of [afterT, y0, input, truth]) t.dispose();
+    expect(memory().numTensors).toBe(base - 2);
+  }, 60_000);
 });

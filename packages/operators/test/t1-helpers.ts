@@ -1,10 +1,10 @@
 /**
  * Shared test utilities for the T1, AFNO and DRIFT-Net tests: a parameter-by-parameter f64
  * gradient check (the tensor package's finite-difference checker, imported, applied through
- * functionalCall) and a small smooth regression task for the sanity trainings.
+ * functionalCall), a small smooth regression task and the sanity-training loop.
  */
-import { type AnyModule, functionalCall } from "@modewise/nn";
-import { Generator, type Tensor, tensor, tidy } from "@modewise/tensor";
+import { AdamW, type AnyModule, functionalCall, gradientsOfParameters } from "@modewise/nn";
+import { Generator, memory, type Tensor, tensor, tidy } from "@modewise/tensor";
 import { checkGrad } from "../../tensor/test/helpers.js";
 
 export { checkGrad, expectClose } from "../../tensor/test/helpers.js";
@@ -73,4 +73,32 @@ export function smoothTask(
       y: tensor(dtype === "float32" ? Float32Array.from(ys) : ys, { dtype, shape }),
     };
   });
+}
+
+/**
+ * The sanity training: `steps` AdamW steps (weight decay 1e-4) on `loss`, returning the losses
+ * and whether the number of live tensors stayed at its level after step 2 (the optimizer state
+ * exists from step 1 on; anything more is a leak). The optimizer is disposed, the model not.
+ */
+export function trainWithAdamW(
+  model: AnyModule,
+  loss: () => Tensor,
+  opts: { lr: number; steps: number },
+): { losses: number[]; leaked: number } {
+  const opt = new AdamW(model, { lr: opts.lr, weightDecay: 1e-4 });
+  const losses: number[] = [];
+  let live = 0;
+  for (let step = 0; step < opts.steps; step++) {
+    losses.push(
+      tidy(() => {
+        const { value, grads } = gradientsOfParameters(loss, model);
+        opt.step(grads);
+        return value.item();
+      }),
+    );
+    if (step === 1) live = memory().numTensors;
+  }
+  const leaked = memory().numTensors - live;
+  opt.dispose();
+  return { losses, leaked };
 }

@@ -1,4 +1,3 @@
-import { AdamW, gradientsOfParameters } from "@modewise/nn";
 import { T1, t1FrequencyRelativeL2, t1InitStd } from "@modewise/operators";
 import {
   DTypeError,
@@ -17,7 +16,7 @@ import {
   ValueError,
 } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
-import { checkModelGradients, expectClose, smoothTask } from "./t1-helpers.js";
+import { checkModelGradients, expectClose, smoothTask, trainWithAdamW } from "./t1-helpers.js";
 
 /** Independent reference: the orthonormal 2-D DCT-II by its defining double sum (f64). */
 function directDct2(x: Float64Array, h: number, w: number): Float64Array {
@@ -284,25 +283,13 @@ describe("T1", () => {
       gridSize: [16, 16],
       generator: new Generator(2),
     });
-    const opt = new AdamW(model, { lr: 3e-3, weightDecay: 1e-4 });
-    const losses: number[] = [];
-    let live = 0;
-    for (let step = 0; step < 60; step++) {
-      losses.push(
-        tidy(() => {
-          const { value, grads } = gradientsOfParameters(() => model.frequencyLoss(x, y), model);
-          opt.step(grads);
-          return value.item();
-        }),
-      );
-      if (step === 1) live = memory().numTensors;
-    }
-    expect(memory().numTensors).toBe(live);
-    const first = losses[0];
-    const last = Math.min(...losses.slice(-5));
-    expect(last).toBeLessThan(0.5 * first);
+    const { losses, leaked } = trainWithAdamW(model, () => model.frequencyLoss(x, y), {
+      lr: 3e-3,
+      steps: 60,
+    });
+    expect(leaked).toBe(0);
+    expect(Math.min(...losses.slice(-5))).toBeLessThan(0.5 * losses[0]);
     dispose([x, y]);
-    opt.dispose();
     model.dispose();
   });
 });

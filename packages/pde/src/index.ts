@@ -15,6 +15,7 @@ export {
   nrmse,
   relL2,
   type SpectralBandErrors,
+  shellSpectrum,
   spectralBandErrors,
 } from "./metrics.js";
 export { NavierStokes2d } from "./navier-stokes.js";

@@ -102,10 +102,48 @@ export interface SpectralBandErrors {
 }
 
 /**
+ * Shell-averaged (radial) power spectrum of a batch of periodic s x s fields: bin (kx, ky) of
+ * the unnormalized 2-D DFT f_hat belongs to shell round(|k|), and
+ * P[k] = mean_b sum_{bins in shell k} |f_hat_b|^2 / s^4, k = 0..round(s / sqrt 2) (the corner
+ * shells beyond s/2 are only partly inside the grid). By Parseval sum_k P[k] is the mean square
+ * of the fields. The spectral metrics and plots of the app bin with this one function.
+ */
+export function shellSpectrum(fields: Float64Array, s: number): Float64Array {
+  const fn = "shellSpectrum";
+  intArg(fn, "s", s, undefined, 2);
+  if (s % 2 !== 0) throw new ValueError(fn, "s", "an even grid size", String(s));
+  if (!(fields instanceof Float64Array))
+    throw new ValueError(fn, "fields", "a Float64Array", show(fields));
+  if (fields.length % (s * s) !== 0 || fields.length === 0)
+    throw new ShapeError(fn, "fields", `[batch, ${s}, ${s}] values`, `${fields.length} values`);
+  const batch = fields.length / (s * s);
+  const fft = new RealFFT2d(s);
+  const half = fft.half;
+  const spec = new Float64Array(2 * s * half);
+  const P = new Float64Array(Math.round(s / Math.SQRT2) + 1);
+  for (let b = 0; b < batch; b++) {
+    fft.forward(fields, b * s * s, spec, 0);
+    for (let p = 0; p < s; p++) {
+      const kx = wavenumber(p, s);
+      for (let q = 0; q < half; q++) {
+        const m = p * half + q;
+        const power = (spec[2 * m] as number) ** 2 + (spec[2 * m + 1] as number) ** 2;
+        const weight = q === 0 || q === s / 2 ? 1 : 2; // the conjugate half is not stored
+        const shell = Math.round(Math.sqrt(kx * kx + q * q));
+        P[shell] = (P[shell] as number) + weight * power;
+      }
+    }
+  }
+  const scale = 1 / (batch * s ** 4);
+  for (let k = 0; k < P.length; k++) P[k] = (P[k] as number) * scale;
+  return P;
+}
+
+/**
  * Error split by radial wavenumber bands (PDEBench's low/mid/high with edges 4 and 12) for a
- * batch of periodic s x s fields. Bin k of the 2-D FFT of the error belongs to shell
- * round(|k|); band e = sqrt(mean_b sum_{k in band} |D_k|^2 / s^4), so by Parseval the squares of
- * all bands add up to the mean squared error.
+ * batch of periodic s x s fields: band e = sqrt(sum_{shells k in band} P_err[k]) with P_err the
+ * shellSpectrum of the error, so by Parseval the squares of all bands add up to the mean
+ * squared error.
  */
 export function spectralBandErrors(
   pred: Float64Array,
@@ -126,29 +164,15 @@ export function spectralBandErrors(
     throw new ShapeError(fn, "pred", `[batch, ${s}, ${s}] values`, `${pred.length} values`);
   const batch = pred.length / (s * s);
   checkPair(fn, pred, truth, batch);
-  const fft = new RealFFT2d(s);
-  const half = fft.half;
-  const diff = new Float64Array(s * s);
-  const spec = new Float64Array(2 * s * half);
+  const diff = pred.map((v, i) => v - (truth[i] as number));
+  const P = shellSpectrum(diff, s);
   const acc = new Float64Array(edges.length + 1);
-  for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < s * s; i++)
-      diff[i] = (pred[b * s * s + i] as number) - (truth[b * s * s + i] as number);
-    fft.forward(diff, 0, spec, 0);
-    for (let p = 0; p < s; p++) {
-      const kx = wavenumber(p, s);
-      for (let q = 0; q < half; q++) {
-        const m = p * half + q;
-        const e2 = (spec[2 * m] as number) ** 2 + (spec[2 * m + 1] as number) ** 2;
-        const weight = q === 0 || q === s / 2 ? 1 : 2; // the conjugate half is not stored
-        const shell = Math.round(Math.sqrt(kx * kx + q * q));
-        let band = 0;
-        while (band < edges.length && shell >= (edges[band] as number)) band++;
-        acc[band] = (acc[band] as number) + weight * e2;
-      }
-    }
+  for (let shell = 0; shell < P.length; shell++) {
+    let band = 0;
+    while (band < edges.length && shell >= (edges[band] as number)) band++;
+    acc[band] = (acc[band] as number) + (P[shell] as number);
   }
-  const bands = Array.from(acc, (v) => Math.sqrt(v / (batch * s ** 4)));
+  const bands = Array.from(acc, Math.sqrt);
   return { edges, bands, low: bands[0] as number, mid: bands[1] ?? 0, high: bands[2] ?? 0 };
 }
 

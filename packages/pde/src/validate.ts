@@ -1,15 +1,8 @@
 /** Argument checks shared by the solvers: each failure is a typed error naming the argument. */
-import { ShapeError, ValueError } from "@modewise/tensor";
+import { ShapeError, show, ValueError } from "@modewise/tensor";
 
-export function show(v: unknown): string {
-  if (typeof v === "number") return String(v);
-  if (typeof v === "string") return JSON.stringify(v);
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as Float64Array).length})`;
-  if (Array.isArray(v)) return `array(${v.length})`;
-  return typeof v;
-}
+// The solvers' modules import show from here with the other checks.
+export { show };
 
 export function checkOptionsObject(opts: unknown, fn: string): Record<string, unknown> {
   if (opts === null || typeof opts !== "object" || Array.isArray(opts))

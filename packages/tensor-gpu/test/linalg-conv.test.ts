@@ -4,6 +4,7 @@
  * output (deterministic): gamma_T sum |terms| with T the number of terms of that output's sum
  * (u = 2^-24), as for any f32 dot product of exact f32 inputs.
  */
+import { DTypeError } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
 import { convKernels } from "../src/kernels/conv.js";
 import { linalgExecutor } from "../src/kernels/linalg-host.js";
@@ -262,4 +263,43 @@ describe("convolutions on the wasm backend route to the core's WASM SIMD conv / 
         expect(linalgExecutor(op)).toBe("wasm-gemm");
     }
   });
+});
+
+describe("convolution kernels refuse every non-float32 operand", () => {
+  // A complex64 operand would be read as interleaved floats: a wrong result, never an error,
+  // unless each kernel checks BOTH of its inputs (the gradients once checked only the first).
+  const attrs = {
+    strides: [1],
+    padding: [[1, 1]] as [number, number][],
+    dilations: [1],
+    groups: 1,
+  };
+  for (const mode of ["webasm", "webgl2"] as const)
+    it(`on ${mode}: Conv, ConvBackpropInput and ConvBackpropFilter throw DTypeError naming the argument`, () => {
+      const host = new TestHost(`linalg-test-dtype-${mode}`, mode);
+      const f32 = (shape: number[]) => ({
+        dataId: host.write(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, "float32"),
+        shape,
+        dtype: "float32" as const,
+      });
+      const c64 = (shape: number[]) => ({
+        dataId: host.write(
+          new Float32Array(2 * shape.reduce((a, b) => a * b, 1)),
+          shape,
+          "complex64",
+        ),
+        shape,
+        dtype: "complex64" as const,
+      });
+      const x = [1, 2, 5];
+      const w = [3, 2, 3];
+      const y = [1, 3, 5];
+      expect(() => convKernels.Conv([f32(x), c64(w)], attrs, host)).toThrow(DTypeError);
+      expect(() =>
+        convKernels.ConvBackpropInput([f32(y), c64(w)], { ...attrs, inputShape: x }, host),
+      ).toThrow(/conv \(input gradient\): argument 'w'/);
+      expect(() =>
+        convKernels.ConvBackpropFilter([f32(x), c64(y)], { ...attrs, filterShape: w }, host),
+      ).toThrow(/conv \(filter gradient\): argument 'dy'/);
+    });
 });

@@ -37,6 +37,13 @@ export {
  */
 export { sgemm, sgemmAvailable } from "./backend/cpu/sgemm.js";
 
+/**
+ * Float32 GELU / GELU' on the WebAssembly SIMD kernel (relative error <= 24 x 2^-24, see
+ * simd-gelu-module.ts): `cpuKernelInfo()` says whether it is available and which path the last
+ * call took; `setGeluSimd(false)` forces the scalar path (comparisons, debugging).
+ */
+export { type CpuKernelInfo, cpuKernelInfo, setGeluSimd } from "./backend/cpu/simd-gelu.js";
+
 /** Options of convF32; every per-axis array has one entry per spatial axis. */
 export interface ConvF32Options {
   /** Default 1 on every axis. */

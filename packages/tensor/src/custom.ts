@@ -4,11 +4,12 @@
  * they take part in autograd, tidy scopes and device checks like any core op.
  */
 import type { Backend, TensorInfo } from "./backend/backend.js";
-import { type DataArray, type DType, isDType } from "./dtype.js";
+import { CpuBackend } from "./backend/cpu/cpu-backend.js";
+import { allocate, type DataArray, type DType, isDType } from "./dtype.js";
 import { ENGINE } from "./engine.js";
 import { DTypeError, show, ValueError } from "./errors.js";
 import { GRADIENTS } from "./grads/index.js";
-import type { Shape } from "./shape.js";
+import { type Shape, sizeOf } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
 export type CustomKernel<A> = (
@@ -74,6 +75,52 @@ export function readSync(info: TensorInfo, backend: Backend): DataArray {
       backend.name,
     );
   return backend.readSync(info.dataId);
+}
+
+/**
+ * For kernels: an input's values (interleaved for complex) WITHOUT a copy where the backend
+ * stores them in host memory (the cpu backend), else a copy as readSync. The array is the
+ * tensor's own storage: the kernel must only read it (writing would change the input tensor and
+ * every tensor sharing its storage), must not return it or keep it past the call (it may be
+ * recycled once the tensor is released). Saves readSync's copy of every input, a measurable
+ * share of kernels that make one pass over their inputs. Users reading tensors keep dataSync /
+ * readSync, which hand out copies they own.
+ */
+export function borrowSync(info: TensorInfo, backend: Backend): DataArray {
+  if (backend.borrowSync) return backend.borrowSync(info.dataId);
+  return readSync(info, backend);
+}
+
+/** An output array for a kernel to fill, and how to hand it to the backend once filled. */
+export interface KernelOutput {
+  /** The output's values (interleaved for complex), `sizeOf(shape) * components` long. */
+  values: DataArray;
+  /** Call once, after filling `values`: the output for the kernel to return. */
+  finish(): TensorInfo;
+}
+
+/**
+ * For kernels: an output array of `shape` and `dtype` to fill, recycled from the backend's
+ * pool of released arrays where it keeps one (the cpu backend; elsewhere a fresh array that
+ * finish() uploads like writeOutput). Zero-filled unless `zeroed` is false: a kernel that writes
+ * every element passes false and skips that pass. A fresh large typed array costs its page
+ * faults on first touch (~6 us per 4 KiB here) and later garbage collection, more than the
+ * arithmetic of a pass over it: training steps allocate the same shapes every step, so recycled
+ * outputs save both.
+ */
+export function allocOutput(
+  shape: Shape,
+  dtype: DType,
+  backend: Backend,
+  zeroed = true,
+): KernelOutput {
+  if (!isDType(dtype)) throw new DTypeError("allocOutput", "dtype", "a dtype", show(dtype));
+  if (backend instanceof CpuBackend) {
+    const { info, values } = backend.alloc(shape, dtype, zeroed);
+    return { values, finish: () => info };
+  }
+  const values = allocate(dtype, sizeOf(shape));
+  return { values, finish: () => writeOutput(values, shape, dtype, backend) };
 }
 
 /** For kernels: wrap freshly computed values (ownership passes to the backend) as an output. */

@@ -67,9 +67,18 @@ export class NotImplementedError extends ModewiseError {
   }
 }
 
-/** Short, readable rendering of a received value for error messages. */
+/**
+ * Short, readable rendering of a received value for error messages: strings quoted, arrays
+ * element by element up to 8 entries (then "..., n items"), typed arrays as `Float64Array(n)`
+ * (their contents are data, not something to print), other objects by class name.
+ */
 export function show(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
+  if (Array.isArray(value)) {
+    const head = value.slice(0, 8).map(show).join(", ");
+    return value.length > 8 ? `[${head}, ... ${value.length} items]` : `[${head}]`;
+  }
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length ?? value.byteLength})`;
   if (typeof value === "string") return `'${value}'`;
   if (value === null) return "null";
   if (typeof value === "object") return (value as object).constructor?.name ?? "object";

@@ -17,9 +17,12 @@ export {
 export type { Backend, DataId, KernelFn, KernelTable, TensorInfo } from "./backend/backend.js";
 export { getBackend, listBackends, registerBackend, setBackend } from "./backends.js";
 export {
+  allocOutput,
+  borrowSync,
   type CustomGradient,
   type CustomKernel,
   hasKernel,
+  type KernelOutput,
   readSync,
   registerGradient,
   registerKernel,
@@ -45,6 +48,7 @@ export {
   ModewiseError,
   NotImplementedError,
   ShapeError,
+  show,
   ValueError,
 } from "./errors.js";
 export type {
@@ -175,5 +179,5 @@ export {
   rand,
   randn,
 } from "./random.js";
-export { broadcastShapes, type Shape } from "./shape.js";
+export { broadcastShapes, type Shape, sizeOf, stridesOf } from "./shape.js";
 export { type NestedArray, Tensor } from "./tensor.js";

@@ -2,6 +2,7 @@ import { ShapeError, show, ValueError } from "./errors.js";
 
 export type Shape = readonly number[];
 
+/** Number of elements of a tensor of this shape (1 for a scalar's []). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;

@@ -1,5 +1,8 @@
 /** Kernels registered from outside the core: dispatch, autograd, typed errors. */
 import {
+  allocOutput,
+  borrowSync,
+  DTypeError,
   grad,
   memory,
   mul,
@@ -12,6 +15,7 @@ import {
   sum,
   type Tensor,
   tensor,
+  tidy,
   ValueError,
   writeOutput,
 } from "@modewise/tensor";
@@ -32,7 +36,67 @@ registerKernel("TestNoGrad", "cpu", ([x], _attrs, backend) =>
   writeOutput(readSync(x, backend), x.shape, x.dtype, backend),
 );
 
+// The same closed form, reading through borrowSync and writing into allocOutput's array.
+let lastBorrowed: unknown = null;
+registerKernel<{ scale: number }>("TestCubePooled", "cpu", ([x], { scale }, backend) => {
+  const v = borrowSync(x, backend);
+  lastBorrowed = v;
+  const out = allocOutput(x.shape, x.dtype, backend, false);
+  for (let i = 0; i < v.length; i++) out.values[i] = v[i] ** 3 + scale;
+  return out.finish();
+});
+registerGradient<{ scale: number }>("TestCubePooled", (dy, [x]) => [mul(dy, mul(square(x), 3))]);
+// Writes only the first element: the rest must read as zeros (allocOutput's default).
+registerKernel("TestFirstOnly", "cpu", ([x], _attrs, backend) => {
+  const out = allocOutput(x.shape, x.dtype, backend);
+  out.values[0] = 7;
+  return out.finish();
+});
+
 describe("custom kernels", () => {
+  it("borrowSync hands a kernel the input's own storage (no copy); readSync a copy", () => {
+    tidy(() => {
+      const x = tensor([1, 2, -3, 0.5], { dtype: "float64" });
+      const y = runKernel("TestCubePooled", [x], { scale: 0.5 }, "cube");
+      expect(Array.from(y.dataSync())).toEqual([1.5, 8.5, -26.5, 0.625]);
+      const again = runKernel("TestCubePooled", [x], { scale: 0 }, "cube");
+      const first = lastBorrowed;
+      runKernel("TestCubePooled", [x], { scale: 0 }, "cube");
+      expect(lastBorrowed).toBe(first); // the same array both times: the storage itself
+      expect(x.dataSync()).not.toBe(x.dataSync()); // users keep getting copies
+      expect(Array.from(again.dataSync())).toEqual([1, 8, -27, 0.125]);
+      checkGrad(
+        (t) => runKernel("TestCubePooled", [t], { scale: 1 }, "cube"),
+        [randomTensor([4, 3], "float64", 6)],
+      );
+    });
+  });
+
+  it("allocOutput recycles released outputs, zeroed unless told otherwise, and frees them", () => {
+    const before = memory().numTensors;
+    const n = 5000; // above the pool's minimum size
+    for (let round = 0; round < 3; round++)
+      tidy(() => {
+        const x = tensor(new Float32Array(n).fill(2), { dtype: "float32" });
+        const cubed = runKernel("TestCubePooled", [x], { scale: 0 }, "cube");
+        expect(cubed.dataSync().every((v) => v === 8)).toBe(true);
+        // released arrays full of 8s come back: the zeroed request must clear them
+        cubed.dispose();
+        const z = runKernel("TestFirstOnly", [x], {}, "firstOnly").dataSync();
+        expect(z[0]).toBe(7);
+        expect(z.subarray(1).every((v) => v === 0)).toBe(true);
+        const c = runKernel(
+          "TestFirstOnly",
+          [tensor(new Float32Array([1, 2, 3, 4]), { dtype: "complex64" })],
+          {},
+          "f",
+        );
+        expect(Array.from(c.dataSync())).toEqual([7, 0, 0, 0]);
+      });
+    expect(memory().numTensors).toBe(before);
+    expect(() => allocOutput([2], "float16" as "float32", undefined as never)).toThrow(DTypeError);
+  });
+
   it("dispatch to the registered implementation", () => {
     const y = cube(tensor([1, 2, -3], { dtype: "float64" }), 0.5);
     expect(Array.from(y.dataSync())).toEqual([1.5, 8.5, -26.5]);

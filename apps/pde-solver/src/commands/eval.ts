@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { maxError, nrmse, relL2, spectralBandErrors } from "@modewise/pde";
+import { maxError, nrmse, relL2, shellSpectrum, spectralBandErrors } from "@modewise/pde";
 import { ValueError } from "@modewise/tensor";
 import { renderGrid, valueRange } from "../plot/field-image.js";
 import { renderLineChart, SERIES_COLORS } from "../plot/line-chart.js";
@@ -16,7 +16,6 @@ import { fmt } from "../report.js";
 import { loadDataset, makePairs } from "../train/data.js";
 import { predict } from "../train/inference.js";
 import { loadRun } from "../train/load-run.js";
-import { powerSpectrum } from "../train/spectrum.js";
 
 export interface EvalOptions {
   run: string;
@@ -37,6 +36,8 @@ export interface EvalMetrics {
   evalResolution: number[];
   zeroShot: boolean;
   relL2: number;
+  /** One-step tasks: relative L2 of the identity w_k -> w_k over the same pairs (the baseline). */
+  identityRelL2?: number;
   nrmse: number;
   maxError: number;
   spectralBands?: { edges: number[]; low: number; mid: number; high: number };
@@ -99,6 +100,7 @@ export async function runEval(
     evalResolution: ds.spatial,
     zeroShot: ds.spatial.join("x") !== info.spatial.join("x"),
     relL2: relL2(pred, pairs.y, pairs.n),
+    ...(info.task.kind === "one-step" ? { identityRelL2: relL2(pairs.x, pairs.y, pairs.n) } : {}),
     nrmse: nrmse(pred, pairs.y, pairs.n, nt),
     maxError: maxError(pred, pairs.y),
     inferenceSecondsPerSample,
@@ -165,20 +167,23 @@ export async function runEval(
         ),
       );
       if (nx === ny && nx % 2 === 0) {
-        const st = powerSpectrum(truth, nx);
-        const sp = powerSpectrum(guess, nx);
-        const se = powerSpectrum(err, nx);
-        const k = st.k.slice(1);
+        // Shells 1..s/2 (the mean is left out of the log plot; shells beyond s/2 are only
+        // partly inside the grid).
+        const shells = (f: Float64Array) => shellSpectrum(f, nx).slice(1, nx / 2 + 1);
+        const st = shells(truth);
+        const sp = shells(guess);
+        const se = shells(err);
+        const k = Float64Array.from(st, (_, i) => i + 1);
         files.push(
           writePng(
             join(outDir, "spectra.png"),
             renderLineChart(
               [
-                { x: k, y: st.P.slice(1), color: color(0) },
-                { x: k, y: sp.P.slice(1), color: color(1) },
-                { x: k, y: se.P.slice(1), color: color(2) },
+                { x: k, y: st, color: color(0), label: "truth" },
+                { x: k, y: sp, color: color(1), label: "prediction" },
+                { x: k, y: se, color: color(2), label: "error" },
               ],
-              { logX: true, logY: true },
+              { logX: true, logY: true, xLabel: "wavenumber |k|", yLabel: "shell power" },
             ).toPng(),
           ),
         );
@@ -190,11 +195,11 @@ export async function runEval(
           join(outDir, "profile.png"),
           renderLineChart(
             [
-              { x, y: truth, color: color(0) },
-              { x, y: guess, color: color(1) },
-              { x, y: err, color: color(2) },
+              { x, y: truth, color: color(0), label: "truth" },
+              { x, y: guess, color: color(1), label: "prediction" },
+              { x, y: err, color: color(2), label: "error" },
             ],
-            {},
+            { xLabel: "x" },
           ).toPng(),
         ),
       );
@@ -205,10 +210,20 @@ export async function runEval(
           join(outDir, "rollout.png"),
           renderLineChart(
             [
-              { x: metrics.rollout.steps, y: metrics.rollout.model, color: color(0) },
-              { x: metrics.rollout.steps, y: metrics.rollout.identity, color: color(1) },
+              {
+                x: metrics.rollout.steps,
+                y: metrics.rollout.model,
+                color: color(0),
+                label: "model",
+              },
+              {
+                x: metrics.rollout.steps,
+                y: metrics.rollout.identity,
+                color: color(1),
+                label: "identity",
+              },
             ],
-            { logY: true },
+            { logY: true, xLabel: "rollout step", yLabel: "rel. L2" },
           ).toPng(),
         ),
       );
@@ -238,6 +253,12 @@ export function evalMarkdown(m: EvalMetrics, o: EvalOptions, images: string[]): 
       `${m.evalResolution.join(" x ")}${m.zeroShot ? " (zero-shot super-resolution)" : ""}`,
     ],
     ["relative L2", fmt(m.relL2)],
+    ...(m.identityRelL2 !== undefined
+      ? ([["identity baseline relative L2 (w_k -> w_k)", fmt(m.identityRelL2)]] as [
+          string,
+          string,
+        ][])
+      : []),
     ["nRMSE", fmt(m.nrmse)],
     ["max error", fmt(m.maxError)],
     ["inference time per sample", `${fmt(m.inferenceSecondsPerSample * 1000)} ms`],

@@ -32,8 +32,21 @@ export async function runRefine(options: {
   data: string;
   samples?: number;
   iterations?: number;
+  /** "cg" (default: preconditioned nonlinear CG with exact line search) or "adam". */
+  method?: string;
+  /** Adam's learning rate (method "adam" only). */
   lr?: number;
 }): Promise<RefineReport> {
+  const method = options.method ?? "cg";
+  if (method !== "cg" && method !== "adam")
+    throw new ValueError("refine", "method", "'cg' or 'adam'", `'${method}'`);
+  if (options.lr !== undefined && method !== "adam")
+    throw new ValueError(
+      "refine",
+      "lr",
+      "no learning rate with method 'cg' (it line-searches)",
+      String(options.lr),
+    );
   const { info, model } = loadRun(options.run);
   if (info.modelName !== "sfno" || info.task.kind !== "trajectory")
     throw new ValueError(
@@ -68,6 +81,7 @@ export async function runRefine(options: {
     dt: ds.dt ?? info.dt ?? 1,
     forcing: "fno",
     iterations,
+    method,
     ...(options.lr !== undefined ? { lr: options.lr } : {}),
   });
   const seconds = (performance.now() - t0) / 1000;

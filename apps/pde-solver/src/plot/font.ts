@@ -1,6 +1,8 @@
 /**
- * A 3 x 5 pixel bitmap font for tick labels: digits, '.', '-', '+', 'e' (exponents). Each glyph
- * is five rows of three bits, most significant bit = leftmost pixel.
+ * A 3 x 5 pixel bitmap font for tick labels, axis titles and legends: digits, '.', '-', '+',
+ * 'e' (the small exponent e of tick labels), capital letters (lower-case letters other than 'e'
+ * draw as capitals) and a few signs. Each glyph is five rows of three bits, most significant
+ * bit = leftmost pixel.
  */
 const GLYPHS: Record<string, readonly number[]> = {
   "0": [0b111, 0b101, 0b101, 0b101, 0b111],
@@ -18,6 +20,39 @@ const GLYPHS: Record<string, readonly number[]> = {
   "+": [0b000, 0b010, 0b111, 0b010, 0b000],
   e: [0b000, 0b111, 0b111, 0b100, 0b111],
   " ": [0, 0, 0, 0, 0],
+  A: [0b010, 0b101, 0b111, 0b101, 0b101],
+  B: [0b110, 0b101, 0b110, 0b101, 0b110],
+  C: [0b011, 0b100, 0b100, 0b100, 0b011],
+  D: [0b110, 0b101, 0b101, 0b101, 0b110],
+  E: [0b111, 0b100, 0b110, 0b100, 0b111],
+  F: [0b111, 0b100, 0b110, 0b100, 0b100],
+  G: [0b011, 0b100, 0b101, 0b101, 0b011],
+  H: [0b101, 0b101, 0b111, 0b101, 0b101],
+  I: [0b111, 0b010, 0b010, 0b010, 0b111],
+  J: [0b001, 0b001, 0b001, 0b101, 0b010],
+  K: [0b101, 0b101, 0b110, 0b101, 0b101],
+  L: [0b100, 0b100, 0b100, 0b100, 0b111],
+  M: [0b101, 0b111, 0b111, 0b101, 0b101],
+  N: [0b110, 0b101, 0b101, 0b101, 0b101],
+  O: [0b010, 0b101, 0b101, 0b101, 0b010],
+  P: [0b110, 0b101, 0b110, 0b100, 0b100],
+  Q: [0b010, 0b101, 0b101, 0b110, 0b011],
+  R: [0b110, 0b101, 0b110, 0b101, 0b101],
+  S: [0b011, 0b100, 0b010, 0b001, 0b110],
+  T: [0b111, 0b010, 0b010, 0b010, 0b010],
+  U: [0b101, 0b101, 0b101, 0b101, 0b111],
+  V: [0b101, 0b101, 0b101, 0b101, 0b010],
+  W: [0b101, 0b101, 0b111, 0b111, 0b101],
+  X: [0b101, 0b101, 0b010, 0b101, 0b101],
+  Y: [0b101, 0b101, 0b010, 0b010, 0b010],
+  Z: [0b111, 0b001, 0b010, 0b100, 0b111],
+  "(": [0b010, 0b100, 0b100, 0b100, 0b010],
+  ")": [0b010, 0b001, 0b001, 0b001, 0b010],
+  "/": [0b001, 0b001, 0b010, 0b100, 0b100],
+  ":": [0b000, 0b010, 0b000, 0b010, 0b000],
+  "=": [0b000, 0b111, 0b000, 0b111, 0b000],
+  ",": [0b000, 0b000, 0b000, 0b010, 0b100],
+  "|": [0b010, 0b010, 0b010, 0b010, 0b010],
 };
 
 export const GLYPH_WIDTH = 3;
@@ -25,7 +60,7 @@ export const GLYPH_HEIGHT = 5;
 
 /** The rows of a glyph; unknown characters render as a full block so they are noticed. */
 export function glyph(ch: string): readonly number[] {
-  return GLYPHS[ch] ?? [0b111, 0b111, 0b111, 0b111, 0b111];
+  return GLYPHS[ch] ?? GLYPHS[ch.toUpperCase()] ?? [0b111, 0b111, 0b111, 0b111, 0b111];
 }
 
 /** Width in pixels of `text` at integer `scale` (one blank column between glyphs). */

@@ -7,6 +7,8 @@ export interface Series {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
   color: RGB;
+  /** Legend entry (charts with at least one labelled series get a legend, top right). */
+  label?: string;
 }
 
 export interface LineChartOptions {
@@ -15,6 +17,9 @@ export interface LineChartOptions {
   logX?: boolean;
   logY?: boolean;
   textScale?: number;
+  /** Axis titles: x centred under the tick labels, y above the plot's top-left corner. */
+  xLabel?: string;
+  yLabel?: string;
   /**
    * On a log y axis, drop values below yMax * this ratio (default 1e-15: below it, spectra show
    * only float64 round-off, which would squash the meaningful decades).
@@ -71,10 +76,11 @@ export function renderLineChart(series: readonly Series[], options: LineChartOpt
   const [y0, y1] = extent(ys.map(ty));
   const yTicks = options.logY ? logTicks(10 ** y0, 10 ** y1) : niceTicks(y0, y1);
   const xTicks = options.logX ? logTicks(10 ** x0, 10 ** x1) : niceTicks(x0, x1);
+  const lineHeight = GLYPH_HEIGHT * ts + 6;
   const left = 12 + Math.max(...yTicks.map((t) => textWidth(formatTick(t), ts)));
   const right = width - 16;
-  const top = 12;
-  const bottom = height - (12 + GLYPH_HEIGHT * ts + 6);
+  const top = 12 + (options.yLabel ? lineHeight : 0);
+  const bottom = height - (12 + lineHeight + (options.xLabel ? lineHeight : 0));
   const px = (v: number) => left + ((tx(v) - x0) / (x1 - x0)) * (right - left);
   const py = (v: number) => bottom - ((ty(v) - y0) / (y1 - y0)) * (bottom - top);
   const grid: RGB = [225, 225, 225];
@@ -91,6 +97,16 @@ export function renderLineChart(series: readonly Series[], options: LineChartOpt
     img.text(Math.round(x - textWidth(label, ts) / 2), bottom + 6, label, ts);
   }
   img.strokeRect(left, top, right - left + 1, bottom - top + 1, [0, 0, 0]);
+  if (options.xLabel) {
+    const label = options.xLabel.toUpperCase();
+    img.text(
+      Math.round((left + right - textWidth(label, ts)) / 2),
+      bottom + lineHeight + 4,
+      label,
+      ts,
+    );
+  }
+  if (options.yLabel) img.text(Math.max(2, left - 6), 10, options.yLabel.toUpperCase(), ts);
   for (const s of series) {
     let prev: [number, number] | undefined;
     for (let i = 0; i < s.x.length; i++) {
@@ -104,5 +120,38 @@ export function renderLineChart(series: readonly Series[], options: LineChartOpt
       prev = p;
     }
   }
+  drawLegend(img, series, right, top, ts);
   return img;
+}
+
+/** A boxed legend in the top-right corner of the plot area: a colour swatch and a label per series. */
+function drawLegend(
+  img: Raster,
+  series: readonly Series[],
+  right: number,
+  top: number,
+  ts: number,
+) {
+  const entries = series.filter((s) => s.label !== undefined);
+  if (entries.length === 0) return;
+  const swatch = 6 * ts;
+  const row = GLYPH_HEIGHT * ts + 4;
+  const labels = entries.map((s) => (s.label as string).toUpperCase());
+  const w = 4 + swatch + 4 + Math.max(...labels.map((l) => textWidth(l, ts))) + 4;
+  const h = 4 + entries.length * row;
+  const x0 = right - 6 - w;
+  const y0 = top + 6;
+  img.fillRect(x0, y0, w, h, [255, 255, 255]);
+  img.strokeRect(x0, y0, w, h, [0, 0, 0]);
+  entries.forEach((s, i) => {
+    const y = y0 + 4 + i * row;
+    img.fillRect(
+      x0 + 4,
+      y + Math.floor((GLYPH_HEIGHT * ts) / 2) - 1,
+      swatch,
+      Math.max(2, ts),
+      s.color,
+    );
+    img.text(x0 + 4 + swatch + 4, y, labels[i] as string, ts);
+  });
 }

@@ -7,9 +7,15 @@
  * a rerun with the same --out resumes from it.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { loadWithMetadata, type Module, type Optimizer, type ParamState, save } from "@modewise/nn";
+import {
+  loadWithMetadata,
+  type Module,
+  type Optimizer,
+  type OptimizerStateDict,
+  save,
+} from "@modewise/nn";
 import { writeFileAtomic } from "@modewise/pde/io";
-import { keep, type Tensor, ValueError } from "@modewise/tensor";
+import { dispose, type Tensor, ValueError } from "@modewise/tensor";
 
 /** One point of the loss history. */
 export interface HistoryPoint {
@@ -39,11 +45,6 @@ export interface LoopState {
   done: boolean;
 }
 
-// The optimizer keeps its per-parameter state private and @modewise/nn has no
-// optimizer-state loader yet; we read it with the public getState and write it back into the
-// same map (TypeScript-private only). Remove once nn exposes loadState.
-type StateMap = { states: Map<unknown, ParamState> };
-
 /** Serialize model + optimizer + loop state into the checkpoint file, atomically. */
 export function saveCheckpoint(
   path: string,
@@ -57,17 +58,19 @@ export function saveCheckpoint(
     tensors[`model.${name}`] = t;
     owned.push(t);
   }
-  const steps: number[] = [];
-  optimizer.params.forEach((p, i) => {
-    const st = optimizer.getState(p);
-    steps.push(st?.step ?? 0);
-    if (st) for (const [key, t] of Object.entries(st.tensors)) tensors[`optim.${i}.${key}`] = t;
+  const optimizerState = optimizer.stateDict();
+  const steps = optimizerState.state.map((st, i) => {
+    for (const [key, t] of Object.entries(st?.tensors ?? {})) {
+      tensors[`optim.${i}.${key}`] = t;
+      owned.push(t);
+    }
+    return st?.step ?? 0;
   });
   const bytes = save(tensors, {
     loop: JSON.stringify(loop),
     optimizerSteps: JSON.stringify(steps),
   });
-  for (const t of owned) t.dispose();
+  dispose(owned);
   writeFileAtomic(path, bytes);
 }
 
@@ -88,14 +91,21 @@ export function loadCheckpoint(
   model.loadStateDict(modelState);
   for (const t of Object.values(modelState)) t.dispose();
   const steps = JSON.parse(metadata.optimizerSteps) as number[];
-  const states = (optimizer as unknown as StateMap).states;
-  optimizer.params.forEach((p, i) => {
-    const own: Record<string, Tensor> = {};
-    const prefix = `optim.${i}.`;
-    for (const [name, t] of Object.entries(tensors))
-      if (name.startsWith(prefix)) own[name.slice(prefix.length)] = keep(t);
-    if (Object.keys(own).length > 0) states.set(p, { step: steps[i] ?? 0, tensors: own });
-  });
+  const optimizerState: OptimizerStateDict = {
+    state: optimizer.params.map((_, i) => {
+      const own: Record<string, Tensor> = {};
+      const prefix = `optim.${i}.`;
+      for (const [name, t] of Object.entries(tensors))
+        if (name.startsWith(prefix)) own[name.slice(prefix.length)] = t;
+      return Object.keys(own).length > 0 ? { step: steps[i] ?? 0, tensors: own } : undefined;
+    }),
+  };
+  try {
+    optimizer.loadStateDict(optimizerState);
+  } finally {
+    // loadStateDict takes its own handles; the file's tensors are ours to release.
+    for (const [name, t] of Object.entries(tensors)) if (name.startsWith("optim.")) t.dispose();
+  }
   return JSON.parse(metadata.loop) as LoopState;
 }
 

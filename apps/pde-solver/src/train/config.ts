@@ -39,6 +39,13 @@ export const trainSchema = z
     normalization: z.enum(["gaussian", "none"]).default("gaussian"),
     /** one-step (NS pairs w_k -> w_k+1), map (Burgers u0 -> u(T), Darcy a -> u), trajectory. */
     task: z.enum(["one-step", "map", "trajectory"]).optional(),
+    /**
+     * One-step task only: the network outputs the next field ("field", the default) or the
+     * increment w_{k+1} - w_k, normalized by its own std ("increment"); loss and metrics are the
+     * relative L2 of the field either way. Omitted = "field" (and a run folder's fingerprint
+     * stays that of runs made before the option existed).
+     */
+    predict: z.enum(["field", "increment"]).optional(),
     inSteps: int(1, 1000).default(10),
     outSteps: int(1, 1000).default(10),
     /** Fraction of the samples (trajectories for NS) held out for validation. */

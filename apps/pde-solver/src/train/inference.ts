@@ -1,10 +1,26 @@
-/** Running a trained model on physical fields: normalize, forward in batches, de-normalize. */
+/**
+ * Running a trained model on physical fields: normalize, forward in batches, de-normalize. The
+ * one place that turns the network's output into a field, for training (`fieldOf`, tensors) and
+ * for eval / predict / rollout / report (`predict`, float64): a field model's output is the
+ * normalized field; an increment model's (Normalization.increment set) is the normalized
+ * increment, added to the input.
+ */
 import type { Module } from "@modewise/nn";
-import { noGrad, type Tensor, tidy } from "@modewise/tensor";
+import { add, mul, noGrad, type Tensor, tidy, ValueError } from "@modewise/tensor";
 import { range } from "./batches.js";
 import { type Normalization, normalizeTo32 } from "./data.js";
 
 export type Forward = Module & { forward(x: Tensor): Tensor };
+
+/**
+ * The physical field from a normalized input `x` and a network output `out` (both tensors of
+ * the training layout). Applied to a normalized target it gives the physical target.
+ */
+export function fieldOf(x: Tensor, out: Tensor, norm: Normalization): Tensor {
+  const inc = norm.increment;
+  if (!inc) return add(mul(out, norm.y.std), norm.y.mean);
+  return add(add(mul(x, norm.x.std), norm.x.mean), add(mul(out, inc.std), inc.mean));
+}
 
 /** Predictions [n, ...yShape] in float64 for inputs x [n, ...xShape] (physical units). */
 export function predict(
@@ -27,10 +43,23 @@ export function predict(
     total += out.length;
   }
   const y = new Float64Array(total);
+  // The increment is added to the float64 input, so the f32 rounding of the network touches
+  // only the (small) increment, not the field.
+  const scale = norm.increment ?? norm.y;
   let offset = 0;
   for (const c of chunks) {
-    for (let i = 0; i < c.length; i++) y[offset + i] = (c[i] as number) * norm.y.std + norm.y.mean;
+    for (let i = 0; i < c.length; i++) y[offset + i] = (c[i] as number) * scale.std + scale.mean;
     offset += c.length;
+  }
+  if (norm.increment) {
+    if (x.length !== total)
+      throw new ValueError(
+        "predict",
+        "x",
+        `${total} values (an increment model maps a field to a field of the same shape)`,
+        `${x.length} values`,
+      );
+    for (let i = 0; i < total; i++) y[i] = (y[i] as number) + (x[i] as number);
   }
   return y;
 }

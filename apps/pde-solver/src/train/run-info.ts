@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ValueError } from "@modewise/tensor";
-import type { Normalization, Problem, TaskSpec } from "./data.js";
+import type { Normalization, PredictTarget, Problem, TaskSpec } from "./data.js";
 import type { ModelName } from "./models.js";
 
 export interface RunInfo {
@@ -18,7 +18,11 @@ export interface RunInfo {
   config: Record<string, unknown>;
   problem: Problem;
   task: TaskSpec;
+  /** Field or increment prediction (runs written before the option: field). */
+  predict?: PredictTarget;
   dataSource: string;
+  /** Physical time of w_0 in the training trajectories (generator `burnIn`). */
+  startTime?: number;
   /** Training grid and per-sample shapes in model layout (channel first). */
   spatial: number[];
   xShape: number[];

@@ -25,9 +25,10 @@ import {
 } from "@modewise/nn";
 import { relL2 } from "@modewise/pde";
 import { writeFileAtomic } from "@modewise/pde/io";
-import { add, Generator, mul, type Tensor, tidy, ValueError } from "@modewise/tensor";
+import { Generator, type Tensor, tidy, ValueError } from "@modewise/tensor";
 import { validate } from "../config.js";
 import { renderLineChart, SERIES_COLORS } from "../plot/line-chart.js";
+import type { RGB } from "../plot/raster.js";
 import { epochOrder, gather } from "./batches.js";
 import { type LoopState, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import type { TrainConfig } from "./config.js";
@@ -35,12 +36,13 @@ import {
   defaultTask,
   type FieldDataset,
   fitNormalization,
+  increments,
   loadDataset,
   makePairs,
   normalizeTo32,
   type TaskSpec,
 } from "./data.js";
-import { predict } from "./inference.js";
+import { fieldOf, predict } from "./inference.js";
 import { buildModel, MODEL_SCHEMAS } from "./models.js";
 import { RUN_FILES, type RunInfo } from "./run-info.js";
 
@@ -93,20 +95,31 @@ function makeScheduler(
   }
 }
 
-/** Loss/validation curves as a PNG (log y). */
+/** Loss/validation curves as a PNG (log y, step on x, legend: train loss vs val rel. L2). */
 export function writeCurves(path: string, loop: LoopState): void {
   const train = loop.history;
   const val = train.filter((h) => h.val !== undefined);
   const series = [
-    { x: train.map((h) => h.step), y: train.map((h) => h.train), color: SERIES_COLORS[0] },
-    { x: val.map((h) => h.step), y: val.map((h) => h.val as number), color: SERIES_COLORS[1] },
+    {
+      x: train.map((h) => h.step),
+      y: train.map((h) => h.train),
+      color: SERIES_COLORS[0] as RGB,
+      label: "train loss",
+    },
+    {
+      x: val.map((h) => h.step),
+      y: val.map((h) => h.val as number),
+      color: SERIES_COLORS[1] as RGB,
+      label: "val rel. L2",
+    },
   ].filter((s) => s.x.length > 1);
   // A chart needs two points (a single one gives an empty axis range).
   if (series.length === 0) return;
-  const img = renderLineChart(
-    series.map((s) => ({ x: s.x, y: s.y, color: s.color as [number, number, number] })),
-    { logY: true },
-  );
+  const img = renderLineChart(series, {
+    logY: true,
+    xLabel: "optimizer step",
+    yLabel: "loss, rel. L2",
+  });
   writeFileAtomic(path, img.toPng());
 }
 
@@ -138,6 +151,14 @@ export async function runTrain(
   ) as Record<string, unknown>;
   const ds = await loadDataset(config.data);
   const task = taskOf(config, ds);
+  const target = config.predict ?? "field";
+  if (target === "increment" && task.kind !== "one-step")
+    throw new ValueError(
+      "train",
+      "predict",
+      "'field' for a map or trajectory task ('increment' needs the one-step task)",
+      `'increment' with task '${task.kind}'`,
+    );
   const nVal = Math.min(ds.n - 1, Math.round(config.valFraction * ds.n));
   const nTrainSamples = ds.n - nVal;
   const trainPairs = makePairs(ds, task, 0, nTrainSamples);
@@ -147,9 +168,17 @@ export async function runTrain(
   // normalizes its input internally).
   const norm =
     previous?.normalization ??
-    fitNormalization(config.modelName === "sfno" ? "none" : config.normalization, trainPairs);
+    fitNormalization(
+      config.modelName === "sfno" ? "none" : config.normalization,
+      trainPairs,
+      target,
+    );
   const xs = normalizeTo32(trainPairs.x, norm.x);
-  const ys = normalizeTo32(trainPairs.y, norm.y);
+  // The network's targets: normalized fields, or normalized increments (fieldOf maps either
+  // back to the physical field).
+  const ys = norm.increment
+    ? normalizeTo32(increments(trainPairs), norm.increment)
+    : normalizeTo32(trainPairs.y, norm.y);
 
   const built = buildModel(config.modelName, hyper, {
     inChannels: trainPairs.xShape[0] as number,
@@ -169,7 +198,9 @@ export async function runTrain(
     config: JSON.parse(fingerprint(config)) as Record<string, unknown>,
     problem: ds.problem,
     task,
+    predict: target,
     dataSource: ds.source,
+    ...(ds.startTime !== undefined ? { startTime: ds.startTime } : {}),
     spatial: ds.spatial,
     xShape: trainPairs.xShape,
     yShape: trainPairs.yShape,
@@ -194,10 +225,13 @@ export async function runTrain(
   const nTrain = trainPairs.n;
   const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
   const lossOf = (x: Tensor, y: Tensor): Tensor => {
+    // T1 compares its output coefficients with dct(target) (field or increment alike).
     if (built.frequencyLoss) return built.frequencyLoss(x, y);
-    // Relative L2 in physical units (it is not shift-invariant): de-normalize both sides.
-    const pred = add(mul(model.forward(x), norm.y.std), norm.y.mean);
-    return relativeLpLoss(pred, add(mul(y, norm.y.std), norm.y.mean), { reduction: "mean" });
+    // Relative L2 of the physical field (it is not shift-invariant): de-normalize both sides;
+    // for an increment model fieldOf adds the input back, so the loss is the field's too.
+    return relativeLpLoss(fieldOf(x, model.forward(x), norm), fieldOf(x, y, norm), {
+      reduction: "mean",
+    });
   };
   const trainStep = (indices: Uint32Array): number =>
     tidy(() => {
@@ -328,6 +362,8 @@ export async function runTrain(
       if (config.throttleMs > 0) await new Promise((r) => setTimeout(r, config.throttleMs));
     }
   }
+  // A stop by budget or maxSteps between validation points still ends the curves with a point.
+  if (state.pending.count > 0) recordHistory(optimizer.lr);
   const finished = state.step >= state.totalSteps || !budgetLeft();
   if (finished && !state.done) {
     if (state.pending.count > 0) recordHistory(optimizer.lr);

@@ -10,6 +10,7 @@
  * channels and the H x (W/2+1) half plane; the 1/(H W) ("forward") normalization of the FFT is
  * the reference code's.
  */
+import { fftfreq, rfftfreq } from "@modewise/fft";
 import { rfftn } from "@modewise/fft/tensor";
 import { l1Loss } from "@modewise/nn";
 import {
@@ -36,9 +37,10 @@ export interface DriftNetLossOptions {
 
 /** The radial weights (r / r_max)^alpha on the [H, W/2+1] half plane, row-major. */
 export function spectralErrorWeights(h: number, w: number, alpha: number): Float64Array {
-  const wf = Math.floor(w / 2) + 1;
-  const fy = Array.from({ length: h }, (_, i) => Math.abs(i < (h + 1) / 2 ? i : i - h) / h);
-  const fx = Array.from({ length: wf }, (_, j) => j / w);
+  const fy = fftfreq(h).map(Math.abs);
+  const fx = rfftfreq(w);
+  const wf = fx.length;
+  // A length-1 axis has only the zero frequency: divide by 1 instead of 0.
   const fyMax = Math.max(...fy) || 1;
   const fxMax = Math.max(...fx) || 1;
   const r = new Float64Array(h * wf);

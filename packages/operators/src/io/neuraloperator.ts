@@ -15,20 +15,8 @@
  * 2 m_d - 1] for our `modes` [m_1, ..., m_d] (spectral-conv/modes.ts); the layer structure
  * matches neuraloperator's FNO with `use_channel_mlp=False` (see fno/fno.ts).
  */
-import { type AnyModule, load, Parameter, save } from "@modewise/nn";
-import {
-  complex,
-  dispose,
-  imag,
-  isComplex,
-  mul,
-  real,
-  slice,
-  stack,
-  type Tensor,
-  tidy,
-  ValueError,
-} from "@modewise/tensor";
+import { type AnyModule, load, Parameter, save, viewAsComplex, viewAsReal } from "@modewise/nn";
+import { dispose, isComplex, mul, type Tensor, tidy, ValueError } from "@modewise/tensor";
 import { SpectralConv } from "../spectral-conv/spectral-conv.js";
 
 /** Names of our dense spectral weights (those that gain the `.tensor` suffix). */
@@ -51,7 +39,7 @@ export function toNeuralOperatorState(model: AnyModule): Record<string, Tensor> 
     for (const [name, p] of model.namedParameters()) {
       const v = p.value;
       const key = dense.has(name) ? `${name}.tensor` : name;
-      out[key] = isComplex(v.dtype) ? stack([real(v), imag(v)], -1) : mul(v, 1); // a fresh handle: the caller disposes it
+      out[key] = isComplex(v.dtype) ? viewAsReal(v) : mul(v, 1); // a fresh handle: the caller disposes it
     }
     return out;
   });
@@ -101,7 +89,7 @@ export function loadNeuralOperatorState(
             "a real view of a complex tensor (trailing axis 2)",
             `shape [${t.shape.join(", ")}]`,
           );
-        converted[name] = tidy(() => complex(slice(t, ["...", 0]), slice(t, ["...", 1])));
+        converted[name] = tidy(() => viewAsComplex(t));
       } else converted[name] = t;
     }
     const extra = Object.keys(loaded).filter((k) => !used.has(k));

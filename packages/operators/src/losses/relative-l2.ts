@@ -4,10 +4,12 @@
  * cancel in the ratio), then summed over the batch ("sum", neuraloperator's default), averaged
  * ("mean") or returned per sample ("none"). Norms are scaled (stable-norm.ts).
  */
-import { div, mean, ShapeError, sub, sum, type Tensor, tidy, ValueError } from "@modewise/tensor";
+import { type Reduction, reduceLoss } from "@modewise/nn";
+import { div, ShapeError, sub, type Tensor, tidy } from "@modewise/tensor";
 import { sampleNorms } from "./stable-norm.js";
 
-export type LossReduction = "sum" | "mean" | "none";
+/** "sum" (the default here, neuraloperator's), "mean" or "none": nn's Reduction. */
+export type LossReduction = Reduction;
 
 export interface LossOptions {
   reduction?: LossReduction;
@@ -23,22 +25,19 @@ export function checkPair(fn: string, pred: Tensor, target: Tensor): void {
     );
 }
 
-export function reduce(
+/** The per-sample values reduced as `reduction` asks (default "sum", neuraloperator's). */
+export function reduceSamples(
   fn: string,
   perSample: Tensor,
   reduction: LossReduction | undefined,
 ): Tensor {
-  const r = reduction ?? "sum";
-  if (r === "none") return perSample;
-  if (r === "sum") return sum(perSample);
-  if (r === "mean") return mean(perSample);
-  throw new ValueError(fn, "reduction", '"sum", "mean" or "none"', String(r));
+  return reduceLoss(perSample, reduction ?? "sum", fn);
 }
 
 export function relativeL2Loss(pred: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
   checkPair("relativeL2Loss", pred, target);
   return tidy(() =>
-    reduce(
+    reduceSamples(
       "relativeL2Loss",
       div(sampleNorms(sub(pred, target)), sampleNorms(target)),
       opts.reduction,

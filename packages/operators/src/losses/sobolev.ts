@@ -17,13 +17,14 @@ import {
   imag,
   mul,
   real,
+  sizeOf,
   sub,
   type Tensor,
   tensor,
   tidy,
   ValueError,
 } from "@modewise/tensor";
-import { checkPair, type LossOptions, reduce } from "./relative-l2.js";
+import { checkPair, type LossOptions, reduceSamples } from "./relative-l2.js";
 import { sampleNorms } from "./stable-norm.js";
 
 export interface SobolevLossOptions extends LossOptions {
@@ -42,7 +43,7 @@ export interface HMinus1LossOptions extends SobolevLossOptions {
 function spectralWeights(spatial: readonly number[], w: (k2: number) => number): Float64Array {
   const d = spatial.length;
   const half = spatial.map((n, i) => (i === d - 1 ? (n >> 1) + 1 : n));
-  const total = half.reduce((a, b) => a * b, 1);
+  const total = sizeOf(half);
   const out = new Float64Array(total);
   const idx = new Array(d).fill(0);
   for (let flat = 0; flat < total; flat++) {
@@ -92,7 +93,7 @@ function sobolevLoss(
     const errNorm = sampleNorms(weighted(sub(pred, target)));
     const perSample =
       (opts.relative ?? true) ? div(errNorm, sampleNorms(weighted(target))) : errNorm;
-    return reduce(fn, perSample, opts.reduction);
+    return reduceSamples(fn, perSample, opts.reduction);
   });
 }
 

@@ -13,6 +13,8 @@ export {
   type NavierStokesResidualOptions,
   navierStokesResidual,
   navierStokesResidualHMinus1,
+  navierStokesResidualHMinus1PerFrame,
+  navierStokesResidualSpectrum,
   SPECTRAL_REFINER_ALPHA,
 } from "./ns-residual.js";
 export {

@@ -58,7 +58,7 @@ export interface NavierStokesResidualOptions {
   dt: number;
   /** "fno" (0.1 (sin 2 pi (x+y) + cos 2 pi (x+y)), default), "none", or a field [X, Y]. */
   forcing?: ForcingSpec;
-  /** Time derivative stencil, "fd4" (default) or "fd2". */
+  /** Time derivative stencil, "fd4" (default), "fd2" or "bdf4" (time-derivative.ts). */
   timeDerivative?: TimeDerivativeScheme;
   /** 2/3-rule dealiasing of the advection term and forcing (default true). */
   dealias?: boolean;
@@ -163,8 +163,8 @@ function checkOptions(fn: string, opts: NavierStokesResidualOptions, frames: num
   if (!(opts.dt > 0) || !Number.isFinite(opts.dt))
     throw new ValueError(fn, "dt", "a positive finite number", String(opts.dt));
   const scheme = opts.timeDerivative ?? "fd4";
-  if (scheme !== "fd2" && scheme !== "fd4")
-    throw new ValueError(fn, "timeDerivative", '"fd2" or "fd4"', String(scheme));
+  if (scheme !== "fd2" && scheme !== "fd4" && scheme !== "bdf4")
+    throw new ValueError(fn, "timeDerivative", '"fd2", "fd4" or "bdf4"', String(scheme));
   if (frames < minFramesFor(scheme))
     throw new ShapeError(
       fn,
@@ -204,8 +204,13 @@ function forcingField(
 
 /**
  * Residual spectrum r_hat [b, T, X, Y/2+1] (complex, unnormalized rfft2 scale, i.e. X Y times the
- * Fourier coefficients) of w.
+ * Fourier coefficients) of w [b, 1, X, Y, T] or [b, X, Y, T]. Differentiable; its H^-1 norm per
+ * frame is hMinus1SquaredFromRfft2(r_hat, X, Y, alpha).
  */
+export function navierStokesResidualSpectrum(w: Tensor, opts: NavierStokesResidualOptions): Tensor {
+  return tidy(() => residualSpectrum("navierStokesResidualSpectrum", w, opts));
+}
+
 function residualSpectrum(fn: string, w: Tensor, opts: NavierStokesResidualOptions): Tensor {
   const frames = w.shape[w.shape.length - 1];
   checkOptions(fn, opts, frames);
@@ -275,6 +280,22 @@ export function navierStokesResidualHMinus1(w: Tensor, opts: HMinus1ResidualOpti
     const perFrame = hMinus1SquaredFromRfft2(rHat, nx, ny, alpha); // [b, T]
     const rms = sqrt(mean(perFrame, 1));
     return reduction === "mean" ? mean(rms) : rms;
+  });
+}
+
+/** ||R(t_k)||_{-1} of every frame: [b, T] (diagnostics: where in the window the residual sits). */
+export function navierStokesResidualHMinus1PerFrame(
+  w: Tensor,
+  opts: Omit<HMinus1ResidualOptions, "reduction">,
+): Tensor {
+  const fn = "navierStokesResidualHMinus1PerFrame";
+  const alpha = opts?.alpha ?? SPECTRAL_REFINER_ALPHA;
+  if (!(alpha > 0) || !Number.isFinite(alpha))
+    throw new ValueError(fn, "alpha", "a positive finite number", String(alpha));
+  return tidy(() => {
+    const rHat = residualSpectrum(fn, w, opts);
+    const s = w.shape;
+    return sqrt(hMinus1SquaredFromRfft2(rHat, s[s.length - 3], s[s.length - 2], alpha));
   });
 }
 

@@ -5,19 +5,27 @@
  *   h0 = lift( LayerNorm_c( [v, sinusoidal x,y,t encoding] ) )        1x1 conv -> width
  *   h1 = gelu( FFN_0( K_0(h0; T_lat) ) + h0[..., T_in - 1] )          K_0 resamples time
  *   h_{l+1} = act( FFN_l( K_l(h_l) ) + W_l h_l ),  l = 1..L-1          (no act after the last)
- *   out = resample_t( P(h_L); T_out ) + v[..., T_in - 1]
+ *   p   = P(h_L)                                          pointwise MLP to ONE channel
+ *   out = K_out(p; T_out) + v[..., T_in - 1]              K_out: 1 -> 1 channel spectral conv
  *
  * K_l are SpaceTimeSpectralConv layers (3-D FFT over x, y, t); the first re-synthesises its kept
  * temporal modes on T_lat latent frames, so the input and output windows may differ. The
  * residual of the first block is the lifted last input frame (broadcast over the latent frames):
  * the natural "persistence" predictor, which the layers correct. P is a pointwise MLP to one
- * channel; resample_t is Fourier interpolation in time (zero padding / truncation of the
- * temporal spectrum) from T_lat to T_out frames, the identity when T_lat = T_out (the default:
- * T_lat = the call's T_out). The output adds the last input frame, so a zero network predicts
- * persistence.
+ * channel; K_out (the paper's "OutConv") is a space-time spectral convolution of that channel
+ * which also resamples time from T_lat to T_out frames (T_lat = the call's T_out by default).
+ * The output adds the last input frame, so a zero network predicts persistence.
  *
- * `latentBeforeLastSpectral` / `headFromLatent` split the forward pass before K_{L-1}, which the
- * refinement stage (refine.ts) rebuilds with more modes while everything before stays frozen.
+ * Why the network ends in a spectral layer: the refinement stage (refine.ts) rebuilds K_out
+ * with more modes and minimises the PDE residual over its weights with everything before it
+ * frozen. Nothing nonlinear follows K_out, so the prediction is AFFINE in the refined weights
+ * (per Fourier mode: out_hat_k = W_k p_hat_k), the only nonlinearity left is the quadratic
+ * advection of the residual, and the optimisation is a nearly quadratic, well-posed least
+ * squares problem (Cao et al.). An earlier version refined the last hidden spectral layer,
+ * behind which the FFN, the skip and the GELU projection MLP made the problem non-convex and
+ * badly scaled (Adam: 4-6x residual drop in 100 iterations).
+ *
+ * `latentBeforeOutput` / `outputFromLatent` split the forward pass before K_out.
  */
 import { irfft, rfft } from "@modewise/fft/tensor";
 import { type Activation, activationFn, Module } from "@modewise/nn";
@@ -53,14 +61,16 @@ export interface SFNOOptions {
   ffnChannels?: number;
   /** Hidden channels of the output MLP (default 4 * width). */
   projectionChannels?: number;
+  /** Modes of the output spectral layer K_out (default: `modes`). */
+  outModes?: readonly number[];
   activation?: Activation;
   dtype?: RealFloatDType;
   generator?: Generator;
 }
 
-/** What `latentBeforeLastSpectral` captures: the input of the last spectral layer. */
+/** What `latentBeforeOutput` captures: the input of the output spectral layer K_out. */
 export interface SFNOLatent {
-  /** [b, width, X, Y, T_lat] */
+  /** The projected latent p = P(h_L) [b, 1, X, Y, T_lat]. */
   latent: Tensor;
   /** The last input frame [b, 1, X, Y, 1]. */
   lastFrame: Tensor;
@@ -94,6 +104,8 @@ export class SFNO extends Module {
   /** 1x1 skips of layers 1..L-1 (skips[l - 1] belongs to layer l). */
   readonly skips: PointwiseConv[];
   readonly projection: ChannelMLP;
+  /** K_out: 1 -> 1 channel spectral conv after the projection (the refined layer). */
+  readonly outConv: SpaceTimeSpectralConv;
   readonly outSteps: number;
   readonly latentSteps: number | undefined;
   readonly modes: readonly number[];
@@ -115,9 +127,13 @@ export class SFNO extends Module {
       throw new ValueError(fn, "modes", "three mode counts [m_x, m_y, m_t]", String(modes));
     for (const [i, m] of modes.entries()) positiveInt(fn, `modes[${i}]`, m);
     this.modes = modes.slice();
+    const outModes = opts.outModes ?? modes;
+    if (!Array.isArray(outModes) || outModes.length !== 3)
+      throw new ValueError(fn, "outModes", "three mode counts [m_x, m_y, m_t]", String(outModes));
+    for (const [i, m] of outModes.entries()) positiveInt(fn, `outModes[${i}]`, m);
     this.width = positiveInt(fn, "width", opts.width ?? 20);
     this.nLayers = positiveInt(fn, "nLayers", opts.nLayers ?? 4);
-    // the first block (time resampling, persistence residual) and a last, refinable one
+    // the first block (time resampling, persistence residual) and at least one more
     if (this.nLayers < 2)
       throw new ValueError(fn, "nLayers", "an integer >= 2", String(opts.nLayers));
     const ffnChannels = positiveInt(fn, "ffnChannels", opts.ffnChannels ?? 2 * this.width);
@@ -160,6 +176,13 @@ export class SFNO extends Module {
       generator: g,
       activation,
     });
+    this.outConv = new SpaceTimeSpectralConv({
+      inChannels: 1,
+      outChannels: 1,
+      modes: outModes.slice(),
+      dtype,
+      generator: g,
+    });
   }
 
   private checkInput(fn: string, v: Tensor, outSteps: number | undefined): number {
@@ -176,9 +199,9 @@ export class SFNO extends Module {
     return this.latentSteps ?? outSteps;
   }
 
-  /** Runs layers 0..L-2: the input of the last spectral layer (and the last input frame). */
-  latentBeforeLastSpectral(v: Tensor, outSteps?: number): SFNOLatent {
-    const tOut = this.checkInput("SFNO.latentBeforeLastSpectral", v, outSteps);
+  /** Runs everything before K_out: the projected latent P(h_L) (and the last input frame). */
+  latentBeforeOutput(v: Tensor, outSteps?: number): SFNOLatent {
+    const tOut = this.checkInput("SFNO.latentBeforeOutput", v, outSteps);
     const tLat = this.latentStepsFor(tOut);
     const tIn = v.shape[4];
     return tidy(() => {
@@ -187,41 +210,37 @@ export class SFNO extends Module {
       const lastLatent = sliceAxis(h0, 4, tIn - 1, tIn);
       const z = this.ffn[0].forward(this.spectral[0].forward(h0, tLat));
       let h = this.act(add(z, broadcastTo(lastLatent, z.shape)));
-      for (let l = 1; l < this.nLayers - 1; l++) h = this.layer(l, h, this.spectral[l], false);
-      return { latent: h, lastFrame };
+      for (let l = 1; l < this.nLayers; l++) h = this.layer(l, h, l < this.nLayers - 1);
+      return { latent: this.projection.forward(h), lastFrame };
     });
   }
 
-  private layer(l: number, h: Tensor, spectral: SpaceTimeSpectralConv, isLast: boolean): Tensor {
-    const z = add(this.ffn[l].forward(spectral.forward(h)), this.skips[l - 1].forward(h));
-    return isLast ? z : this.act(z);
+  private layer(l: number, h: Tensor, activate: boolean): Tensor {
+    const z = add(this.ffn[l].forward(this.spectral[l].forward(h)), this.skips[l - 1].forward(h));
+    return activate ? this.act(z) : z;
   }
 
   /**
-   * The rest of the forward pass from the captured latent: the last spectral layer (this
-   * model's, or a replacement such as the refined one), its FFN and skip, the projection, the
-   * temporal resampling to `outSteps` and the persistence residual.
+   * The rest of the forward pass from the captured latent: the output spectral layer (this
+   * model's K_out, or a replacement such as the refined one) with the temporal resampling to
+   * `outSteps`, plus the last input frame. Affine in the layer's weights.
    */
-  headFromLatent(
+  outputFromLatent(
     captured: SFNOLatent,
     outSteps?: number,
-    lastSpectral?: SpaceTimeSpectralConv,
+    outConv?: SpaceTimeSpectralConv,
   ): Tensor {
-    const tOut = positiveInt("SFNO.headFromLatent", "outSteps", outSteps ?? this.outSteps);
-    return tidy(() => {
-      const l = this.nLayers - 1;
-      const spectral = lastSpectral ?? this.spectral[l];
-      const h = this.layer(l, captured.latent, spectral, true);
-      const out = resampleTime(this.projection.forward(h), tOut);
-      return add(out, captured.lastFrame);
-    });
+    const tOut = positiveInt("SFNO.outputFromLatent", "outSteps", outSteps ?? this.outSteps);
+    return tidy(() =>
+      add((outConv ?? this.outConv).forward(captured.latent, tOut), captured.lastFrame),
+    );
   }
 
   /** v [b, 1, X, Y, T_in] -> [b, 1, X, Y, T_out] (T_out = outSteps ?? the constructor's). */
   forward(v: Tensor, outSteps?: number): Tensor {
     return tidy(() => {
-      const captured = this.latentBeforeLastSpectral(v, outSteps);
-      return this.headFromLatent(captured, outSteps);
+      const captured = this.latentBeforeOutput(v, outSteps);
+      return this.outputFromLatent(captured, outSteps);
     });
   }
 }

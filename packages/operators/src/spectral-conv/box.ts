@@ -7,6 +7,7 @@ import {
   concat,
   conj,
   flip,
+  isFloat,
   mul,
   type SliceSpec,
   slice,
@@ -15,6 +16,7 @@ import {
   tensor,
   zeros,
 } from "@modewise/tensor";
+import { boxKernelsAvailable, embedKernel, extractKernel, hermitianKernel } from "./box-kernels.js";
 
 /** x[..., start:stop, ...] on one axis. */
 export function sliceAxis(x: Tensor, axis: number, start: number, stop: number): Tensor {
@@ -25,12 +27,14 @@ export function sliceAxis(x: Tensor, axis: number, start: number, stop: number):
 
 /** Along one leading axis of size n: the 2m bins of frequencies -m..-1 then 0..m-1. */
 export function extractAxis(t: Tensor, axis: number, m: number): Tensor {
+  if (isFloat(t.dtype) && boxKernelsAvailable()) return extractKernel(t, axis, m);
   const n = t.shape[axis];
   return concat([sliceAxis(t, axis, n - m, n), sliceAxis(t, axis, 0, m)], axis);
 }
 
 /** The adjoint of extractAxis: the 2m bins back at their places in n zero bins. */
 export function embedAxis(t: Tensor, axis: number, m: number, n: number): Tensor {
+  if (isFloat(t.dtype) && boxKernelsAvailable()) return embedKernel(t, axis, m, n);
   const negative = sliceAxis(t, axis, 0, m);
   const positive = sliceAxis(t, axis, m, 2 * m);
   if (n === 2 * m) return concat([positive, negative], axis);
@@ -116,6 +120,8 @@ export function hermitianProject(
   modes: readonly number[],
   grid: readonly number[],
 ): Tensor {
+  if ((box.dtype === "complex64" || box.dtype === "complex128") && boxKernelsAvailable())
+    return hermitianKernel(box, modes, grid);
   const d = modes.length;
   const axis = d + 1;
   const mLast = modes[d - 1];

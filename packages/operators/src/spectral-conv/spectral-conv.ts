@@ -24,6 +24,7 @@ import {
   ValueError,
 } from "@modewise/tensor";
 import { embedAxis, extractAxis, hermitianProject, sliceAxis } from "./box.js";
+import { boxDFT, boxDFTApplies, boxIDFT } from "./box-dft.js";
 import { CPWeight, TuckerWeight } from "./factorized.js";
 import { boxShape, checkModes, checkSpectralInput } from "./modes.js";
 import { spectralMix } from "./spectral-mix.js";
@@ -136,6 +137,17 @@ export class SpectralConv extends Module {
       const grid = x.shape.slice(2);
       const d = grid.length;
       const last = d + 1;
+      if (boxDFTApplies(x, this.modes)) {
+        // 1-D / 2-D float32 on the CPU: the transforms to and from the box as DFT matrix products
+        // (box-dft.ts), one kernel each way, forward and backward.
+        let box = hermitianProject(
+          spectralMix(boxDFT(x, this.modes), this.denseWeight()),
+          this.modes,
+          grid,
+        );
+        if (this.bias !== undefined) box = add(box, this.spectralBias(grid));
+        return boxIDFT(box, this.modes, grid);
+      }
       // rfftn, pruned: the real FFT along the last axis, keep its m_d columns; then, axis by
       // axis from the innermost leading one, the complex FFT and the kept 2 m_i bins, so each
       // FFT runs only on what the previous axes kept.

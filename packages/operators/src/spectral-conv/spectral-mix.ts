@@ -2,24 +2,35 @@
  * Per-mode complex channel mixing: out[b, o, k] = sum_i x[b, i, k] W[i, o, k] for every kept
  * frequency k of the box (k flattened).
  *
- * On the CPU backend this is one fused kernel "SpectralMix" (below): for each (b, o) it
- * accumulates the rows x[b, i, :] * W[i, o, :] over i, streaming contiguous memory along k,
- * with float64 accumulation for float32 inputs. Elsewhere (hasKernel false) the same product is
- * a complex einsum of core ops. Either way autograd records one op.
+ * On the CPU backend this is one kernel "SpectralMix" with three variants (attribute `variant`),
+ * each a batch over k of small complex matrix products:
+ *   "mix"   (x, W)  -> out[b, o, k] = sum_i x[b, i, k] W[i, o, k]
+ *   "gradX" (g, W)  -> out[b, i, k] = sum_o g[b, o, k] conj W[i, o, k]
+ *   "gradW" (x, g)  -> out[i, o, k] = sum_b conj x[b, i, k] g[b, o, k]
+ * Elsewhere (hasKernel false) each variant is the same complex einsum of core ops.
  *
- * Gradients (PyTorch's convention; the map is C-linear in each argument, so grad = A^H g):
- *   grad x[b, i, k] = sum_o g[b, o, k] conj W[i, o, k] = SpectralMix(g, conj W^T)  (W^T: swap in/out)
- *   grad W[i, o, k] = sum_b conj x[b, i, k] g[b, o, k] = SpectralMix(conj x^T, g)  (x^T: swap b/i)
- * so the gradient is the same op (gradients of gradients work) plus two small transposes of
- * the box-sized tensors.
+ * Gradients (PyTorch's convention: for a C-linear map grad = A^H g; for an antilinear one
+ * u = conj(M v), grad v = M^H conj(g)):
+ *   mix:   grad x = gradX(dy, W),  grad W = gradW(x, dy)
+ *   gradX: grad g = mix(dy, W),    grad W = gradW(dy, g)
+ *   gradW: grad x = gradX(g, dy),  grad g = mix(x, dy)
+ * so the three variants are closed under differentiation (gradients of gradients work) and the
+ * backward pass needs no transposed or conjugated copies of the operands.
+ *
+ * The kernel (mix-wasm.ts, WebAssembly SIMD) copies both operands k-major with the summed index
+ * innermost ([K, P, R] and [K, Q, R]), so every output entry is a contiguous complex dot
+ * product accumulated in registers (float64 sums for complex64 too, rounded once); the
+ * conjugations are signs applied once per output. Without WebAssembly SIMD no kernel is
+ * registered and the einsums run.
  */
 import {
+  allocOutput,
+  borrowSync,
   conj,
   DTypeError,
   einsum,
   getBackend,
   hasKernel,
-  readSync,
   registerGradient,
   registerKernel,
   reshape,
@@ -27,72 +38,125 @@ import {
   ShapeError,
   type Tensor,
   tidy,
-  transpose,
   writeOutput,
 } from "@modewise/tensor";
+import { mixWasm } from "./mix-wasm.js";
 
 const KERNEL = "SpectralMix";
 
-/** x [B, I, K] and w [I, O, K] complex, interleaved (re, im) -> [B, O, K]. */
-function mixCpu(
-  x: Float32Array | Float64Array,
-  w: Float32Array | Float64Array,
-  B: number,
-  I: number,
-  O: number,
-  K: number,
-  out: Float32Array | Float64Array,
-): void {
-  const acc = new Float64Array(2 * K);
-  for (let b = 0; b < B; b++) {
-    for (let o = 0; o < O; o++) {
-      acc.fill(0);
-      for (let i = 0; i < I; i++) {
-        const xo = 2 * K * (b * I + i);
-        const wo = 2 * K * (i * O + o);
-        for (let k = 0; k < 2 * K; k += 2) {
-          const xr = x[xo + k];
-          const xi = x[xo + k + 1];
-          const wr = w[wo + k];
-          const wi = w[wo + k + 1];
-          acc[k] += xr * wr - xi * wi;
-          acc[k + 1] += xr * wi + xi * wr;
-        }
-      }
-      out.set(acc, 2 * K * (b * O + o));
-    }
-  }
+type Variant = "mix" | "gradX" | "gradW";
+interface MixAttrs {
+  variant: Variant;
+}
+
+/**
+ * How each variant reads its operands [d0, d1, K]: the batch index p of the output, the output
+ * index q and the summed index r, as (transposed?, conjugated?) per operand, and the output
+ * shape [P, Q, K].
+ *   mix:   A = x [b, i] (p = b, r = i),          B = W [i, o] transposed (q = o, r = i)
+ *   gradX: A = g [b, o] (p = b, r = o),          B = conj W [i, o] (q = i, r = o)
+ *   gradW: A = conj x [b, i] transposed (p = i), B = g [b, o] transposed (q = o, r = b)
+ */
+const LAYOUT: Record<Variant, { tA: boolean; cA: boolean; tB: boolean; cB: boolean }> = {
+  mix: { tA: false, cA: false, tB: true, cB: false },
+  gradX: { tA: false, cA: false, tB: false, cB: true },
+  gradW: { tA: true, cA: true, tB: true, cB: false },
+};
+
+/** (s1, s2) of mix-wasm.ts for the conjugation flags. */
+function signs(conjA: boolean, conjB: boolean): number[] {
+  if (conjB) return [1, -1, 1, -1];
+  if (conjA) return [1, -1, 1, 1];
+  return [-1, 1, 1, 1];
+}
+
+/** Output shape [P, Q, K] of a variant from its operand shapes. */
+function outputShape(variant: Variant, s0: readonly number[], s1: readonly number[]): number[] {
+  if (variant === "mix") return [s0[0], s1[1], s0[2]]; // x [B, I, K], W [I, O, K]
+  if (variant === "gradX") return [s0[0], s1[0], s0[2]]; // g [B, O, K], W [I, O, K]
+  return [s0[1], s1[1], s0[2]]; // x [B, I, K], g [B, O, K]
 }
 
 let registered = false;
 function ensureRegistered(): void {
   if (registered) return;
   registered = true;
-  registerKernel<Record<string, never>>(KERNEL, "cpu", (inputs, _attrs, backend) => {
-    const [xi, wi] = inputs;
-    const [B, I, K] = xi.shape;
-    const O = wi.shape[1];
-    const x = readSync(xi, backend) as Float32Array | Float64Array;
-    const w = readSync(wi, backend) as Float32Array | Float64Array;
-    const out =
-      xi.dtype === "complex64" ? new Float32Array(2 * B * O * K) : new Float64Array(2 * B * O * K);
-    mixCpu(x, w, B, I, O, K, out);
-    return writeOutput(out, [B, O, K], xi.dtype, backend);
+  const wasm = mixWasm();
+  // Without WebAssembly SIMD no CPU kernel is registered and run() composes einsums.
+  if (wasm === null) return;
+  registerKernel<MixAttrs>(KERNEL, "cpu", (inputs, attrs, backend) => {
+    const [ai, bi] = inputs;
+    const [P, Q, K] = outputShape(attrs.variant, ai.shape, bi.shape);
+    const { tA, cA, tB, cB } = LAYOUT[attrs.variant];
+    // the summed index: the operands' non-output axis
+    const R = tA ? ai.shape[0] : ai.shape[1];
+    const n = 2 * P * Q * K;
+    const f32 = ai.dtype === "complex64";
+    if (n === 0 || R === 0)
+      return writeOutput(
+        f32 ? new Float32Array(n) : new Float64Array(n),
+        [P, Q, K],
+        ai.dtype,
+        backend,
+      );
+    const a = borrowSync(ai, backend) as Float32Array | Float64Array;
+    const b = borrowSync(bi, backend) as Float32Array | Float64Array;
+    // memory: signs (32 bytes); the operands as copied; packed k-major [K, P, R] and
+    // [K, Q, R]; the output [P, Q, K]
+    const e = f32 ? 8 : 16; // bytes per complex entry
+    const aRaw = 32;
+    const bRaw = aRaw + a.length * (e / 2);
+    const aAt = bRaw + b.length * (e / 2);
+    const bAt = aAt + a.length * (e / 2);
+    const cAt = bAt + b.length * (e / 2);
+    wasm.reserve(cAt + n * (e / 2));
+    const buffer = wasm.memory.buffer;
+    const View = f32 ? Float32Array : Float64Array;
+    new Float64Array(buffer, 0, 4).set(signs(cA, cB));
+    new View(buffer, aRaw, a.length).set(a);
+    new View(buffer, bRaw, b.length).set(b);
+    const pack = f32 ? wasm.packF32 : wasm.packF64;
+    const [a0, a1] = ai.shape;
+    const [b0, b1] = bi.shape;
+    pack(aRaw, aAt, a0, a1, K, tA ? e : a1 * e, tA ? a0 * e : e, a0 * a1 * e);
+    pack(bRaw, bAt, b0, b1, K, tB ? e : b1 * e, tB ? b0 * e : e, b0 * b1 * e);
+    const dots = f32 ? wasm.dotsF32 : wasm.dotsF64;
+    for (let k = 0; k < K; k++)
+      dots(
+        aAt + k * P * R * e,
+        bAt + k * Q * R * e,
+        cAt + k * e,
+        P,
+        Q,
+        R,
+        R * e,
+        e,
+        R * e,
+        e,
+        Q * K * e,
+        K * e,
+        0,
+      );
+    // copied into a recycled output (every element written: no zero fill)
+    const out = allocOutput([P, Q, K], ai.dtype, backend, false);
+    out.values.set(new View(buffer, cAt, n));
+    return out.finish();
   });
-  registerGradient<Record<string, never>>(KERNEL, (dy, inputs) => {
-    const [x, w] = inputs;
-    const gx = mix3(dy, conj(transpose(w, [1, 0, 2])));
-    const gw = mix3(conj(transpose(x, [1, 0, 2])), dy);
-    return [gx, gw];
+  registerGradient<MixAttrs>(KERNEL, (dy, [u, v], _y, { variant }) => {
+    if (variant === "mix") return [run("gradX", dy, v), run("gradW", u, dy)];
+    if (variant === "gradX") return [run("mix", dy, v), run("gradW", dy, u)];
+    return [run("gradX", v, dy), run("mix", u, dy)];
   });
 }
 
-/** [B, I, K] x [I, O, K] -> [B, O, K], fused where the backend has the kernel. */
-function mix3(x: Tensor, w: Tensor): Tensor {
+/** One variant on [*, *, K] operands: the fused kernel where the backend has it, else einsum. */
+function run(variant: Variant, u: Tensor, v: Tensor): Tensor {
   ensureRegistered();
-  if (hasKernel(KERNEL, getBackend()) && x.dtype === w.dtype)
-    return runKernel(KERNEL, [x, w], {}, "spectralMix");
-  return einsum("bik,iok->bok", x, w);
+  if (hasKernel(KERNEL, getBackend()) && u.dtype === v.dtype)
+    return runKernel<MixAttrs>(KERNEL, [u, v], { variant }, "spectralMix");
+  if (variant === "mix") return einsum("bik,iok->bok", u, v);
+  if (variant === "gradX") return einsum("bok,iok->bik", u, conj(v));
+  return einsum("bik,bok->iok", conj(u), v);
 }
 
 /**
@@ -119,7 +183,7 @@ export function spectralMix(xHat: Tensor, weight: Tensor): Tensor {
     );
   return tidy(() => {
     const k = box.reduce((a, b) => a * b, 1);
-    const out = mix3(reshape(xHat, [xs[0], xs[1], k]), reshape(weight, [ws[0], ws[1], k]));
+    const out = run("mix", reshape(xHat, [xs[0], xs[1], k]), reshape(weight, [ws[0], ws[1], k]));
     return reshape(out, [xs[0], ws[1], ...box]);
   });
 }

@@ -18,10 +18,10 @@
  * transform is ever run. (`includeTruncated: false` drops the floor, giving the relative L2
  * of the kept modes only, sqrt(||P - Y_K||^2) / ||Y||.)
  */
+import { type Reduction, reduceLoss } from "@modewise/nn";
 import {
   add,
   div,
-  mean,
   ShapeError,
   slice,
   sqrt,
@@ -30,13 +30,11 @@ import {
   sum,
   type Tensor,
   tidy,
-  ValueError,
 } from "@modewise/tensor";
-import { show } from "./validate.js";
 
 export interface T1LossOptions {
   /** "mean" (default) or "sum" over the batch, or "none" for per-sample values. */
-  reduction?: "mean" | "sum" | "none";
+  reduction?: Reduction;
   /** Add the target's energy in the truncated modes (default true: the exact spatial error). */
   includeTruncated?: boolean;
   /**
@@ -57,9 +55,6 @@ export function t1FrequencyRelativeL2(
   opts: T1LossOptions = {},
 ): Tensor {
   const fn = "t1FrequencyRelativeL2";
-  const reduction = opts.reduction ?? "mean";
-  if (reduction !== "mean" && reduction !== "sum" && reduction !== "none")
-    throw new ValueError(fn, "reduction", "'mean', 'sum' or 'none'", show(reduction));
   if (predHat.rank !== 4 || targetHat.rank !== 4)
     throw new ShapeError(
       fn,
@@ -95,7 +90,6 @@ export function t1FrequencyRelativeL2(
       errSq = add(errSq, add(below, right));
     }
     const perSample = div(sqrt(errSq), sqrt(sum(square(ref), [1, 2, 3])));
-    if (reduction === "none") return perSample;
-    return reduction === "sum" ? sum(perSample) : mean(perSample);
+    return reduceLoss(perSample, opts.reduction ?? "mean", fn);
   });
 }

@@ -3,31 +3,20 @@
  * tensor package's typed errors naming the function, the argument, what was expected and what
  * came.
  */
+import { checkInt } from "@modewise/nn";
 import {
   DTypeError,
   defaultGenerator,
   type Generator,
   type RealFloatDType,
   ShapeError,
+  show,
   type Tensor,
   ValueError,
 } from "@modewise/tensor";
 
-/** Short rendering of a value for error messages. */
-export function show(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
-  if (typeof value === "string") return `'${value}'`;
-  if (value === null) return "null";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
-  return String(value);
-}
-
-/** An integer >= min. */
-export function checkInt(fn: string, arg: string, v: unknown, min: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min)
-    throw new ValueError(fn, arg, `an integer >= ${min}`, show(v));
-  return v;
-}
+/** show (the tensor core's value rendering) and checkInt (nn's) belong with the checks here. */
+export { checkInt, show };
 
 /** A finite number in [lo, hi]. */
 export function checkNumber(fn: string, arg: string, v: unknown, lo: number, hi: number): number {

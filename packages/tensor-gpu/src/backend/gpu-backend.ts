@@ -18,6 +18,7 @@ import {
   type DType,
   type KernelTable,
   type Shape,
+  sizeOf,
   type TensorInfo,
 } from "@modewise/tensor";
 import { WebGPUBufferResult } from "gpu.js";
@@ -222,6 +223,22 @@ export class GpuBackend implements Backend {
       recordExecutor(op, gpuJsExecutor(runner));
       return this.adopt(out, shape, dtype);
     }
+    const built = this.mode === "webgpu" ? builtWebGpuKernel(runner) : undefined;
+    if (built && !recs.some((r) => r.pending)) {
+      const previous = built.outputBuffer;
+      const out = runner(...recs.map((r) => r.value), ...extraArgs) as Promise<unknown>;
+      recordExecutor(op, gpuJsExecutor(runner));
+      const value = this.takeSubmittedResult(runner, built, previous);
+      if (value) return this.adopt(value, shape, dtype);
+      // Not the steady state after all (gpu.js switched kernels, or the run failed): the result
+      // (or the error) arrives through the promise; the inputs stay pinned until then.
+      for (const r of recs) r.pins++;
+      out.then(
+        () => this.unpinAll(recs),
+        () => this.unpinAll(recs),
+      );
+      return this.adopt(out, shape, dtype);
+    }
     for (const r of recs) r.pins++;
     const pending = Promise.all(recs.map((r) => r.pending)).then(async () => {
       const out = await (runner(...recs.map((r) => r.value), ...extraArgs) as Promise<unknown>);
@@ -232,6 +249,40 @@ export class GpuBackend implements Backend {
       for (const r of recs) this.storage.unpin(r);
     });
     return this.adopt(pending, shape, dtype);
+  }
+
+  /**
+   * webgpu steady state. A built gpu.js WebGPU kernel in `pipeline` + `immutable` mode encodes and
+   * submits its dispatch synchronously, into a fresh output buffer, but still hands its result
+   * back as `Promise.resolve(new WebGPUBufferResult(...))` (web-gpu/kernel.js, _runInternal).
+   * Taking the result through that promise would make every value pending for a microtask, so
+   * a training loop that never yields would keep every released intermediate alive (about 20
+   * buffers a step) until it awaits. Instead, when the call really submitted (the kernel is the
+   * same, it has a new output buffer, and that buffer carries exactly the kernel's reference
+   * plus the reference of gpu.js's result), we hand gpu.js's reference over to a result of our
+   * own, built the way gpu.js builds it, and never take the promise's value. Returns undefined
+   * when any of that does not hold; the caller then adopts the promise.
+   */
+  private takeSubmittedResult(
+    runner: GpuKernelRunner,
+    built: WebGpuKernelInternals,
+    previous: WebGpuKernelInternals["outputBuffer"],
+  ): DeviceValue | undefined {
+    const buffer = built.outputBuffer;
+    if (runner.kernel !== (built as unknown) || !buffer || buffer === previous) return undefined;
+    if (buffer._refs !== 2) return undefined;
+    buffer._refs--;
+    return new WebGPUBufferResult({
+      buffer,
+      output: Array.from(built.output),
+      componentCount: built.componentCount,
+      context: built.context,
+      kernel: built,
+    }) as unknown as DeviceValue;
+  }
+
+  private unpinAll(recs: readonly DeviceRecord[]): void {
+    for (const r of recs) this.storage.unpin(r);
   }
 
   /** Resolves when every pending (webgpu) result has been produced. */
@@ -324,15 +375,44 @@ export class GpuBackend implements Backend {
   }
 }
 
+/**
+ * The fields of gpu.js's WebGPUKernel (2.24, src/backend/web-gpu/kernel.js) the steady-state
+ * path reads. Not public API: builtWebGpuKernel checks each before the path is taken, so a
+ * gpu.js whose kernels differ only loses the shortcut (results go through the promise).
+ */
+interface WebGpuKernelInternals {
+  built: boolean;
+  pipeline: boolean;
+  immutable: boolean;
+  output: ArrayLike<number>;
+  componentCount: number;
+  context: unknown;
+  outputBuffer: (GPUBuffer & { _refs?: number }) | null | undefined;
+  constructor: { mode?: string };
+}
+
+/** The runner's kernel when it is a built webgpu pipeline + immutable kernel, else undefined. */
+function builtWebGpuKernel(runner: GpuKernelRunner): WebGpuKernelInternals | undefined {
+  const k = runner.kernel as unknown as Partial<WebGpuKernelInternals> | undefined;
+  if (
+    k?.constructor?.mode !== "webgpu" ||
+    k.built !== true ||
+    k.pipeline !== true ||
+    k.immutable !== true ||
+    typeof k.componentCount !== "number" ||
+    k.output === undefined
+  )
+    return undefined;
+  return k as WebGpuKernelInternals;
+}
+
 /** Stand-in for a webgpu value whose kernel has not run yet (see chainOnPending). */
 class PendingValue {
   constructor(readonly record: DeviceRecord) {}
 }
 
 export function floatsOf(shape: Shape, dtype: DType): number {
-  let n = dtype === "complex64" ? 2 : 1;
-  for (const d of shape) n *= d;
-  return n;
+  return (dtype === "complex64" ? 2 : 1) * sizeOf(shape);
 }
 
 function flatten(a: unknown): Float32Array {

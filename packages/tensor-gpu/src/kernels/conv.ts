@@ -26,6 +26,7 @@ import {
   type KernelAttrs,
   type KernelFn,
   ShapeError,
+  sizeOf,
   type TensorInfo,
 } from "@modewise/tensor";
 import {
@@ -34,7 +35,7 @@ import {
   wasmConvInputGrad,
   wasmPointwiseFilterGrad,
 } from "../wasm/conv.js";
-import { type GpuKernelThis, type LinalgHost, launch, sizeOfShape } from "./linalg-host.js";
+import { type GpuKernelThis, type LinalgHost, launch } from "./linalg-host.js";
 import { routedMatMul } from "./matmul.js";
 
 /** Geometry lifted to 3 spatial axes. */
@@ -318,7 +319,7 @@ function runConvKernel(
   outShape: number[],
   args: TensorInfo[],
 ): TensorInfo {
-  const count = sizeOfShape(outShape);
+  const count = sizeOf(outShape);
   if (count === 0) return host.adopt(new Float32Array(0), outShape, "float32");
   const build = () =>
     host.gpu.createKernel(body, {
@@ -338,7 +339,7 @@ function filterMatrix(g: ConvGeometry, w: TensorInfo): TensorInfo {
 
 /** t [B, C, ...spatial] as [B, C, positions] (same storage). */
 function channelLines(g: ConvGeometry, t: TensorInfo, channels: number): TensorInfo {
-  return { dataId: t.dataId, shape: [g.batch, channels, sizeOfShape(g.inSize)], dtype: t.dtype };
+  return { dataId: t.dataId, shape: [g.batch, channels, sizeOf(g.inSize)], dtype: t.dtype };
 }
 
 /** Forward convolution on the gpu.js backends (1x1: the routed matmul, WGSL on webgpu). */
@@ -380,6 +381,7 @@ const convBackpropInput: KernelFn<"ConvBackpropInput", LinalgHost> = (
 ) => {
   const [dy, w] = inputs;
   requireFloat32("conv (input gradient)", dy, "dy");
+  requireFloat32("conv (input gradient)", w, "w");
   const g = convGeometry("conv (input gradient)", attrs.inputShape, w.shape, attrs);
   const inputShape = attrs.inputShape.slice();
   if (isPointwise(g)) {
@@ -408,6 +410,7 @@ const convBackpropFilter: KernelFn<"ConvBackpropFilter", LinalgHost> = (
 ) => {
   const [x, dy] = inputs;
   requireFloat32("conv (filter gradient)", x, "x");
+  requireFloat32("conv (filter gradient)", dy, "dy");
   const g = convGeometry("conv (filter gradient)", x.shape, attrs.filterShape, attrs);
   const filterShape = attrs.filterShape.slice();
   if (isPointwise(g)) {
@@ -416,7 +419,7 @@ const convBackpropFilter: KernelFn<"ConvBackpropFilter", LinalgHost> = (
     const dyLines = channelLines(g, dy, g.cout);
     if (host.mode === "webasm") return wasmPointwiseFilterGrad(host, xLines, dyLines, filterShape);
     if (g.batch === 1) {
-      const positions = sizeOfShape(g.inSize);
+      const positions = sizeOf(g.inSize);
       const x2 = { ...xLines, shape: [g.cin, positions] };
       const dy2 = { ...dyLines, shape: [g.cout, positions] };
       return routedMatMul(host, dy2, x2, false, true, filterShape, "ConvBackpropFilter");

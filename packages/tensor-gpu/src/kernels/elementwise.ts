@@ -8,20 +8,15 @@
  * Integer division on GL runs in float: floor((r + 0.5) / d) keeps the quotient of two exact
  * integers away from a rounding boundary (the fractional part is at least 0.5 / d off it).
  */
-import type { DType, Shape, TensorInfo } from "@modewise/tensor";
+import {
+  broadcastShapes,
+  type DType,
+  type Shape,
+  sizeOf,
+  stridesOf,
+  type TensorInfo,
+} from "@modewise/tensor";
 import type { GpuBackend } from "../backend/gpu-backend.js";
-
-export const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-
-export function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
 
 /** Element strides of `shape` read as `outShape` under numpy broadcasting (0 on broadcast axes). */
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
@@ -32,17 +27,6 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
     if (j < 0 || shape[j] === 1) return 0;
     return st[j];
   });
-}
-
-export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1;
-    const y = b[b.length - n + i] ?? 1;
-    out.push(x === 1 ? y : x);
-  }
-  return out;
 }
 
 export function componentsOf(d: DType): 1 | 2 {
@@ -114,7 +98,7 @@ export function mapSource(rank: number, outComp: number, spec: MapSpec): string 
 export function runMap(backend: GpuBackend, spec: MapSpec): TensorInfo {
   const rank = spec.outShape.length;
   const outComp = componentsOf(spec.outDtype);
-  const count = prod(spec.outShape) * outComp;
+  const count = sizeOf(spec.outShape) * outComp;
   if (count === 0) return backend.adopt(new Float32Array(0), spec.outShape, spec.outDtype);
   const constants: Record<string, number> = { ...(spec.constants ?? {}) };
   // A scalar output still decodes one coordinate: rank 0 reads as shape [1].
@@ -159,7 +143,8 @@ export function broadcastMap(
   constants?: Record<string, number>,
 ): TensorInfo {
   let shape: number[] = [];
-  for (const t of inputs) shape = broadcastShape(shape, t.shape);
+  // The op layer has already validated broadcasting; this only computes the common shape.
+  for (const t of inputs) shape = broadcastShapes(shape, t.shape, op);
   return runMap(backend, {
     op,
     variant,

@@ -32,6 +32,7 @@ import {
   type Backend,
   type DType,
   registerKernel,
+  sizeOf,
   type TensorInfo,
   ValueError,
 } from "@modewise/tensor";
@@ -46,7 +47,6 @@ import {
   launch,
   linalgExecutor,
   recordExecutor,
-  sizeOfShape,
 } from "./linalg-host.js";
 
 /** Longest non-power-of-two length the direct DFT kernel takes (n multiply-adds per output). */
@@ -214,7 +214,7 @@ function directDft(this: GpuKernelThis, src: Float32Array, table: Float32Array):
 
 /** (outer, length, inner) of `axis` in `shape`. */
 function lines(shape: readonly number[], axis: number): [number, number, number] {
-  return [sizeOfShape(shape.slice(0, axis)), shape[axis], sizeOfShape(shape.slice(axis + 1))];
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
 }
 
 /**

@@ -5,9 +5,9 @@
  * with a data-dependent source (pad bounds, slice-gradient holes, gather indices, scatter
  * sums) test the coordinates in the kernel body.
  */
-import type { KernelFn, TensorInfo } from "@modewise/tensor";
+import { type KernelFn, sizeOf, stridesOf, type TensorInfo } from "@modewise/tensor";
 import type { GpuBackend } from "../backend/gpu-backend.js";
-import { broadcastStrides, prod, runMap, stridesOf } from "./elementwise.js";
+import { broadcastStrides, runMap } from "./elementwise.js";
 
 /** The value of the current output element from operand j at offset o{j} (complex aware). */
 function pick(j: number, complex: boolean): string {
@@ -243,7 +243,7 @@ const gather: KernelFn<"Gather", GpuBackend> = (inputs, { axis }, backend) => {
 const scatterAdd: KernelFn<"ScatterAdd", GpuBackend> = (inputs, { axis, size }, backend) => {
   const [updates, indices] = inputs;
   const r = indices.shape.length;
-  const m = prod(indices.shape);
+  const m = sizeOf(indices.shape);
   const shape = [...updates.shape.slice(0, axis), size, ...updates.shape.slice(axis + r)];
   const su = stridesOf(updates.shape);
   const uStrides = [...su.slice(0, axis), 0, ...su.slice(axis + r)];

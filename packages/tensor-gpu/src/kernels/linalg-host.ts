@@ -136,9 +136,3 @@ function glFlavour(context: unknown): string {
   if (is(g.WebGLRenderingContext)) return "webgl";
   return "headlessgl";
 }
-
-export function sizeOfShape(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}

@@ -1,6 +1,5 @@
 /** Sizes and batch offsets of a BatchMatMul, shared by the gpu.js and WGSL kernels. */
-import { broadcastShapes, ShapeError } from "@modewise/tensor";
-import { sizeOfShape } from "./linalg-host.js";
+import { broadcastShapes, ShapeError, sizeOf } from "@modewise/tensor";
 
 /** Sizes of one batched product, resolved from the operands' shapes and the transposes. */
 export interface MatMulGeometry {
@@ -19,7 +18,7 @@ function batchOffsets(
   batch: readonly number[],
   matrixSize: number,
 ): Int32Array {
-  const total = sizeOfShape(batch);
+  const total = sizeOf(batch);
   const out = new Int32Array(total);
   const rank = batch.length;
   const lead = rank - operandBatch.length;

@@ -9,10 +9,10 @@
  * kernels (../wgsl/matmul.ts); on the wasm backend to ../wasm/matmul.ts; everything else runs
  * here.
  */
-import type { KernelAttrs, KernelFn, TensorInfo } from "@modewise/tensor";
+import { type KernelAttrs, type KernelFn, sizeOf, type TensorInfo } from "@modewise/tensor";
 import { wasmBatchMatMul } from "../wasm/matmul.js";
 import { wgslBatchMatMul } from "../wgsl/matmul.js";
-import { type GpuKernelThis, type LinalgHost, launch, sizeOfShape } from "./linalg-host.js";
+import { type GpuKernelThis, type LinalgHost, launch } from "./linalg-host.js";
 import { matMulGeometry } from "./matmul-geometry.js";
 
 export { type MatMulGeometry, matMulGeometry } from "./matmul-geometry.js";
@@ -89,7 +89,7 @@ export function gpuJsBatchMatMul(
 ): TensorInfo {
   const g = matMulGeometry(a.shape, b.shape, transposeA, transposeB);
   const { M, N, K } = g;
-  const nb = sizeOfShape(g.batch);
+  const nb = sizeOf(g.batch);
   const complex = a.dtype === "complex64";
   const outShape = outShapeOverride ?? [...g.batch, M, N];
   const count = nb * M * N * (complex ? 2 : 1);
@@ -137,7 +137,7 @@ export function routedMatMul(
     host.mode === "webgpu" &&
     host.webgpuDevice &&
     // one workgroup layer per batch matrix: WebGPU allows 65535 along z
-    sizeOfShape(matMulGeometry(a.shape, b.shape, transposeA, transposeB).batch) <= 65535
+    sizeOf(matMulGeometry(a.shape, b.shape, transposeA, transposeB).batch) <= 65535
   )
     return wgslBatchMatMul(host, a, b, transposeA, transposeB, outShape, op);
   if (host.mode === "webasm") {

@@ -9,9 +9,9 @@
  * not like R as one long loop would (Higham, Accuracy and Stability of Numerical Algorithms,
  * §4.2). max / min are exact in any order. Every loop bound is a kernel constant.
  */
-import type { KernelFn, ReduceOp, TensorInfo } from "@modewise/tensor";
+import { type KernelFn, type ReduceOp, sizeOf, type TensorInfo } from "@modewise/tensor";
 import type { GpuBackend } from "../backend/gpu-backend.js";
-import { prod, runMap } from "./elementwise.js";
+import { runMap } from "./elementwise.js";
 import { transposeOn } from "./layout.js";
 
 /** Values combined per thread per pass. */
@@ -96,8 +96,8 @@ function pass(
 const reduce: KernelFn<"Reduce", GpuBackend> = (inputs, { op, axes, keepDims }, backend) => {
   const x = inputs[0];
   const outShape = reducedShape(x.shape, axes, keepDims);
-  const len = prod(axes.map((a) => x.shape[a]));
-  const outer = prod(outShape);
+  const len = sizeOf(axes.map((a) => x.shape[a]));
+  const outer = sizeOf(outShape);
   if (outer === 0) return backend.adopt(new Float32Array(0), outShape, x.dtype);
   if (len === 0) {
     // An empty reduction reads nothing: the identity, written from the host.
@@ -126,7 +126,7 @@ const argReduce: KernelFn<"ArgReduce", GpuBackend> = (inputs, { op, axis, keepDi
   const x = inputs[0];
   const outShape = reducedShape(x.shape, [axis], keepDims);
   const len = x.shape[axis];
-  const outer = prod(outShape);
+  const outer = sizeOf(outShape);
   const { t, owned } = axesLast(backend, x, [axis]);
   const better = op === "argmax" ? "v > m" : "v < m";
   const out = runMap(backend, {

@@ -4,9 +4,9 @@
  * Float32Arrays, executor "wasm-gemm". complex64 (no complex sgemm there): the CPU backend's
  * complex gemm through the reported fallback of cpu-fallback.ts (executor "cpu-kernel").
  */
-import { matmul, reshape, swapAxes, type TensorInfo } from "@modewise/tensor";
+import { matmul, reshape, sizeOf, swapAxes, type TensorInfo } from "@modewise/tensor";
 import { sgemm, sgemmAvailable } from "@modewise/tensor/cpu-kernels";
-import { type LinalgHost, recordExecutor, sizeOfShape } from "../kernels/linalg-host.js";
+import { type LinalgHost, recordExecutor } from "../kernels/linalg-host.js";
 import { matMulGeometry } from "../kernels/matmul-geometry.js";
 import { hostValues, onCpu } from "./cpu-fallback.js";
 
@@ -26,7 +26,7 @@ export function wasmBatchMatMul(
   if (a.dtype === "float32" && sgemmAvailable()) {
     const g = matMulGeometry(a.shape, b.shape, transposeA, transposeB);
     const { M, N, K } = g;
-    const nb = sizeOfShape(g.batch);
+    const nb = sizeOf(g.batch);
     const A = hostValues(host, a);
     const B = hostValues(host, b);
     const C = new Float32Array(nb * M * N);

@@ -9,6 +9,7 @@
 
 import type { DType, Shape, TensorInfo } from "@modewise/tensor";
 import { WebGPUBufferResult } from "gpu.js";
+import { floatsOf } from "../backend/gpu-backend.js";
 import type { LinalgHost } from "../kernels/linalg-host.js";
 
 // GPUBufferUsage / GPUMapMode values from the WebGPU spec. Spelled out because Node's Dawn
@@ -135,8 +136,7 @@ export function wgslOutput(
   if (!storage || !records.some((r) => r.pending))
     return adoptBuffer.call(host, encode(device, buffers()), shape, dtype);
   for (const r of records) r.pins++;
-  let floats = dtype === "complex64" ? 2 : 1;
-  for (const d of shape) floats *= d;
+  const floats = floatsOf(shape, dtype);
   const pending = Promise.all(records.map((r) => r.pending)).then(() => {
     // gpu.js accepts a WebGPUBufferResult only with ITS context object ({ adapter, device } of
     // WebGPUContext.acquire(), compared by identity): take it from an input gpu.js produced.

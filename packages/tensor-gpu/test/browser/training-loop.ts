@@ -2,8 +2,9 @@
 // plain SGD through autograd, `steps` times. memory.test.ts runs it on wasm in Node and
 // memory-entry.ts on webgl2 / webgpu in headless Chromium. No node: imports (it runs in both).
 //
-// Every step runs on the device: the only host readbacks are the loss before the first step and
-// after the last, both outside the counted window, so a leak per step cannot hide behind them.
+// Every step runs on the device: the only host readbacks are the loss before the first step, the
+// warm-up step's weights and the loss after the last, all outside the counted window, so a leak
+// per step cannot hide behind them.
 
 import {
   dispose,
@@ -41,9 +42,9 @@ export interface TrainingRun {
   /** gpuBackendInfo().liveBuffers right before the first step. */
   buffersBefore: number;
   /**
-   * liveBuffers right after the loop returned. On webgpu every kernel call is asynchronous, so
-   * a released tensor's record is freed only once its queued kernel has run: after a loop that
-   * never yields this counts the whole queue (informative, not asserted).
+   * liveBuffers right after the loop returned, before anything awaited. After the awaited
+   * warm-up step every backend frees a released tensor's buffer at once (webgpu included: its
+   * kernels submit synchronously once compiled), so this equals buffersBefore.
    */
   buffersAtLoopEnd: number;
   /** liveBuffers once the queued work has finished (see settledLiveBuffers). */
@@ -86,15 +87,24 @@ export async function runTrainingLoop(shape: TrainingShape): Promise<TrainingRun
   let w: Tensor = tensor(new Float32Array(din * dout), { shape: [din, dout] });
   const lossOf = (wt: Tensor) => mean(square(sub(matmul(x, wt), y)));
   const firstLoss = await readScalar(tidy(() => lossOf(w)));
+  const trainStep = (wt: Tensor): Tensor =>
+    tidy(() => {
+      const [g] = grads((v: Tensor) => lossOf(v))([wt]);
+      return sub(wt, mul(g, learningRate));
+    });
+  // Warm-up step, awaited: on webgpu a kernel's first call compiles asynchronously, and until
+  // every kernel of a step has compiled, a loop that never yields keeps each step pending (and
+  // its released intermediates alive). After it, every kernel call submits synchronously.
+  const warm = trainStep(w);
+  await warm.data();
+  w.dispose();
+  w = warm;
 
   const tensorsBefore = memory().numTensors;
   const buffersBefore = gpuBackendInfo().liveBuffers;
   const started = performance.now();
   for (let step = 0; step < steps; step++) {
-    const next = tidy(() => {
-      const [g] = grads((wt: Tensor) => lossOf(wt))([w]);
-      return sub(w, mul(g, learningRate));
-    });
+    const next = trainStep(w);
     w.dispose();
     w = next;
   }

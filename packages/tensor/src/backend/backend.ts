@@ -39,6 +39,12 @@ export interface Backend {
   read(dataId: DataId): Promise<DataArray>;
   /** Sync readback, or undefined where the backend cannot (WebGPU). */
   readSync?(dataId: DataId): DataArray;
+  /**
+   * The stored values themselves, no copy, where the backend keeps them as a host typed array
+   * (the cpu backend); undefined elsewhere. For kernels: read-only, and valid only during the
+   * kernel call (a released array may be recycled for another tensor).
+   */
+  borrowSync?(dataId: DataId): DataArray;
   /** Free the storage. Called by the engine when the last reference goes. */
   release(dataId: DataId): void;
   /** Bytes held by one DataId. */

@@ -1,6 +1,9 @@
 /** Argument validation for the dense transforms (typed errors from @modewise/tensor). */
-import { DTypeError, ValueError } from "@modewise/tensor";
+import { DTypeError, show, ValueError } from "@modewise/tensor";
 import type { RealArray } from "./butterfly.js";
+
+// The sparse transforms import show from here with the other checks.
+export { show };
 
 export type WHTOrder = "natural" | "sequency" | "dyadic";
 export type WHTNorm = "backward" | "ortho" | "forward";
@@ -33,15 +36,6 @@ const NORMS: readonly WHTNorm[] = ["backward", "ortho", "forward"];
 export const MAX_LOG2N = 31;
 
 /** log2(n) if n is a power of two >= 1, else -1. */
-/** Short rendering of a received value for error messages. */
-export function show(value: unknown): string {
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (typeof value === "string") return `'${value}'`;
-  if (value === null) return "null";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
-  return String(value);
-}
-
 export function exactLog2(n: number): number {
   if (!Number.isSafeInteger(n) || n < 1) return -1;
   const l = Math.round(Math.log2(n));

@@ -95,6 +95,11 @@ export class CpuBackend implements Backend {
     return (dataId as CpuData).values.slice();
   }
 
+  /** The stored array for a kernel to read (Backend.borrowSync): no copy, never to be written. */
+  borrowSync(dataId: DataId): DataArray {
+    return (dataId as CpuData).values;
+  }
+
   release(dataId: DataId): void {
     const data = dataId as CpuData;
     const v = data.values;

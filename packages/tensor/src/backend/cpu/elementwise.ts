@@ -13,6 +13,7 @@ import {
   REAL_DERIVATIVE,
   REAL_UNARY,
 } from "./scalar.js";
+import { geluF32, geluGradF32 } from "./simd-gelu.js";
 
 type Floats = Float32Array | Float64Array;
 
@@ -23,10 +24,12 @@ export function cast(
 ): TensorInfo {
   const x = inputs[0];
   const src = be.values(x);
-  const { info, values: out } = be.alloc(x.shape, dtype);
-  const n = src.length / componentsOf(x.dtype);
   const cin = isComplex(x.dtype);
   const cout = isComplex(dtype);
+  // Every element is written except the imaginary parts of a real -> complex cast: only those
+  // need a zeroed (possibly recycled) array.
+  const { info, values: out } = be.alloc(x.shape, dtype, !cin && cout);
+  const n = src.length / componentsOf(x.dtype);
   if (cin && cout) out.set(src);
   else if (cin && dtype === "bool")
     for (let i = 0; i < n; i++) out[i] = src[2 * i] !== 0 || src[2 * i + 1] !== 0 ? 1 : 0;
@@ -54,12 +57,12 @@ export function unary(
   if (isComplex(x.dtype)) {
     const toReal = COMPLEX_TO_REAL[op];
     if (toReal) {
-      const { info, values: out } = be.alloc(x.shape, realPart(x.dtype));
+      const { info, values: out } = be.alloc(x.shape, realPart(x.dtype), false);
       for (let i = 0, n = out.length; i < n; i++) out[i] = toReal(src[2 * i], src[2 * i + 1]);
       return info;
     }
     const f = COMPLEX_UNARY[op]!;
-    const { info, values } = be.alloc(x.shape, x.dtype);
+    const { info, values } = be.alloc(x.shape, x.dtype, false);
     const out = values as Floats;
     for (let i = 0, n = src.length; i < n; i += 2) f(src[i], src[i + 1], out, i);
     return info;
@@ -69,8 +72,12 @@ export function unary(
   const n = src.length;
   // The hot activations get loops of their own: through the shared table the call below is
   // megamorphic (never inlined), which costs more than the cheap functions themselves.
-  if (op === "gelu") for (let i = 0; i < n; i++) out[i] = gelu(src[i]);
-  else if (op === "relu")
+  if (op === "gelu") {
+    // float32 runs on the WebAssembly SIMD kernel (within 24 float32 ulps, simd-gelu-module.ts);
+    // float64, small arrays and platforms without SIMD take the float64 scalar path.
+    if (!(src instanceof Float32Array && geluF32(src, out as Float32Array)))
+      for (let i = 0; i < n; i++) out[i] = gelu(src[i]);
+  } else if (op === "relu")
     for (let i = 0; i < n; i++) {
       const v = src[i];
       out[i] = v > 0 ? v : Number.isNaN(v) ? v : 0;
@@ -100,8 +107,17 @@ export function unaryDerivative(
   const gs = be.values(dy);
   const { info, values: out } = be.alloc(x.shape, x.dtype, false);
   const n = xs.length;
-  if (op === "gelu") for (let i = 0; i < n; i++) out[i] = gs[i] * geluDerivative(xs[i]);
-  else if (op === "relu") for (let i = 0; i < n; i++) out[i] = xs[i] > 0 ? gs[i] * 1 : gs[i] * 0;
+  if (op === "gelu") {
+    if (
+      !(
+        xs instanceof Float32Array &&
+        gs instanceof Float32Array &&
+        gs.length === n &&
+        geluGradF32(xs, gs, out as Float32Array)
+      )
+    )
+      for (let i = 0; i < n; i++) out[i] = gs[i] * geluDerivative(xs[i]);
+  } else if (op === "relu") for (let i = 0; i < n; i++) out[i] = xs[i] > 0 ? gs[i] * 1 : gs[i] * 0;
   else {
     const df = REAL_DERIVATIVE[op];
     for (let i = 0; i < n; i++) out[i] = gs[i] * df(xs[i]);
@@ -116,7 +132,7 @@ export function softshrink(
 ): TensorInfo {
   const x = inputs[0];
   const xs = be.values(x);
-  const { info, values: out } = be.alloc(x.shape, x.dtype);
+  const { info, values: out } = be.alloc(x.shape, x.dtype, false);
   for (let i = 0, n = xs.length; i < n; i++) {
     const v = xs[i];
     out[i] = v > lambda ? v - lambda : v < -lambda ? v + lambda : Number.isNaN(v) ? v : 0;
@@ -397,7 +413,7 @@ export function compare(
   const av = be.values(a);
   const bv = be.values(b);
   const shape = broadcastShapes(a.shape, b.shape);
-  const { info, values: out } = be.alloc(shape, "bool");
+  const { info, values: out } = be.alloc(shape, "bool", false);
   if (isComplex(a.dtype)) {
     const same = op === "equal";
     forEachBroadcast(a, b, (ia, ib, o) => {
@@ -426,7 +442,7 @@ export function where(
   const oc = broadcastOffsets(cond.shape, shape);
   const oa = broadcastOffsets(a.shape, shape);
   const ob = broadcastOffsets(b.shape, shape);
-  const { info, values: out } = be.alloc(shape, a.dtype);
+  const { info, values: out } = be.alloc(shape, a.dtype, false);
   const c = componentsOf(a.dtype);
   const n = out.length / c;
   for (let i = 0; i < n; i++) {
@@ -452,7 +468,11 @@ function realPairToComplex(
   const av = be.values(a);
   const bv = be.values(b);
   const shape = broadcastShapes(a.shape, b.shape);
-  const { info, values } = be.alloc(shape, a.dtype === "float64" ? "complex128" : "complex64");
+  const { info, values } = be.alloc(
+    shape,
+    a.dtype === "float64" ? "complex128" : "complex64",
+    false,
+  );
   const out = values as Floats;
   forEachBroadcast(a, b, (ia, ib, o) => f(av[ia], bv[ib], out, 2 * o));
   return info;

@@ -23,7 +23,13 @@ import {
 import { JobField, kChunk, packFloats, SLOT_INTS } from "./sgemm-job.js";
 import { PANEL_CONTIGUOUS, SGEMM_MR, SGEMM_NR } from "./sgemm-module.js";
 
-/** Products with fewer multiply-adds (or fewer than 4 rows or columns) use gemm.ts. */
+/**
+ * Products with fewer multiply-adds use gemm.ts. Thin products (fewer than MR rows or NR
+ * columns: a projection to one channel, a weight gradient of a lifting from 3 channels) run
+ * here too, on zero-padded panels: the padding wastes up to 3/4 (or 7/8) of the kernel's
+ * work, and it still beats gemm.ts's scalar dot / axpy loops several times over at these sizes
+ * (an FNO step's thin products went from ~7% of the step to ~2%).
+ */
 const SMALL_MACS = 4096;
 
 /** Bump allocator over the sgemm memory for one call (64-byte aligned blocks). */
@@ -176,7 +182,7 @@ export function sgemm(
   transB = false,
 ): void {
   const rt = sgemmRuntime();
-  if (rt === null || M < 4 || N < 4 || K === 0 || M * N * K < SMALL_MACS) {
+  if (rt === null || K === 0 || M * N * K < SMALL_MACS) {
     gemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate, transA, transB);
     return;
   }
@@ -224,6 +230,86 @@ export function sgemm(
   runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, Np, accumulate);
   const out = views(rt).f32;
   copyRows(out, c0, Np, C, cOff, N, M, N);
+}
+
+/**
+ * C_b = op(A) @ op(B_b) for the nb batch elements b of B (B_b the K x N matrix at bOff + b K N,
+ * C_b the M x N matrix at cOff + b M N), one A for all: a broadcast matmul W @ x[b], the
+ * pointwise (kernel-1) convolution of channel MLPs, and its input gradient W^T @ dy[b]. Run as
+ * ONE product with the batch folded into the columns, N' = nb N: column b N + j of op(B) is
+ * column j of op(B_b), which the offset tables express with no copy beyond the usual one
+ * (wOff(b N + j) = b K N + wOff_B(j)). One product instead of nb saves the per-product
+ * tables, packing of A and thread hand-offs (nb of them, each a few microseconds), and gives
+ * the threads nb times more columns to share. Same arithmetic per element as nb calls of sgemm
+ * (K chunks depend on K only), so results are bit-identical to them wherever those run the
+ * SIMD kernel (each of at least SMALL_MACS multiply-adds).
+ * Returns false (nothing done) where sgemm would not use the SIMD kernel; the caller then
+ * loops over sgemm.
+ */
+export function sgemmSharedA(
+  M: number,
+  N: number,
+  K: number,
+  nb: number,
+  A: Float32Array,
+  aOff: number,
+  B: Float32Array,
+  bOff: number,
+  C: Float32Array,
+  cOff: number,
+  transA: boolean,
+  transB: boolean,
+): boolean {
+  const rt = sgemmRuntime();
+  const NB = nb * N;
+  if (rt === null || K === 0 || M === 0 || N === 0 || M * NB * K < SMALL_MACS) return false;
+  const ars = transA ? 1 : K;
+  const acs = transA ? M : 1;
+  const brs = transB ? 1 : N;
+  const bcs = transB ? K : 1;
+  const Mp = padded(M, SGEMM_MR);
+  const Np = padded(NB, SGEMM_NR);
+  const arena = new SgemmArena();
+  const aSrc = arena.take(4 * M * K);
+  const bSrc = arena.take(4 * NB * K);
+  const cAddr = arena.take(4 * Mp * Np);
+  const scratch = reserveScratch(arena, M, NB, K);
+  if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) return false;
+  const { f32, i32 } = views(rt);
+  f32.set(A.subarray(aOff, aOff + M * K), aSrc >> 2);
+  f32.set(B.subarray(bOff, bOff + NB * K), bSrc >> 2);
+  const a = operandTables(
+    arena,
+    i32,
+    K,
+    M,
+    SGEMM_MR,
+    (p) => p * acs,
+    (i) => i * ars,
+  );
+  const KN = K * N;
+  const b = operandTables(
+    arena,
+    i32,
+    K,
+    NB,
+    SGEMM_NR,
+    (p) => p * brs,
+    (J) => {
+      const bi = Math.floor(J / N);
+      return bi * KN + (J - bi * N) * bcs;
+    },
+  );
+  runProduct(rt, scratch, M, NB, K, aSrc, a, bSrc, b, cAddr, Np, false);
+  // Unfold: row i of the product holds row i of every C_b, one after the other.
+  const out = views(rt).f32;
+  const c0 = cAddr >> 2;
+  for (let i = 0; i < M; i++)
+    for (let bi = 0; bi < nb; bi++) {
+      const s = c0 + i * Np + bi * N;
+      C.set(out.subarray(s, s + N), cOff + (bi * M + i) * N);
+    }
+  return true;
 }
 
 /** rows x cols floats from src (rows `sld` apart) to dst (rows `dld` apart). */

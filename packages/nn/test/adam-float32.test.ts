@@ -1,0 +1,62 @@
+/**
+ * Adam / AdamW in float32 (and complex64) on the CPU run as a few fused passes (CPU kernels), each
+ * quantity (m, v, the parameter) computed in float64 and rounded once. Checked against the same
+ * optimizer in float64 (checked against PyTorch in optim.test.ts) fed the same values.
+ */
+import { Adam, AdamW, Parameter } from "@modewise/nn";
+import { astype, Generator, memory, type Tensor, tidy } from "@modewise/tensor";
+import { describe, expect, it } from "vitest";
+
+const U32 = 2 ** -24;
+
+describe("Adam float32 (fused CPU kernels)", () => {
+  const variants: [string, Record<string, unknown>][] = [
+    ["Adam", {}],
+    ["Adam amsgrad, L2 decay, maximize", { amsgrad: true, weightDecay: 0.1, maximize: true }],
+    ["AdamW", { weightDecay: 0.1 }],
+  ];
+  for (const [name, opts] of variants)
+    for (const dtype of ["float32", "complex64"] as const)
+      it(`${name} (${dtype}) follows the float64 trajectory within float32 rounding`, () => {
+        const base = memory().numTensors;
+        tidy(() => {
+          const g = new Generator(41);
+          const draw = (): Tensor =>
+            dtype === "float32" ? g.normal([5, 3]) : g.normal([5, 3], { dtype: "complex64" });
+          const wide = dtype === "float32" ? "float64" : "complex128";
+          const p32 = new Parameter(draw());
+          const p64 = new Parameter(astype(p32.value, wide));
+          const Opt = name === "AdamW" ? AdamW : Adam;
+          const lr = 0.01;
+          const o32 = new Opt([p32], { lr, ...opts });
+          const o64 = new Opt([p64], { lr, ...opts });
+          const start = p64.value.dataSync();
+          const steps = 8;
+          for (let t = 0; t < steps; t++) {
+            const grad = draw();
+            o32.step([grad]);
+            o64.step([astype(grad, wide)]);
+          }
+          // Per step: the parameter, m and v rounded once each (relative 2^-24); m / sqrt(v) is
+          // scale-free, so a step moves by at most lr (1 + O(u)) and its rounding adds
+          // ~u (|p| + lr); the differences add up over the steps (no amplification beyond
+          // O(1): |d(m / sqrt v)| <= 2 u |m / sqrt v| for relative perturbations u of m and v).
+          const a = p32.value.dataSync();
+          const b = p64.value.dataSync();
+          let maxP = 0;
+          for (let i = 0; i < b.length; i++) maxP = Math.max(maxP, Math.abs(b[i]));
+          const bound = steps * 4 * U32 * (maxP + lr);
+          for (let i = 0; i < a.length; i++)
+            expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(bound);
+          // the comparison can fail: the parameters moved far more than the bound
+          let moved = 0;
+          for (let i = 0; i < b.length; i++) moved = Math.max(moved, Math.abs(b[i] - start[i]));
+          expect(moved).toBeGreaterThan(100 * bound);
+          o32.dispose();
+          o64.dispose();
+          p32.dispose();
+          p64.dispose();
+        });
+        expect(memory().numTensors).toBe(base);
+      });
+});

@@ -1,0 +1,91 @@
+/**
+ * 1-D and 2-D float32 SpectralConv on the CPU runs its transforms as DFT matrix products (box-dft.ts),
+ * a different algorithm from the float64 path (FFTs; checked against direct DFT sums and by
+ * finite differences in spectral-conv.test.ts). Here the float32 forward and gradients are
+ * compared with that float64 path on the same values.
+ */
+import { SpectralConv } from "@modewise/operators";
+import {
+  astype,
+  Generator,
+  gradientsOf,
+  memory,
+  mul,
+  sum,
+  type Tensor,
+  tidy,
+} from "@modewise/tensor";
+import { describe, expect, it } from "vitest";
+
+const U32 = 2 ** -24;
+
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe("SpectralConv float32, 1-D and 2-D (DFT matrix products)", () => {
+  const cases = [
+    { grid: [12, 10], modes: [3, 4] },
+    { grid: [8, 8], modes: [4, 5] }, // n1 = 2 m1, last axis reaches Nyquist
+    { grid: [9, 7], modes: [2, 3] }, // odd sizes
+    { grid: [16], modes: [5] }, // 1-D
+    { grid: [10], modes: [6] }, // 1-D reaching Nyquist
+  ];
+  for (const { grid, modes } of cases)
+    it(`forward and gradients match the float64 FFT path (grid ${grid.join("x")}, modes ${modes.join(",")})`, () => {
+      const base = memory().numTensors;
+      tidy(() => {
+        const [B, I, O] = [2, 3, 4];
+        const g = new Generator(21);
+        const conv = new SpectralConv({ inChannels: I, outChannels: O, modes, generator: g });
+        const conv64 = new SpectralConv({ inChannels: I, outChannels: O, modes, dtype: "float64" });
+        conv64.loadStateDict(conv.stateDict());
+        const x = g.normal([B, I, ...grid]);
+        const dy = g.normal([B, O, ...grid]);
+        const run = (c: SpectralConv, xi: Tensor, d: Tensor) =>
+          gradientsOf(
+            () => sum(mul(c.forward(xi), d)),
+            [xi, ...c.parameters().map((p) => p.value)],
+          );
+        const y32 = conv.forward(x).dataSync();
+        const y64 = conv64.forward(astype(x, "float64")).dataSync();
+        const r32 = run(conv, x, dy);
+        const r64 = run(conv64, astype(x, "float64"), astype(dy, "float64"));
+        // Bounds (first order): each of the passes (n2, n1 terms forward; I in the mixing;
+        // 2 m1, 2 m2 inverse) adds gamma_len of the sum of |terms|, and the sums of |terms|
+        // are bounded by |y| <= 2 K I max|W| max|x| (K box modes, c_k <= 2, 1/N against N
+        // terms); likewise grad x with dy for x, grad W <= B N max|x| 2 max|dy|, grad bias
+        // <= B N max|dy|.
+        const N = grid.reduce((a, b) => a * b, 1);
+        const K = modes.reduce((a, m, i) => a * (i === modes.length - 1 ? m : 2 * m), 1);
+        const passes =
+          grid.reduce((a, b) => a + b, 0) + 2 * modes.reduce((a, b) => a + b, 0) + I + O + B + 8;
+        const mx = maxAbs(x.dataSync());
+        const mdy = maxAbs(dy.dataSync());
+        const mw = maxAbs(conv.denseWeight().dataSync());
+        const mb = maxAbs(conv.bias!.value.dataSync());
+        const yScale = 2 * K * I * mw * mx + mb;
+        expect(maxAbsDiff(y32, y64)).toBeLessThanOrEqual(passes * U32 * yScale);
+        const scales = [2 * K * O * mw * mdy, B * N * mx * 2 * mdy, B * N * mdy];
+        r64.grads.forEach((ref, i) => {
+          expect(r32.grads[i].shape).toEqual(ref.shape);
+          expect(maxAbsDiff(r32.grads[i].dataSync(), ref.dataSync())).toBeLessThanOrEqual(
+            passes * U32 * scales[i],
+          );
+        });
+        // the comparison can fail: the values are far above the bounds
+        expect(maxAbs(y64)).toBeGreaterThan(100 * passes * U32 * yScale);
+        conv.dispose();
+        conv64.dispose();
+      });
+      expect(memory().numTensors).toBe(base);
+    });
+});

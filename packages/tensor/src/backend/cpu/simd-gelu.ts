@@ -1,0 +1,99 @@
+/**
+ * float32 GELU and its derivative on the WebAssembly SIMD module (simd-gelu-module.ts), for the
+ * CPU backend's float32 arrays of at least GELU_SIMD_MIN_ELEMENTS elements. The data passes
+ * through the module's one 64 KiB page in chunks of CHUNK floats (copy in, kernel, copy out):
+ * a chunk stays in L1/L2 cache, the memory never grows and no call allocates. Where WebAssembly
+ * SIMD is missing (or blocked, e.g. by a CSP) the callers keep their scalar float64 path.
+ */
+import { instantiateSync } from "../../wasm/assembler.js";
+import { geluModuleBytes } from "./simd-gelu-module.js";
+
+/** Below this many elements the scalar loop is as fast as the copies and the call. */
+export const GELU_SIMD_MIN_ELEMENTS = 256;
+/** Floats per chunk: three chunk buffers (x, dy, out) fit the module's single page. */
+const CHUNK = 4096;
+const X_AT = 0;
+const DY_AT = CHUNK;
+const OUT_AT = 2 * CHUNK;
+
+interface GeluExports {
+  memory: WebAssembly.Memory;
+  forward(x: number, y: number, vectors: number): void;
+  grad(x: number, dy: number, dx: number, vectors: number): void;
+}
+
+interface GeluRuntime {
+  readonly exports: GeluExports;
+  readonly heap: Float32Array;
+}
+
+let runtime: GeluRuntime | null | undefined;
+let enabled = true;
+let lastGeluPath: "simd" | "scalar" | null = null;
+
+function geluRuntime(): GeluRuntime | null {
+  if (runtime === undefined) {
+    try {
+      // The module's exports have no static type: cast through unknown (checked by use).
+      const exports = instantiateSync(geluModuleBytes()).exports as unknown as GeluExports;
+      runtime = { exports, heap: new Float32Array(exports.memory.buffer) };
+    } catch {
+      runtime = null;
+    }
+  }
+  return runtime;
+}
+
+/** Which kernels the CPU backend runs (for tests and diagnostics). */
+export interface CpuKernelInfo {
+  /** The WebAssembly SIMD GELU kernels could be instantiated and are enabled. */
+  readonly geluSimd: boolean;
+  /** The path the last float32 GELU or GELU' call took (null before the first). */
+  readonly lastGeluPath: "simd" | "scalar" | null;
+}
+
+export function cpuKernelInfo(): CpuKernelInfo {
+  return { geluSimd: enabled && geluRuntime() !== null, lastGeluPath };
+}
+
+/** Turns the SIMD GELU kernels off (false) or back on; returns the previous setting. */
+export function setGeluSimd(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+function usable(n: number): GeluRuntime | null {
+  const rt = enabled && n >= GELU_SIMD_MIN_ELEMENTS ? geluRuntime() : null;
+  lastGeluPath = rt ? "simd" : "scalar";
+  return rt;
+}
+
+/** out = GELU(src) on the SIMD kernel; false (nothing written) where it does not apply. */
+export function geluF32(src: Float32Array, out: Float32Array): boolean {
+  const rt = usable(src.length);
+  if (!rt) return false;
+  const { heap, exports } = rt;
+  for (let at = 0, n = src.length; at < n; at += CHUNK) {
+    const m = Math.min(CHUNK, n - at);
+    heap.set(src.subarray(at, at + m), X_AT);
+    exports.forward(4 * X_AT, 4 * OUT_AT, (m + 3) >> 2);
+    out.set(heap.subarray(OUT_AT, OUT_AT + m), at);
+  }
+  return true;
+}
+
+/** out = dy GELU'(x) on the SIMD kernel; false (nothing written) where it does not apply. */
+export function geluGradF32(x: Float32Array, dy: Float32Array, out: Float32Array): boolean {
+  const rt = usable(x.length);
+  if (!rt) return false;
+  const { heap, exports } = rt;
+  for (let at = 0, n = x.length; at < n; at += CHUNK) {
+    const m = Math.min(CHUNK, n - at);
+    heap.set(x.subarray(at, at + m), X_AT);
+    heap.set(dy.subarray(at, at + m), DY_AT);
+    exports.grad(4 * X_AT, 4 * DY_AT, 4 * OUT_AT, (m + 3) >> 2);
+    out.set(heap.subarray(OUT_AT, OUT_AT + m), at);
+  }
+  return true;
+}
