@@ -175,7 +175,10 @@ describe("Optimizer.stateDict / loadStateDict: ownership and validation", () => 
     expect(() => wrongShape.loadStateDict(dict)).toThrow(ShapeError);
     const complexParam = new Adam([new Parameter(randomTensor([3], "complex128", 1))]);
     expect(() => complexParam.loadStateDict(dict)).toThrow(ShapeError);
-    const sgdComplex = new SGD([new Parameter(randomTensor([3], "complex128", 1))], { lr: 1 });
+    const sgdComplex = new SGD([new Parameter(randomTensor([3], "complex128", 1))], {
+      lr: 1,
+      momentum: 0.9,
+    });
     expect(() =>
       sgdComplex.loadStateDict({
         state: [{ step: 1, tensors: { momentumBuffer: dict.state[0]?.tensors.expAvg as Tensor } }],
@@ -185,8 +188,24 @@ describe("Optimizer.stateDict / loadStateDict: ownership and validation", () => 
     expect(() => opt64.loadStateDict({ state: [{ step: 0.5, tensors: {} }] })).toThrow(
       /Adam.loadStateDict: argument 'dict.state\[0\].step' expected an integer >= 1/,
     );
+    // Keys must be this optimizer's: a dict missing Adam's first moment would restart it from
+    // zero while keeping the step (wrong bias correction); a non-tensor entry is named.
+    const expAvgSq = dict.state[0]?.tensors.expAvgSq as Tensor;
+    expect(() => opt64.loadStateDict({ state: [{ step: 1, tensors: { expAvgSq } }] })).toThrow(
+      /argument 'dict.state\[0\].tensors' expected the state keys of this optimizer \[expAvg, expAvgSq\]/,
+    );
+    expect(() =>
+      opt64.loadStateDict({
+        state: [{ step: 1, tensors: { expAvg: [1, 2, 3] as unknown as Tensor, expAvgSq } }],
+      }),
+    ).toThrow(/argument 'dict.state\[0\].tensors.expAvg' expected a Tensor/);
     // A failed load leaves the previous state in place.
     expect(opt64.getState(p64)?.step).toBe(1);
+    // The dict may hold the optimizer's own state tensors (as getState gives them): they are
+    // taken over before the old state is released.
+    const own = opt64.getState(p64);
+    opt64.loadStateDict({ state: [{ step: own?.step ?? 0, tensors: { ...own?.tensors } }] });
+    expect(opt64.getState(p64)?.tensors.expAvg.dataSync().length).toBe(3);
 
     dispose(dict.state.map((s) => s?.tensors));
     for (const o of [opt32, opt64, wrongShape, complexParam, sgdComplex]) {

@@ -9,7 +9,7 @@ import { allocate, type DataArray, type DType, isDType } from "./dtype.js";
 import { ENGINE } from "./engine.js";
 import { DTypeError, show, ValueError } from "./errors.js";
 import { GRADIENTS } from "./grads/index.js";
-import { type Shape, sizeOf } from "./shape.js";
+import { type Shape, sizeOf, validateShape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
 export type CustomKernel<A> = (
@@ -115,6 +115,7 @@ export function allocOutput(
   zeroed = true,
 ): KernelOutput {
   if (!isDType(dtype)) throw new DTypeError("allocOutput", "dtype", "a dtype", show(dtype));
+  validateShape(shape, "allocOutput");
   if (backend instanceof CpuBackend) {
     const { info, values } = backend.alloc(shape, dtype, zeroed);
     return { values, finish: () => info };

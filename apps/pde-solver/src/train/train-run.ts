@@ -67,8 +67,9 @@ export interface TrainResult {
 
 /** The configuration fields a resumed run must share with the one that started the folder. */
 function fingerprint(config: TrainConfig): string {
-  const { throttleMs: _t, maxSteps: _m, out: _o, ...rest } = config;
-  return JSON.stringify(rest);
+  const { throttleMs: _t, maxSteps: _m, out: _o, predict, ...rest } = config;
+  // predict "field" is the default: spelled out or omitted, it is the same run.
+  return JSON.stringify(predict === undefined || predict === "field" ? rest : { ...rest, predict });
 }
 
 function taskOf(config: TrainConfig, ds: FieldDataset): TaskSpec {
@@ -149,16 +150,20 @@ export async function runTrain(
     config.model,
     `model options of '${config.modelName}'`,
   ) as Record<string, unknown>;
-  const ds = await loadDataset(config.data);
-  const task = taskOf(config, ds);
-  const target = config.predict ?? "field";
-  if (target === "increment" && task.kind !== "one-step")
-    throw new ValueError(
+  const incrementNeedsOneStep = (kind: string): ValueError =>
+    new ValueError(
       "train",
       "predict",
       "'field' for a map or trajectory task ('increment' needs the one-step task)",
-      `'increment' with task '${task.kind}'`,
+      `'increment' with task '${kind}'`,
     );
+  // An explicit task is known before the (possibly minutes-long) data generation: fail first.
+  if (config.predict === "increment" && config.task !== undefined && config.task !== "one-step")
+    throw incrementNeedsOneStep(config.task);
+  const ds = await loadDataset(config.data);
+  const task = taskOf(config, ds);
+  const target = config.predict ?? "field";
+  if (target === "increment" && task.kind !== "one-step") throw incrementNeedsOneStep(task.kind);
   const nVal = Math.min(ds.n - 1, Math.round(config.valFraction * ds.n));
   const nTrainSamples = ds.n - nVal;
   const trainPairs = makePairs(ds, task, 0, nTrainSamples);
@@ -362,8 +367,6 @@ export async function runTrain(
       if (config.throttleMs > 0) await new Promise((r) => setTimeout(r, config.throttleMs));
     }
   }
-  // A stop by budget or maxSteps between validation points still ends the curves with a point.
-  if (state.pending.count > 0) recordHistory(optimizer.lr);
   const finished = state.step >= state.totalSteps || !budgetLeft();
   if (finished && !state.done) {
     if (state.pending.count > 0) recordHistory(optimizer.lr);
@@ -377,7 +380,25 @@ export async function runTrain(
     writeFileAtomic(join(runDir, RUN_FILES.model), save(weights, { modelName: config.modelName }));
     for (const t of Object.values(weights)) t.dispose();
   }
-  writeCurves(join(runDir, RUN_FILES.curves), state);
+  // A maxSteps stop between validation points (resumable) keeps history and pending as they are,
+  // so that a resumed run's history equals an uninterrupted one's; the curves still draw the
+  // pending window's mean loss as a last point.
+  const pendingPoint =
+    !state.done && state.pending.count > 0
+      ? [
+          {
+            step: state.step,
+            epoch: state.step / stepsPerEpoch,
+            train: state.pending.sum / state.pending.count,
+            lr: optimizer.lr,
+            seconds: elapsed(),
+          },
+        ]
+      : [];
+  writeCurves(join(runDir, RUN_FILES.curves), {
+    ...state,
+    history: [...state.history, ...pendingPoint],
+  });
   optimizer.dispose();
   return {
     runDir,

@@ -231,6 +231,10 @@ export class Adam extends Optimizer<AdamOptions> {
     });
   }
 
+  protected override stateKeys(g: ParamGroup<AdamOptions>): readonly string[] {
+    return g.amsgrad ? ["expAvg", "expAvgSq", "maxExpAvgSq"] : ["expAvg", "expAvgSq"];
+  }
+
   protected validate(g: ParamGroup<AdamOptions>): void {
     const fn = this.constructor.name;
     requireNonNegative(fn, "lr", g.lr);

@@ -14,7 +14,7 @@ import {
   noGrad,
   ShapeError,
   stopGradient,
-  type Tensor,
+  Tensor,
   tidy,
   ValueError,
 } from "@modewise/tensor";
@@ -129,6 +129,14 @@ export abstract class Optimizer<O extends { lr: number }> {
   protected abstract validate(group: ParamGroup<O>, index: number): void;
 
   /**
+   * The state tensors a parameter of `group` carries after a step (loadStateDict checks a
+   * loaded entry has exactly these; undefined: not checked).
+   */
+  protected stateKeys(_group: ParamGroup<O>): readonly string[] | undefined {
+    return undefined;
+  }
+
+  /**
    * The update rule for one parameter, on real tensors (or complex ones when complexAsReal is
    * false). `state` holds the tensors returned last time (empty on the first update); `step`
    * counts updates including this one. Runs inside tidy and noGrad.
@@ -201,8 +209,10 @@ export abstract class Optimizer<O extends { lr: number }> {
     }
     // Validate everything first, so a failed load leaves the optimizer as it was.
     const loads: [Parameter, number, [string, Tensor][], FloatDType][] = [];
+    const groupOf = new Map<Parameter, ParamGroup<O>>();
+    for (const g of this.paramGroups) for (const p of g.params) groupOf.set(p, g);
     dict.state.forEach((entry, i) => {
-      const p = params[i];
+      const p = params[i] as Parameter;
       if (entry === undefined || entry === null) return;
       const arg = `dict.state[${i}]`;
       const step = checkInt(fn, `${arg}.step`, entry.step, 1);
@@ -217,8 +227,18 @@ export abstract class Optimizer<O extends { lr: number }> {
       const shape = asReal ? [...p.shape, 2] : p.shape;
       const dtype: FloatDType = asReal ? realDTypeOf(p.dtype) : (p.dtype as FloatDType);
       const tensors = Object.entries(entry.tensors);
+      const keys = this.stateKeys(groupOf.get(p) as ParamGroup<O>);
+      const got = tensors.map(([k]) => k).sort();
+      if (keys !== undefined && got.join() !== [...keys].sort().join())
+        throw new ValueError(
+          fn,
+          `${arg}.tensors`,
+          `the state keys of this optimizer [${[...keys].sort().join(", ")}]`,
+          `[${got.join(", ")}]`,
+        );
       for (const [key, t] of tensors) {
         const where = `${arg}.tensors.${key}`;
+        if (!(t instanceof Tensor)) throw new ValueError(fn, where, "a Tensor", show(t));
         t.assertLive(fn, where);
         if (!shapeEq(t.shape, shape))
           throw new ShapeError(fn, where, `shape [${shape}]`, show(t.shape));
@@ -227,14 +247,16 @@ export abstract class Optimizer<O extends { lr: number }> {
       }
       loads.push([p, step, tensors, dtype]);
     });
-    this.dispose();
-    for (const [p, step, tensors, dtype] of loads) {
+    // Own handles first (astype returns the same handle when the dtype matches; stopGradient
+    // then gives the optimizer its own handle on the storage, and keep exempts it from any
+    // enclosing tidy), THEN drop the old state: the dict may hold the optimizer's own tensors.
+    const owned = loads.map(([p, step, tensors, dtype]) => {
       const own: Record<string, Tensor> = {};
-      // astype returns the same handle when the dtype matches; stopGradient then gives the
-      // optimizer its own handle on the storage, and keep exempts it from any enclosing tidy.
       for (const [key, t] of tensors) own[key] = keep(tidy(() => stopGradient(astype(t, dtype))));
-      this.states.set(p, { step, tensors: own });
-    }
+      return [p, { step, tensors: own }] as const;
+    });
+    this.dispose();
+    for (const [p, state] of owned) this.states.set(p, state);
   }
 
   /**

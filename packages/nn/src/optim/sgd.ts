@@ -38,6 +38,10 @@ export class SGD extends Optimizer<SGDOptions> {
     });
   }
 
+  protected override stateKeys(g: ParamGroup<SGDOptions>): readonly string[] {
+    return g.momentum > 0 ? ["momentumBuffer"] : [];
+  }
+
   protected validate(g: ParamGroup<SGDOptions>): void {
     requireNonNegative("SGD", "lr", g.lr);
     requireNonNegative("SGD", "momentum", g.momentum);

@@ -46,6 +46,7 @@ import {
   pad,
   type RealFloatDType,
   real,
+  show,
   sqrt,
   square,
   sub,
@@ -101,7 +102,9 @@ export interface RefineResult {
   refinedPrediction: Tensor;
   /**
    * H^-1 residual norm (batch mean of the RMS over frames) at every iteration and after the
-   * last (iterations + 1 values; fewer if CG stops at a stationary point).
+   * last (iterations + 1 values; fewer if CG stops at a stationary point). CG lowers the batch
+   * sum of the squared norms at every step; with a batch > 1 this mean of norms can rise slightly
+   * at an iteration while the objective falls.
    */
   residualHistory: number[];
   /** The rebuilt, optimised output spectral layer (float64, owned by the caller). */
@@ -213,25 +216,60 @@ function hutchinsonDiagonalInverse(
 }
 
 /**
- * The smallest positive stationary point of the quartic c1 s + c2 s^2 + c3 s^3 + c4 s^4 (c1 < 0:
- * a descent direction): bracket the root of its derivative, then bisect.
+ * The step s > 0 minimizing the quartic F(s) = c1 s + c2 s^2 + c3 s^3 + c4 s^4 (c1 < 0: a
+ * descent direction; F(s) = ||r0 + s r1 + s^2 r2||^2 - ||r0||^2, so c4 >= 0). F can have two
+ * local minima on s > 0 (the residual's path is a parabola that may pass near zero twice), and
+ * the nearer one need not be the lower: so every local minimum is found, each in an interval
+ * where F' is monotone (split at the positive roots of F''), and the lowest F wins.
  */
 function quarticLineMinimiser(c1: number, c2: number, c3: number, c4: number): number {
-  const dF = (s: number) => c1 + 2 * c2 * s + 3 * c3 * s * s + 4 * c4 * s * s * s;
-  let hi = c2 > 0 ? -c1 / (2 * c2) : 1;
-  if (!(hi > 0) || !Number.isFinite(hi)) hi = 1;
-  let lo = 0;
-  for (let k = 0; k < 200 && dF(hi) < 0; k++) {
-    lo = hi;
-    hi *= 2;
+  const F = (s: number) => s * (c1 + s * (c2 + s * (c3 + s * c4)));
+  const dF = (s: number) => c1 + s * (2 * c2 + s * (3 * c3 + 4 * c4 * s));
+  const bisect = (lo: number, hi: number): number => {
+    for (let k = 0; k < 200; k++) {
+      const mid = 0.5 * (lo + hi);
+      if (mid === lo || mid === hi) break;
+      if (dF(mid) < 0) lo = mid;
+      else hi = mid;
+    }
+    return 0.5 * (lo + hi);
+  };
+  // F'' = 2 c2 + 6 c3 s + 12 c4 s^2: its positive roots bound the intervals where F' is monotone
+  const breaks = [0];
+  const [a, b, c] = [12 * c4, 6 * c3, 2 * c2];
+  if (a !== 0) {
+    const disc = b * b - 4 * a * c;
+    if (disc >= 0) {
+      const q = Math.sqrt(disc);
+      for (const r of [(-b - q) / (2 * a), (-b + q) / (2 * a)]) if (r > 0) breaks.push(r);
+    }
+  } else if (b !== 0 && -c / b > 0) breaks.push(-c / b);
+  breaks.sort((x, y) => x - y);
+  let best = 0;
+  let bestF = 0;
+  for (let i = 0; i < breaks.length; i++) {
+    let lo = breaks[i] as number;
+    if (!(dF(lo) < 0)) continue; // F rises here: no minimum starts in this interval
+    let hi: number;
+    if (i + 1 < breaks.length) {
+      hi = breaks[i + 1] as number;
+      if (dF(hi) < 0) continue; // F' stays negative across the interval
+    } else {
+      // the last interval reaches infinity: double until F' >= 0 (c4 > 0 guarantees it)
+      hi = Math.max(2 * lo, c2 > 0 ? -c1 / (2 * c2) : 1);
+      if (!(hi > lo) || !Number.isFinite(hi)) hi = lo + 1;
+      for (let k = 0; k < 200 && dF(hi) < 0; k++) {
+        lo = hi;
+        hi *= 2;
+      }
+    }
+    const s = bisect(lo, hi);
+    if (F(s) < bestF) {
+      best = s;
+      bestF = F(s);
+    }
   }
-  for (let k = 0; k < 200; k++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid === lo || mid === hi) break;
-    if (dF(mid) < 0) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
+  return best;
 }
 
 export function refineSpectral(model: SFNO, input: Tensor, opts: RefineOptions): RefineResult {
@@ -245,9 +283,11 @@ export function refineSpectral(model: SFNO, input: Tensor, opts: RefineOptions):
   if (method !== "cg" && method !== "adam")
     throw new ValueError(fn, "method", '"cg" or "adam"', String(method));
   const probes = opts.probes ?? 8;
-  if (!Number.isInteger(probes) || probes < 1)
+  if (method === "cg" && (!Number.isInteger(probes) || probes < 1))
     throw new ValueError(fn, "probes", "a positive integer", String(probes));
   const generator = opts.generator ?? new Generator(0);
+  if (!(generator instanceof Generator))
+    throw new ValueError(fn, "generator", "a Generator of @modewise/tensor", show(generator));
   const lr = opts.lr ?? 3e-3;
   if (!(lr > 0)) throw new ValueError(fn, "lr", "a positive number", String(lr));
   const alpha = opts.alpha ?? SPECTRAL_REFINER_ALPHA;

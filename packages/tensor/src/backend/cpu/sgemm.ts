@@ -161,6 +161,29 @@ export function views(rt: SgemmRuntime): { f32: Float32Array; i32: Int32Array } 
 let cachedViews: { f32: Float32Array; i32: Int32Array } | undefined;
 
 /**
+ * Element strides of op(A) [M x K] and op(B) [K x N] (row stride, column stride) for row-major
+ * storage, transposed or not, and the tile-padded M and N. `bRowLength` is B's stored row length
+ * when it differs from N (a batch folded into the columns).
+ */
+function operandLayout(
+  M: number,
+  N: number,
+  K: number,
+  transA: boolean,
+  transB: boolean,
+  bRowLength = N,
+): { ars: number; acs: number; brs: number; bcs: number; Mp: number; Np: number } {
+  return {
+    ars: transA ? 1 : K,
+    acs: transA ? M : 1,
+    brs: transB ? 1 : bRowLength,
+    bcs: transB ? K : 1,
+    Mp: padded(M, SGEMM_MR),
+    Np: padded(N, SGEMM_NR),
+  };
+}
+
+/**
  * C[cOff..] (+)= op(A) @ op(B) on float32 arrays, C [M x N] row-major contiguous; op(A) is
  * A [M x K] row-major from aOff, or A stored [K x M] when transA; op(B) is B [K x N] from
  * bOff, or B stored [N x K] when transB. With accumulate, adds to C's values. float32
@@ -186,12 +209,7 @@ export function sgemm(
     gemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate, transA, transB);
     return;
   }
-  const ars = transA ? 1 : K;
-  const acs = transA ? M : 1;
-  const brs = transB ? 1 : N;
-  const bcs = transB ? K : 1;
-  const Mp = padded(M, SGEMM_MR);
-  const Np = padded(N, SGEMM_NR);
+  const { ars, acs, brs, bcs, Mp, Np } = operandLayout(M, N, K, transA, transB);
   const arena = new SgemmArena();
   // Operand copies first (their size is known), then tables (which need the views).
   const aSrc = arena.take(4 * M * K);
@@ -263,12 +281,8 @@ export function sgemmSharedA(
   const rt = sgemmRuntime();
   const NB = nb * N;
   if (rt === null || K === 0 || M === 0 || N === 0 || M * NB * K < SMALL_MACS) return false;
-  const ars = transA ? 1 : K;
-  const acs = transA ? M : 1;
-  const brs = transB ? 1 : N;
-  const bcs = transB ? K : 1;
-  const Mp = padded(M, SGEMM_MR);
-  const Np = padded(NB, SGEMM_NR);
+  // B's rows are N long (one batch slice); the folded product has NB columns
+  const { ars, acs, brs, bcs, Mp, Np } = operandLayout(M, NB, K, transA, transB, N);
   const arena = new SgemmArena();
   const aSrc = arena.take(4 * M * K);
   const bSrc = arena.take(4 * NB * K);
