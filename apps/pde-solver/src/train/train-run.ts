@@ -314,17 +314,19 @@ export async function runTrain(
     config.budgetSeconds === undefined ||
     (performance.now() - started) / 1000 < config.budgetSeconds;
   /** Validate, append a history point with the pending mean train loss, reset it. */
+  /** The history point of the pending window (mean train loss since the last point). */
+  const pendingPoint = (lr: number, val: number | undefined) => ({
+    step: state.step,
+    epoch: state.step / stepsPerEpoch,
+    train: state.pending.sum / state.pending.count,
+    ...(val !== undefined ? { val } : {}),
+    lr,
+    seconds: elapsed(),
+  });
   const recordHistory = (lr: number): number | undefined => {
     const val = validation();
     if (val !== undefined) lastVal = val;
-    state.history.push({
-      step: state.step,
-      epoch: state.step / stepsPerEpoch,
-      train: state.pending.sum / state.pending.count,
-      ...(val !== undefined ? { val } : {}),
-      lr,
-      seconds: elapsed(),
-    });
+    state.history.push(pendingPoint(lr, val));
     state.pending = { sum: 0, count: 0 };
     return val;
   };
@@ -383,21 +385,10 @@ export async function runTrain(
   // A maxSteps stop between validation points (resumable) keeps history and pending as they are,
   // so that a resumed run's history equals an uninterrupted one's; the curves still draw the
   // pending window's mean loss as a last point.
-  const pendingPoint =
-    !state.done && state.pending.count > 0
-      ? [
-          {
-            step: state.step,
-            epoch: state.step / stepsPerEpoch,
-            train: state.pending.sum / state.pending.count,
-            lr: optimizer.lr,
-            seconds: elapsed(),
-          },
-        ]
-      : [];
+  const unrecorded = !state.done && state.pending.count > 0;
   writeCurves(join(runDir, RUN_FILES.curves), {
     ...state,
-    history: [...state.history, ...pendingPoint],
+    history: unrecorded ? [...state.history, pendingPoint(optimizer.lr, undefined)] : state.history,
   });
   optimizer.dispose();
   return {

@@ -6,6 +6,7 @@
 import {
   add,
   allocOutput,
+  type Backend,
   borrowSync,
   div,
   maximum,
@@ -16,6 +17,7 @@ import {
   sqrt,
   sub,
   type Tensor,
+  type TensorInfo,
   ValueError,
 } from "@modewise/tensor";
 import { show } from "../util.js";
@@ -90,14 +92,21 @@ let registered = false;
  * and rounded once when stored; the step reads the stored (rounded) moments back, as the next
  * step will see them. No gradients: optimizer updates run under noGrad.
  */
+/** A moment kernel's operands: parameter x, gradient d, previous moment (if any), output. */
+function momentOperands(inputs: readonly TensorInfo[], a: MomentAttrs, backend: Backend) {
+  return {
+    x: borrowSync(inputs[0] as TensorInfo, backend) as Floats,
+    d: borrowSync(inputs[1] as TensorInfo, backend) as Floats,
+    prev: a.hasPrevious ? (borrowSync(inputs[2] as TensorInfo, backend) as Floats) : null,
+    out: allocOutput(a.shape, a.dtype, backend, false),
+  };
+}
+
 function ensureRegistered(): void {
   if (registered) return;
   registered = true;
   registerKernel<MomentAttrs>(FIRST_MOMENT, "cpu", (inputs, a, backend) => {
-    const x = borrowSync(inputs[0], backend) as Floats;
-    const d = borrowSync(inputs[1], backend) as Floats;
-    const prev = a.hasPrevious ? (borrowSync(inputs[2], backend) as Floats) : null;
-    const out = allocOutput(a.shape, a.dtype, backend, false);
+    const { x, d, prev, out } = momentOperands(inputs, a, backend);
     const m = out.values as Floats;
     const { beta, sign, l2 } = a;
     const c = 1 - beta;
@@ -106,10 +115,7 @@ function ensureRegistered(): void {
     return out.finish();
   });
   registerKernel<MomentAttrs>(SECOND_MOMENT, "cpu", (inputs, a, backend) => {
-    const x = borrowSync(inputs[0], backend) as Floats;
-    const d = borrowSync(inputs[1], backend) as Floats;
-    const prev = a.hasPrevious ? (borrowSync(inputs[2], backend) as Floats) : null;
-    const out = allocOutput(a.shape, a.dtype, backend, false);
+    const { x, d, prev, out } = momentOperands(inputs, a, backend);
     const v = out.values as Floats;
     const { beta, sign, l2 } = a;
     const c = 1 - beta;
