@@ -293,3 +293,142 @@ describe("T1", () => {
     model.dispose();
   });
 });
+
+describe("T1 with the real Fourier basis (basis: 'fourier')", () => {
+  const fourierModel = (modes: [number, number], grid: [number, number], seed = 3) =>
+    new T1({
+      inChannels: 2,
+      outChannels: 1,
+      modes,
+      width: 3,
+      nLayers: 2,
+      gridSize: grid,
+      basis: "fourier",
+      dtype: "float64",
+      generator: new Generator(seed),
+    });
+
+  it("encode gives rfft2's coefficients as real pairs (cos = sqrt2 Re, sin = -sqrt2 Im), vs a direct f64 sum", () => {
+    // odd and even axes: 5 has no Nyquist row, 6 has one ((-1)^j / sqrt(n))
+    const [h, w] = [6, 5];
+    const model = fourierModel([6, 5], [6, 5]);
+    const x = new Generator(21).normal([1, 2, h, w], { dtype: "float64" });
+    const got = model.encode(x).dataSync();
+    const xd = x.dataSync();
+    // 1-D basis functions by their definition, evaluated directly
+    const phi = (k: number, j: number, n: number): number => {
+      if (k === 0) return 1 / Math.sqrt(n);
+      if (n % 2 === 0 && k === n - 1) return (j % 2 === 0 ? 1 : -1) / Math.sqrt(n);
+      const f = Math.ceil(k / 2);
+      const t = (2 * Math.PI * f * j) / n;
+      return Math.sqrt(2 / n) * (k % 2 === 1 ? Math.cos(t) : Math.sin(t));
+    };
+    for (let c = 0; c < 2; c++)
+      for (let k1 = 0; k1 < h; k1++)
+        for (let k2 = 0; k2 < w; k2++) {
+          let acc = 0;
+          for (let i = 0; i < h; i++)
+            for (let j = 0; j < w; j++)
+              acc += xd[(c * h + i) * w + j] * phi(k1, i, h) * phi(k2, j, w);
+          // 30 terms of size O(1): 1e-13 leaves a wide margin over the f64 rounding
+          expect(Math.abs(got[(c * h + k1) * w + k2] - acc)).toBeLessThan(1e-13);
+        }
+    dispose([x]);
+    model.dispose();
+  });
+
+  it("the basis is orthonormal and its 1-D coefficients are rfft's (sqrt2 Re, -sqrt2 Im)", async () => {
+    const { realFourierMatrix } = await import("@modewise/operators");
+    const { rfft } = await import("@modewise/fft/tensor");
+    for (const n of [7, 8]) {
+      const m = realFourierMatrix(n);
+      for (let a = 0; a < n; a++)
+        for (let b = 0; b < n; b++) {
+          let dot = 0;
+          for (let j = 0; j < n; j++) dot += m[a * n + j] * m[b * n + j];
+          expect(Math.abs(dot - (a === b ? 1 : 0))).toBeLessThan(1e-15 * n);
+        }
+      const x = new Generator(30 + n).normal([n], { dtype: "float64" });
+      const z = rfft(x, { norm: "ortho" }).dataSync(); // interleaved re, im
+      const xd = x.dataSync();
+      for (let k = 1; 2 * k < n; k++) {
+        let cs = 0;
+        let sn = 0;
+        for (let j = 0; j < n; j++) {
+          cs += m[(2 * k - 1) * n + j] * xd[j];
+          sn += m[2 * k * n + j] * xd[j];
+        }
+        expect(Math.abs(cs - Math.SQRT2 * z[2 * k])).toBeLessThan(1e-14);
+        expect(Math.abs(sn + Math.SQRT2 * z[2 * k + 1])).toBeLessThan(1e-14);
+      }
+      x.dispose();
+    }
+  });
+
+  it("decode(encode(x)) is the identity with all modes; the loss is the spatial relative L2 (Parseval)", () => {
+    const full = fourierModel([6, 5], [6, 5]);
+    const x = new Generator(22).normal([2, 2, 6, 5], { dtype: "float64" });
+    const back = full.decode(full.encode(x));
+    expectClose(back, x.dataSync(), 0, 1e-14);
+    const model = fourierModel([3, 3], [6, 5]);
+    const y = new Generator(23).normal([2, 1, 6, 5], { dtype: "float64" });
+    const perSample = model.frequencyLoss(x, y, { reduction: "none" });
+    expectClose(perSample, relL2(model.forward(x), y).dataSync(), 1e-13, 0);
+    dispose([x, y, back, perSample]);
+    full.dispose();
+    model.dispose();
+  });
+
+  it("is resolution-consistent: a band-limited periodic field gives the same kept coefficients on 8^2 and 16^2", () => {
+    const model = fourierModel([5, 5], [8, 8], 12);
+    const a = new Generator(24).normal([2, 5, 5], { dtype: "float64" }).dataSync();
+    // frequencies |k| <= 2 per axis as cos/sin products: the same function on both grids
+    const basis1 = (k: number, t: number) =>
+      k === 0
+        ? 1
+        : k % 2 === 1
+          ? Math.cos(2 * Math.PI * Math.ceil(k / 2) * t)
+          : Math.sin(2 * Math.PI * (k / 2) * t);
+    const field = (n: number) => {
+      const v = new Float64Array(2 * n * n);
+      for (let c = 0; c < 2; c++)
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++)
+            for (let k = 0; k < 5; k++)
+              for (let l = 0; l < 5; l++)
+                v[(c * n + i) * n + j] +=
+                  a[(c * 5 + k) * 5 + l] * basis1(k, i / n) * basis1(l, j / n);
+      return tensor(v, { dtype: "float64", shape: [1, 2, n, n] });
+    };
+    const [x8, x16] = [field(8), field(16)];
+    const [e8, e16] = [model.encode(x8), model.encode(x16)];
+    expectClose(e16, e8.dataSync(), 0, 1e-12);
+    dispose([x8, x16, e8, e16]);
+    model.dispose();
+  });
+
+  it("gradients of every parameter and the input pass a float64 finite-difference check", {
+    timeout: 60_000,
+  }, () => {
+    const model = fourierModel([3, 2], [6, 5]);
+    const x = new Generator(25).normal([2, 2, 6, 5], { dtype: "float64" });
+    const names = checkModelGradients(model, x);
+    expect(names).toContain("layers.1.weight");
+    x.dispose();
+    model.dispose();
+  });
+
+  it("rejects an unknown basis with a ValueError naming it", () => {
+    expect(
+      () =>
+        new T1({
+          inChannels: 1,
+          outChannels: 1,
+          modes: [2, 2],
+          width: 2,
+          gridSize: [4, 4],
+          basis: "wavelet" as unknown as "dct",
+        }),
+    ).toThrow(/basis/);
+  });
+});

@@ -22,6 +22,8 @@ export type CustomGradient<A> = (
   inputs: readonly Tensor[],
   output: Tensor,
   attrs: A,
+  /** Which inputs need a gradient; the others may get null (their gradient is discarded). */
+  needs: readonly boolean[],
 ) => (Tensor | null)[];
 
 const CORE_NAMES = Object.keys(GRADIENTS);
@@ -49,7 +51,13 @@ export function registerGradient<A>(name: string, grad: CustomGradient<A>): void
     );
   ENGINE.registerGradient(
     name,
-    grad as (dy: Tensor, i: readonly Tensor[], o: Tensor, a: unknown) => (Tensor | null)[],
+    grad as (
+      dy: Tensor,
+      i: readonly Tensor[],
+      o: Tensor,
+      a: unknown,
+      needs: readonly boolean[],
+    ) => (Tensor | null)[],
   );
 }
 

@@ -59,6 +59,7 @@ export type CustomGradFn = (
   inputs: readonly Tensor[],
   output: Tensor,
   attrs: unknown,
+  needs: readonly boolean[],
 ) => (Tensor | null)[];
 
 /** The "expected" text of a refused dtype, with the backend's advice when it has one. */

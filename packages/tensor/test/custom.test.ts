@@ -53,7 +53,40 @@ registerKernel("TestFirstOnly", "cpu", ([x], _attrs, backend) => {
   return out.finish();
 });
 
+// a * b elementwise; its gradient records which inputs autograd said need one.
+const seenNeeds: boolean[][] = [];
+registerKernel("TestProduct", "cpu", ([a, b], _attrs, backend) => {
+  const [u, v] = [readSync(a, backend), readSync(b, backend)];
+  return writeOutput(
+    Float64Array.from(u, (x, i) => x * v[i]),
+    a.shape,
+    "float64",
+    backend,
+  );
+});
+registerGradient("TestProduct", (dy, [a, b], _y, _attrs, needs) => {
+  seenNeeds.push([...needs]);
+  return [needs[0] ? mul(dy, b) : null, needs[1] ? mul(dy, a) : null];
+});
+
 describe("custom kernels", () => {
+  it("gradients are told which inputs need one (a constant operand gets none)", () => {
+    const c = tensor([2, 3], { dtype: "float64" });
+    const x = tensor([5, 7], { dtype: "float64" });
+    seenNeeds.length = 0;
+    const gx = grad((t) => sum(runKernel("TestProduct", [t, c], {})))(x);
+    expect(Array.from(gx.dataSync())).toEqual([2, 3]);
+    // both sides watched: both needed; the constant first: only the second
+    const both = grad((t) => sum(runKernel("TestProduct", [t, t], {})))(x);
+    expect(Array.from(both.dataSync())).toEqual([10, 14]);
+    grad((t) => sum(runKernel("TestProduct", [c, t], {})))(x);
+    expect(seenNeeds).toEqual([
+      [true, false],
+      [true, true],
+      [false, true],
+    ]);
+  });
+
   it("borrowSync hands a kernel the input's own storage (no copy); readSync a copy", () => {
     tidy(() => {
       const x = tensor([1, 2, -3, 0.5], { dtype: "float64" });

@@ -97,6 +97,55 @@ describe("real binary ops with broadcasting against numpy", () => {
     });
   }
 
+  it("row and column broadcasts of [rows, n] (the two-axis loops) match per-element IEEE results", () => {
+    // [R, n] against [R, 1] (a per-row statistic), [n] (a bias row) and [R, 1] against [R, n]:
+    // every output is one IEEE operation, so float64 is bitwise and float32 is Math.fround of it.
+    const [R, n] = [1200, 7];
+    const gen = (len: number, seed: number) =>
+      Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 1000 + i * 0.37) * 3 + 0.5);
+    const ops = { add, sub, mul, div } as const;
+    const js = {
+      add: (x: number, y: number) => x + y,
+      sub: (x: number, y: number) => x - y,
+      mul: (x: number, y: number) => x * y,
+      div: (x: number, y: number) => x / y,
+    };
+    for (const dtype of ["float64", "float32"] as const) {
+      const round = dtype === "float32" ? Math.fround : (v: number) => v;
+      const full = gen(R * n, 1).map(round);
+      const col = gen(R, 2).map(round);
+      const row = gen(n, 3).map(round);
+      const cases: [
+        number[],
+        Float64Array,
+        number[],
+        Float64Array,
+        (r: number, j: number) => [number, number],
+      ][] = [
+        [[R, n], full, [R, 1], col, (r, j) => [full[r * n + j], col[r]]],
+        [[R, n], full, [n], row, (r, j) => [full[r * n + j], row[j]]],
+        [[R, 1], col, [R, n], full, (r, j) => [col[r], full[r * n + j]]],
+        [[n], row, [R, n], full, (r, j) => [row[j], full[r * n + j]]],
+      ];
+      for (const [as, ad, bs, bd, pick] of cases)
+        for (const [name, f] of Object.entries(ops)) {
+          const got = f(
+            tensor(ad, { dtype, shape: as }),
+            tensor(bd, { dtype, shape: bs }),
+          ).dataSync();
+          for (let r = 0; r < R; r++)
+            for (let j = 0; j < n; j++) {
+              const [x, y] = pick(r, j);
+              const want = round(js[name as keyof typeof js](x, y));
+              if (got[r * n + j] !== want)
+                throw new Error(
+                  `${dtype} ${name} [${as}] with [${bs}] at (${r}, ${j}): ${got[r * n + j]} != ${want}`,
+                );
+            }
+        }
+    }
+  });
+
   it("float32 arithmetic is the correctly rounded float32 result", () => {
     // The kernel computes in float64 and rounds to float32. For + - * / of float32 operands that
     // double rounding is innocuous (53 >= 2 * 24 + 2), so the result equals fround(a op b).

@@ -425,6 +425,27 @@ describe("complex unary ops on the axes and branch cuts (numpy semantics)", () =
     expect(Object.is(s0[1], -0) && Object.is(s0[3], 0)).toBe(true);
   });
 
+  it("abs of complex values equals Math.hypot to 1 ulp, overflow and underflow ranges included", () => {
+    const pairs = [
+      [3, 4],
+      [1e200, 1e200],
+      [-1.7e308, 1e308],
+      [1e-200, -3e-200],
+      [5e-324, 5e-324],
+      [0, -0],
+      [Number.POSITIVE_INFINITY, Number.NaN],
+      [Number.NaN, 1],
+      [0.1, 0.7],
+      [1e-160, 1e-140],
+    ];
+    const got = Array.from(abs(tensor(pairs, { dtype: "complex128" })).dataSync());
+    pairs.forEach(([a, b], i) => {
+      const want = Math.hypot(a, b);
+      if (!Number.isFinite(want)) expect(got[i]).toBe(want);
+      else expect(Math.abs(got[i] - want)).toBeLessThanOrEqual(2 ** -52 * want);
+    });
+  });
+
   it("sqrt does not overflow near the top of the float64 range", () => {
     // |z| + |Re z| exceeds the largest double although sqrt(z) is ~1e154.
     const z = tensor(

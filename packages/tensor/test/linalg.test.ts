@@ -10,10 +10,12 @@
  * u = 2^-24, which every correct float32 implementation (float32 or float64 accumulation) meets.
  */
 import {
+  broadcastTo,
   conj,
   DTypeError,
   dot,
   einsum,
+  grad,
   gradientsOf,
   matmul,
   mul,
@@ -251,6 +253,53 @@ describe("matmul gradients: finite differences in float64", () => {
       });
     },
   );
+});
+
+describe("matmul gradient of a weight shared by the batch (folded into one product)", () => {
+  it("finite differences in float64, plain and with transposeB, complex too", () => {
+    tidy(() => {
+      checkGrad(
+        (a, b) => matmul(a, b),
+        [randomTensor([2, 3, 4, 5], "float64", 1), randomTensor([5, 6], "float64", 2)],
+      );
+      checkGrad(
+        (a, b) => matmul(a, b, { transposeB: true }),
+        [randomTensor([3, 4, 5], "float64", 3), randomTensor([1, 6, 5], "float64", 4)],
+      );
+      checkGrad(
+        (a, b) => matmul(a, b),
+        [randomTensor([3, 2, 4], "complex128", 5), randomTensor([4, 3], "complex128", 6)],
+      );
+    });
+  });
+
+  it("equals the sum of the per-batch gradients (the unfolded route) to rounding", () => {
+    tidy(() => {
+      const a = randomTensor([6, 7, 5], "float64", 7);
+      const w = randomTensor([5, 4], "float64", 8);
+      const dy = randomTensor([6, 7, 4], "float64", 9);
+      const folded = grad((t: Tensor) => sum(mul(matmul(a, t), dy)))(w).dataSync();
+      // unfolded: the weight broadcast explicitly to the batch, its gradient summed afterwards
+      const unfolded = grad((t: Tensor) => sum(mul(matmul(a, broadcastTo(t, [6, 5, 4])), dy)))(
+        w,
+      ).dataSync();
+      const ad = a.dataSync();
+      const dyd = dy.dataSync();
+      for (let k = 0; k < 5; k++)
+        for (let n = 0; n < 4; n++) {
+          let ref = 0;
+          let mag = 0;
+          for (let s = 0; s < 6 * 7; s++) {
+            ref += ad[s * 5 + k] * dyd[s * 4 + n];
+            mag += Math.abs(ad[s * 5 + k] * dyd[s * 4 + n]);
+          }
+          // 42 products summed: within 42 u of the magnitudes either way
+          const tol = 42 * 2 ** -53 * mag;
+          expect(Math.abs(folded[k * 4 + n] - ref)).toBeLessThanOrEqual(tol);
+          expect(Math.abs(unfolded[k * 4 + n] - ref)).toBeLessThanOrEqual(tol);
+        }
+    });
+  });
 });
 
 describe("outer", () => {

@@ -27,6 +27,7 @@ import {
   sum,
   type Tensor,
   tensor,
+  transpose,
   ValueError,
   variance,
 } from "@modewise/tensor";
@@ -323,6 +324,39 @@ describe("summation accuracy", () => {
     expect(Math.abs(s - ref)).toBeLessThanOrEqual(ulp32);
     // float32 accumulation (numpy's naive cumsum) would be off by many float32 ulps
     expect(Math.abs(fx.bigSum.naive32 - ref)).toBeGreaterThan(10 * ulp32);
+  });
+});
+
+describe("sums over leading axes (whole rows added, the pairwise tree over rows)", () => {
+  it("equal the per-column pairwise sum bit for bit and stay within its bound for 10^5 rows", () => {
+    // x [R, 3]: summing axis 0 adds rows; the reference sums each column pairwise the same way
+    // (<= 16 terms left to right, else halves), in float64, exactly as the offset-table path does.
+    const R = 100_000;
+    const data = new Float64Array(R * 3);
+    for (let i = 0; i < data.length; i++) data[i] = 0.1 + ((i * 40503) % 65536) / 65536;
+    const pairwise = (col: number, start: number, len: number): number => {
+      if (len <= 16) {
+        let t = 0;
+        for (let r = start; r < start + len; r++) t += data[r * 3 + col];
+        return t;
+      }
+      const h = len >>> 1;
+      return pairwise(col, start, h) + pairwise(col, start + h, len - h);
+    };
+    const got = sum(tensor(data, { shape: [R, 3] }), [0]).dataSync();
+    // the same column through a transposed view reaches the trailing-run path: the same tree
+    const viaTrailing = sum(transpose(tensor(data, { shape: [R, 3] }), [1, 0]), [1]).dataSync();
+    for (let col = 0; col < 3; col++) {
+      expect(got[col]).toBe(pairwise(col, 0, R));
+      expect(viaTrailing[col]).toBe(got[col]);
+    }
+    // leading axes [0, 1] of [4, 25000, 3], and a size-1 axis between them
+    const g3 = sum(tensor(data, { shape: [4, 25_000, 3] }), [0, 1]).dataSync();
+    const g4 = sum(tensor(data, { shape: [4, 1, 25_000, 3] }), [0, 2]).dataSync();
+    for (let col = 0; col < 3; col++) {
+      expect(g3[col]).toBe(got[col]);
+      expect(g4[col]).toBe(got[col]);
+    }
   });
 });
 

@@ -642,6 +642,44 @@ describe("gather / take", () => {
     });
   });
 
+  it("long rows (inner size >= 64, copied as views) and short rows agree with the reference; gradients scatter back", () => {
+    tidy(() => {
+      // [2, 3, 70]: along axis 1 each index picks a row of 70 values (the view path); along
+      // axis 2 single values (the loop path); complex doubles the components of a row.
+      const shape = [2, 3, 70];
+      const x = f64(shape);
+      const idx = [2, 0, -1, 2];
+      for (const ax of [1, 2]) {
+        const y = gather(x, idx, ax);
+        expect(values(y)).toEqual(gatherRef(values(x), shape, idx, [4], ax));
+      }
+      const z = tensor(
+        Float64Array.from({ length: 2 * 3 * 40 * 2 }, (_, i) => i),
+        {
+          dtype: "complex128",
+          shape: [2, 3, 40],
+        },
+      );
+      const zy = Array.from(gather(z, idx, 1).dataSync());
+      const want: number[] = [];
+      for (let o = 0; o < 2; o++)
+        for (const k of idx)
+          for (let p = 0; p < 80; p++) want.push((o * 3 + ((k + 3) % 3)) * 80 + p);
+      expect(zy).toEqual(want);
+      // d/dx sum(gather(x, idx, 2) * w) = scatter-add of w: index 2 (picked twice) gets both
+      const w = f64([2, 3, 4]);
+      const g = grad((t) => sum(mul(gather(t, idx, 2), w)))(x);
+      const gd = values(g);
+      const wd = values(w);
+      for (let r = 0; r < 6; r++) {
+        expect(gd[r * 70 + 2]).toBe(wd[r * 4] + wd[r * 4 + 3]);
+        expect(gd[r * 70 + 0]).toBe(wd[r * 4 + 1]);
+        expect(gd[r * 70 + 69]).toBe(wd[r * 4 + 2]);
+        expect(gd[r * 70 + 1]).toBe(0);
+      }
+    });
+  });
+
   it("a scalar index drops the axis; empty indices give an empty axis; int32, float and nested-array indices agree", () => {
     tidy(() => {
       const x = f64([3, 4]);

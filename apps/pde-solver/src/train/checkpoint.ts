@@ -43,6 +43,11 @@ export interface LoopState {
   pending: { sum: number; count: number };
   elapsedSeconds: number;
   done: boolean;
+  /**
+   * With a time budget: whether totalSteps was re-estimated from the measured speed of the first
+   * steps (once per run; the cosine/one-cycle schedules are rebuilt for the new length).
+   */
+  calibrated?: boolean;
 }
 
 /** Serialize model + optimizer + loop state into the checkpoint file, atomically. */

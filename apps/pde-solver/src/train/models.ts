@@ -56,6 +56,8 @@ export const MODEL_SCHEMAS = {
      */
     initScale: z.number().positive().optional(),
     activation: z.string().optional(),
+    /** "dct" (the paper's default) or "fourier" (its rfft option; for periodic data). */
+    basis: z.enum(["dct", "fourier"]).optional(),
   }),
   afno: z.strictObject({
     width: posInt.default(32),
@@ -69,6 +71,7 @@ export const MODEL_SCHEMAS = {
   "drift-net": z.strictObject({
     width: posInt.default(16),
     levels: posInt.optional(),
+    patchSize: posInt.optional(),
     blocksPerLevel: posInt.optional(),
     numBands: posInt.optional(),
     gateHidden: posInt.optional(),

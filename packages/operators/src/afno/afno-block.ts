@@ -23,6 +23,7 @@ import {
   add,
   complex,
   defaultGenerator,
+  eye,
   type Generator,
   imag,
   matmul,
@@ -40,6 +41,7 @@ import {
   tensor,
   tidy,
   ValueError,
+  zeros,
 } from "@modewise/tensor";
 import { checkDType, checkInt, checkNumber, checkOptionsObject } from "../t1/validate.js";
 
@@ -54,11 +56,28 @@ export interface AFNOBlockOptions {
   sparsityThreshold?: number;
   /** Fraction of the modes per axis that keep an output (default 1: all). */
   hardThresholdingFraction?: number;
-  /** Standard deviation of the initial weights (default 0.02, as AFNO). */
+  /**
+   * Multiplier of the fan-in standard deviations of the initial weights, 1 / sqrt(blockSize) for
+   * w1 and 1 / sqrt(hidden) for w2 (default 1). Not AFNO's fixed 0.02: with its 768 channels in 8
+   * blocks of 96, 0.02 leaves the mixer's output near the softshrink threshold 0.01; with the
+   * blocks of 4-8 channels used at the sizes here, every output is ~2e-3 at initialization, the
+   * softshrink zeroes all of them, its gradient is zero there and the mixer never trains (NS
+   * one-step: 7.5e-2 relative L2, barely below the identity's 8.3e-2).
+   */
   initScale?: number;
+  /**
+   * How the token grid is transformed: "fft" (rfft2 / irfft2), "dft" (dense DFT matrices and
+   * block-diagonal weights, see forwardDense) or "auto" (default): "dft" for grids of at most
+   * 144 tokens (12 x 12; 8 x 8 is a 32^2 field in 4 x 4 patches), where the products are small
+   * and the FFT's plans, strided lines and layout copies cost more than the arithmetic.
+   */
+  transform?: "auto" | "fft" | "dft";
   dtype?: RealFloatDType;
   generator?: Generator;
 }
+
+/** Token grids up to this size take the dense-DFT path under transform "auto". */
+const DENSE_MAX_TOKENS = 144;
 
 export class AFNOBlock extends Module {
   readonly channels: number;
@@ -67,6 +86,7 @@ export class AFNOBlock extends Module {
   readonly hiddenSize: number;
   readonly sparsityThreshold: number;
   readonly hardThresholdingFraction: number;
+  readonly transform: "auto" | "fft" | "dft";
   readonly dtype: RealFloatDType;
   /** [2 (re, im), numBlocks, blockSize, hidden]. */
   readonly w1: Parameter;
@@ -106,27 +126,112 @@ export class AFNOBlock extends Module {
       Number.MIN_VALUE,
       1,
     );
-    const scale = checkNumber(fn, "initScale", o.initScale ?? 0.02, 0, Number.MAX_VALUE);
+    const scale = checkNumber(fn, "initScale", o.initScale ?? 1, 0, Number.MAX_VALUE);
+    const transform = o.transform ?? "auto";
+    if (transform !== "auto" && transform !== "fft" && transform !== "dft")
+      throw new ValueError(fn, "transform", "'auto', 'fft' or 'dft'", String(transform));
+    this.transform = transform;
     this.dtype = checkDType(fn, o.dtype);
     const gen = o.generator ?? defaultGenerator();
     const [nb, bs, hs, dtype] = [this.numBlocks, this.blockSize, this.hiddenSize, this.dtype];
-    this.w1 = new Parameter(gen.normal([2, nb, bs, hs], { dtype, std: scale }));
-    this.b1 = new Parameter(gen.normal([2, nb, 1, hs], { dtype, std: scale }));
-    this.w2 = new Parameter(gen.normal([2, nb, hs, bs], { dtype, std: scale }));
-    this.b2 = new Parameter(gen.normal([2, nb, 1, bs], { dtype, std: scale }));
+    // Re and Im of W X each sum 2 * bs products of unit-variance parts (the input is
+    // layer-normalized), so std 1 / sqrt(2 bs) per part keeps |W X| ~ |X|.
+    const std1 = scale / Math.sqrt(2 * bs);
+    const std2 = scale / Math.sqrt(2 * hs);
+    this.w1 = new Parameter(gen.normal([2, nb, bs, hs], { dtype, std: std1 }));
+    this.b1 = new Parameter(zeros([2, nb, 1, hs], { dtype }));
+    this.w2 = new Parameter(gen.normal([2, nb, hs, bs], { dtype, std: std2 }));
+    this.b2 = new Parameter(zeros([2, nb, 1, bs], { dtype }));
+  }
+
+  /** (k1, k2) -> does mode (row k1, column k2) of an [h, wf] half spectrum keep its output? */
+  private keptModeTest(h: number, wf: number): (k1: number, k2: number) => boolean {
+    if (this.hardThresholdingFraction >= 1) return () => true;
+    const m1 = Math.max(1, Math.ceil(this.hardThresholdingFraction * (Math.floor(h / 2) + 1)));
+    const m2 = Math.max(1, Math.ceil(this.hardThresholdingFraction * wf));
+    // |signed frequency| along the full first axis
+    return (k1, k2) => (k1 <= h / 2 ? k1 : h - k1) < m1 && k2 < m2;
   }
 
   /** 1 on the kept modes of an [h, w/2+1] half spectrum, 0 elsewhere (null: all kept). */
   private keptModes(h: number, wf: number): Tensor | null {
     if (this.hardThresholdingFraction >= 1) return null;
-    const k1 = Math.max(1, Math.ceil(this.hardThresholdingFraction * (Math.floor(h / 2) + 1)));
-    const k2 = Math.max(1, Math.ceil(this.hardThresholdingFraction * wf));
+    const keep = this.keptModeTest(h, wf);
     const data = new Float64Array(h * wf);
-    for (let i = 0; i < h; i++) {
-      const f = i <= h / 2 ? i : h - i; // |signed frequency| along the full axis
-      for (let j = 0; j < wf; j++) data[i * wf + j] = f < k1 && j < k2 ? 1 : 0;
-    }
+    for (let i = 0; i < h; i++) for (let j = 0; j < wf; j++) data[i * wf + j] = keep(i, j) ? 1 : 0;
     return tensor(data, { dtype: this.dtype, shape: [1, h, wf, 1] });
+  }
+
+  /**
+   * The mixer on a small token grid with dense DFT matrices: rfft2 and irfft2 become two real
+   * products each with constant [h wf, h w] / [h w, h wf] matrices (the hard threshold folded
+   * into the inverse's columns), and the per-block MLP one product with block-diagonal weights
+   * over all channels at once, everything channel-last: no FFT plans, no permutes, no
+   * real/imaginary splits. The same function as the FFT path (the f64 reference test runs
+   * both).
+   */
+  private forwardDense(x: Tensor): Tensor {
+    return tidy(() => {
+      const [b, h, w, c] = x.shape;
+      const wf = Math.floor(w / 2) + 1;
+      const [n, f] = [h * w, h * wf];
+      const keep = this.keptModeTest(h, wf);
+      const [fr, fi, ir, ii] = [
+        new Float64Array(f * n),
+        new Float64Array(f * n),
+        new Float64Array(n * f),
+        new Float64Array(n * f),
+      ];
+      const scale = 1 / Math.sqrt(n);
+      for (let k1 = 0; k1 < h; k1++)
+        for (let k2 = 0; k2 < wf; k2++) {
+          const q = k1 * wf + k2;
+          // irfft2 weights: the DC and Nyquist columns once, the others with their conjugates
+          const cw = k2 === 0 || 2 * k2 === w ? 1 : 2;
+          const kept = keep(k1, k2);
+          for (let n1 = 0; n1 < h; n1++)
+            for (let n2 = 0; n2 < w; n2++) {
+              // angle 2 pi (k1 n1 / h + k2 n2 / w), the integer part reduced exactly
+              const r = (((k1 * n1) % h) * w + ((k2 * n2) % w) * h) % n;
+              const t = (2 * Math.PI * r) / n;
+              const [cs, sn] = [Math.cos(t) * scale, Math.sin(t) * scale];
+              const p = n1 * w + n2;
+              fr[q * n + p] = cs;
+              fi[q * n + p] = -sn;
+              if (kept) {
+                ir[p * f + q] = cw * cs;
+                ii[p * f + q] = -cw * sn;
+              }
+            }
+        }
+      const dtype = this.dtype;
+      const mat = (v: Float64Array, rows: number, cols: number) =>
+        tensor(v, { dtype, shape: [rows, cols] });
+      const tokens = reshape(x, [b, n, c]);
+      const xr = matmul(mat(fr, f, n), tokens); // [b, f, C]
+      const xi = matmul(mat(fi, f, n), tokens);
+      const [nb, bs, hs] = [this.numBlocks, this.blockSize, this.hiddenSize];
+      // block-diagonal [nb r, nb c] from [nb, r, c]: w[g, i, j] at (g r + i, g c + j)
+      const diag = nb === 1 ? null : reshape(eye(nb, nb, 0, { dtype }), [nb, 1, nb, 1]);
+      const blockDiag = (t: Tensor, rows: number, cols: number) =>
+        diag
+          ? reshape(mul(reshape(t, [nb, rows, 1, cols]), diag), [nb * rows, nb * cols])
+          : reshape(t, [rows, cols]);
+      const part = (t: Tensor, k: string, rows: number, cols: number) =>
+        blockDiag(slice(t, k), rows, cols);
+      const [w1r, w1i] = [part(this.w1.value, "0", bs, hs), part(this.w1.value, "1", bs, hs)];
+      const [w2r, w2i] = [part(this.w2.value, "0", hs, bs), part(this.w2.value, "1", hs, bs)];
+      const bias = (t: Tensor, k: string) => reshape(slice(t, k), [-1]);
+      const [b1r, b1i] = [bias(this.b1.value, "0"), bias(this.b1.value, "1")];
+      const [b2r, b2i] = [bias(this.b2.value, "0"), bias(this.b2.value, "1")];
+      const hr = relu(add(sub(matmul(xr, w1r), matmul(xi, w1i)), b1r));
+      const hi = relu(add(add(matmul(xi, w1r), matmul(xr, w1i)), b1i));
+      const lambda = this.sparsityThreshold;
+      const or = softshrink(add(sub(matmul(hr, w2r), matmul(hi, w2i)), b2r), lambda);
+      const oi = softshrink(add(add(matmul(hi, w2r), matmul(hr, w2i)), b2i), lambda);
+      const y = add(matmul(mat(ir, n, f), or), matmul(mat(ii, n, f), oi)); // [b, n, C]
+      return add(reshape(y, [b, h, w, c]), x);
+    });
   }
 
   /** x [b, h, w, C] (channel-last tokens) -> same shape. */
@@ -134,6 +239,10 @@ export class AFNOBlock extends Module {
     const fn = "AFNOBlock.forward";
     if (x.rank !== 4 || x.shape[3] !== this.channels)
       throw new ShapeError(fn, "x", `[batch, h, w, ${this.channels}]`, `[${x.shape.join(", ")}]`);
+    const dense =
+      this.transform === "dft" ||
+      (this.transform === "auto" && x.shape[1] * x.shape[2] <= DENSE_MAX_TOKENS);
+    if (dense) return this.forwardDense(x);
     return tidy(() => {
       const [b, h, w] = x.shape;
       const spec = rfftn(x, { axes: [1, 2], norm: "ortho" });

@@ -43,6 +43,8 @@ export interface AFNOOptions {
   activation?: ActivationName;
   sparsityThreshold?: number;
   hardThresholdingFraction?: number;
+  /** The mixers' token-grid transform (AFNOBlock's `transform`; default "auto"). */
+  transform?: "auto" | "fft" | "dft";
   /**
    * Predict the increment: forward returns x + net(x) (scOT's `learn_residual`; inChannels must
    * equal outChannels). Default false.
@@ -126,6 +128,7 @@ export class AFNO extends Module {
             numBlocks: o.numBlocks ?? Math.min(4, this.width),
             sparsityThreshold: o.sparsityThreshold,
             hardThresholdingFraction: o.hardThresholdingFraction,
+            transform: o.transform,
             dtype,
             generator,
           }),

@@ -45,7 +45,7 @@ import {
 } from "@modewise/tensor";
 import { T1FrequencyLayer } from "./frequency-layer.js";
 import { type T1LossOptions, t1FrequencyRelativeL2 } from "./loss.js";
-import { orthonormalDct2, type T1Transforms } from "./transforms.js";
+import { orthonormalDct2, orthonormalRealFourier2, type T1Transforms } from "./transforms.js";
 import {
   checkInput4d,
   checkInt,
@@ -83,7 +83,14 @@ export interface T1Options {
    * not the target's. Default false.
    */
   learnResidual?: boolean;
-  /** The DCT pair (default orthonormal dctn / idctn); the tests pass counting wrappers. */
+  /**
+   * The one transform's basis: "dct" (default; the paper's orthonormal DCT-II) or "fourier"
+   * (the paper's rfft option, as the real orthonormal cos/sin basis, orthonormalRealFourier2):
+   * the choice for periodic data, where the DCT's coefficients decay slowly. Kept modes are
+   * counted in the basis (m = 2 K + 1 keeps the frequencies |k| <= K in Fourier).
+   */
+  basis?: "dct" | "fourier";
+  /** The transform pair itself (overrides `basis`); the tests pass counting wrappers. */
   transforms?: T1Transforms;
 }
 
@@ -101,6 +108,7 @@ export class T1 extends Module {
   readonly gridSize: [number, number];
   readonly dtype: RealFloatDType;
   readonly learnResidual: boolean;
+  readonly basis: "dct" | "fourier";
   /** Lifting [width, in] and its bias [width] (added on the DC mode). */
   readonly liftWeight: Parameter;
   readonly liftBias: Parameter;
@@ -159,7 +167,12 @@ export class T1 extends Module {
       gen.normal([this.outChannels, this.width], { dtype, std: Math.sqrt(1 / this.width) }),
     );
     this.projectionBias = new Parameter(zeros([this.outChannels], { dtype }));
-    this._transforms = o.transforms ?? orthonormalDct2;
+    const basis = o.basis ?? "dct";
+    if (basis !== "dct" && basis !== "fourier")
+      throw new ValueError(fn, "basis", "'dct' or 'fourier'", show(basis));
+    this.basis = basis;
+    this._transforms =
+      o.transforms ?? (basis === "fourier" ? orthonormalRealFourier2 : orthonormalDct2);
   }
 
   /** sqrt(N0 / N): rescales coefficients of an H x W grid to the training grid. */

@@ -49,7 +49,8 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
     // Fresh handles on the retained storage (the user may have disposed the originals).
     const inputs = node.inputs.map((i) => ENGINE.alias(i.id, i.info, i.backend));
     const output = ENGINE.alias(node.output.id, node.output.info, node.output.backend);
-    const dxs = gradFn(g, inputs, output, node.attrs as never);
+    const needs = node.inputs.map((inp) => tape.tracked.has(inp.id));
+    const dxs = gradFn(g, inputs, output, node.attrs as never, needs);
     node.inputs.forEach((inp, i) => {
       const dx = dxs[i];
       if (!dx || !tape.tracked.has(inp.id)) return;

@@ -38,6 +38,11 @@ export type GradFn<K extends KernelName> = (
   inputs: readonly Tensor[],
   output: Tensor,
   attrs: KernelAttrs[K],
+  /**
+   * Which inputs need a gradient (depend on a watched tensor); a gradient may skip the others
+   * and return null for them (a constant operand: a DFT matrix, a mask, the data).
+   */
+  needs: readonly boolean[],
 ) => (Tensor | null)[];
 
 /** Gradients of complex unary ops: dy * conj(f'(z)) for the holomorphic ones. */
@@ -98,26 +103,31 @@ function binaryGrad(
   [a, b]: readonly Tensor[],
   y: Tensor,
   { op }: KernelAttrs["Binary"],
+  needs: readonly boolean[],
 ): (Tensor | null)[] {
+  // The four arithmetic ops skip the side that needs no gradient (a constant operand).
+  const [na, nb] = [needs[0] !== false, needs[1] !== false];
+  const side = (need: boolean, g: () => Tensor, shape: readonly number[]) =>
+    need ? unbroadcast(g(), shape) : null;
+  switch (op) {
+    case "add":
+      return [side(na, () => dy, a.shape), side(nb, () => dy, b.shape)];
+    case "sub":
+      return [side(na, () => dy, a.shape), side(nb, () => neg(dy), b.shape)];
+    case "mul":
+      return [
+        side(na, () => mul(dy, conjIf(b)), a.shape),
+        side(nb, () => mul(dy, conjIf(a)), b.shape),
+      ];
+    case "div":
+      return [
+        side(na, () => div(dy, conjIf(b)), a.shape),
+        side(nb, () => neg(mul(dy, conjIf(div(y, b)))), b.shape),
+      ];
+  }
   let ga: Tensor;
   let gb: Tensor;
   switch (op) {
-    case "add":
-      ga = dy;
-      gb = dy;
-      break;
-    case "sub":
-      ga = dy;
-      gb = neg(dy);
-      break;
-    case "mul":
-      ga = mul(dy, conjIf(b));
-      gb = mul(dy, conjIf(a));
-      break;
-    case "div":
-      ga = div(dy, conjIf(b));
-      gb = neg(mul(dy, conjIf(div(y, b))));
-      break;
     case "pow": {
       // d/da a^b = b a^(b-1); d/db a^b = a^b log(a) (0 where a = 0, as PyTorch).
       ga = mul(dy, conjIf(mul(b, run("Binary", [a, sub(b, 1)], { op: "pow" }, "grad(pow)"))));
@@ -199,6 +209,7 @@ function matmulGrad(
   [a, b]: readonly Tensor[],
   _y: Tensor,
   { transposeA, transposeB }: KernelAttrs["BatchMatMul"],
+  needs: readonly boolean[],
 ): (Tensor | null)[] {
   // With A, B the effective operands: dA = dy B^H, dB = A^H dy; then undo the stored transposes.
   const mm = (p: Tensor, q: Tensor, tp: boolean, tq: boolean) =>
@@ -208,11 +219,36 @@ function matmulGrad(
     [perm[t.rank - 1], perm[t.rank - 2]] = [perm[t.rank - 2], perm[t.rank - 1]];
     return transpose(t, perm);
   };
-  let dA = mm(dy, conjIf(b), false, !transposeB);
-  let dB = mm(conjIf(a), dy, !transposeA, false);
-  if (transposeA) dA = swapLast(dA);
+  // A constant operand (a DFT matrix, the data) needs no gradient: skip its product.
+  const [needA, needB] = [needs[0] !== false, needs[1] !== false];
+  const gradA = (): Tensor | null => {
+    if (!needA) return null;
+    const dA = mm(dy, conjIf(b), false, !transposeB);
+    return unbroadcast(transposeA ? swapLast(dA) : dA, a.shape);
+  };
+  if (!needB) return [gradA(), null];
+  // A weight shared by every batch matrix (B [K, N] against A [..., M, K], a Linear layer on
+  // [b, h, w, C] tokens): its gradient sums A_i^H dy_i over the batch, which is one product with
+  // the batch folded into the contraction, A [S M, K]^H dy [S M, N], instead of S products and
+  // a reduction over S.
+  const batchOf = (t: Tensor) => t.shape.slice(0, -2);
+  const folds =
+    !transposeA &&
+    a.rank > 2 &&
+    batchOf(b).every((d) => d === 1) &&
+    batchOf(a).length === dy.rank - 2 &&
+    batchOf(a).every((d, i) => d === dy.shape[i]);
+  let dB: Tensor;
+  if (folds) {
+    const k = a.shape[a.rank - 1];
+    const n = dy.shape[dy.rank - 1];
+    dB = mm(reshape(conjIf(a), [-1, k]), reshape(dy, [-1, n]), true, false);
+    if (transposeB) dB = transpose(dB, [1, 0]);
+    return [gradA(), reshape(dB, b.shape)];
+  }
+  dB = mm(conjIf(a), dy, !transposeA, false);
   if (transposeB) dB = swapLast(dB);
-  return [unbroadcast(dA, a.shape), unbroadcast(dB, b.shape)];
+  return [gradA(), unbroadcast(dB, b.shape)];
 }
 
 const secondOrder = (name: string) => (): never => {
@@ -277,9 +313,14 @@ export const GRADIENTS: { [K in KernelName]: GradFn<K> | null } = {
   ],
   ScatterAdd: (dy, [, idx], _y, { axis }) => [gather(dy, idx, axis), null],
   BatchMatMul: matmulGrad,
-  Conv: (dy, [x, w], _y, attrs) => [
-    run("ConvBackpropInput", [dy, w], { ...attrs, inputShape: x.shape }, "grad(conv)"),
-    run("ConvBackpropFilter", [x, dy], { ...attrs, filterShape: w.shape }, "grad(conv)"),
+  Conv: (dy, [x, w], _y, attrs, needs) => [
+    // The first layer's input is the data: no gradient, and no transposed convolution for it.
+    needs[0] === false
+      ? null
+      : run("ConvBackpropInput", [dy, w], { ...attrs, inputShape: x.shape }, "grad(conv)"),
+    needs[1] === false
+      ? null
+      : run("ConvBackpropFilter", [x, dy], { ...attrs, filterShape: w.shape }, "grad(conv)"),
   ],
   ConvBackpropInput: secondOrder("conv backprop"),
   ConvBackpropFilter: secondOrder("conv backprop"),

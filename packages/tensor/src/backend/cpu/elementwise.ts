@@ -58,7 +58,20 @@ export function unary(
     const toReal = COMPLEX_TO_REAL[op];
     if (toReal) {
       const { info, values: out } = be.alloc(x.shape, realPart(x.dtype), false);
-      for (let i = 0, n = out.length; i < n; i++) out[i] = toReal(src[2 * i], src[2 * i + 1]);
+      const n = out.length;
+      // real, imag and abs get loops of their own: through the table the call is megamorphic.
+      if (op === "real") for (let i = 0; i < n; i++) out[i] = src[2 * i];
+      else if (op === "imag") for (let i = 0; i < n; i++) out[i] = src[2 * i + 1];
+      else if (op === "abs")
+        for (let i = 0; i < n; i++) {
+          const a = src[2 * i];
+          const b = src[2 * i + 1];
+          // sqrt(a^2 + b^2) in float64 is within ~1 ulp like Math.hypot (which is ~10x
+          // slower); where the squares could overflow or lose bits to underflow, use hypot.
+          const s2 = a * a + b * b;
+          out[i] = s2 < 1e300 && s2 > 1e-290 ? Math.sqrt(s2) : Math.hypot(a, b);
+        }
+      else for (let i = 0; i < n; i++) out[i] = toReal(src[2 * i], src[2 * i + 1]);
       return info;
     }
     const f = COMPLEX_UNARY[op]!;
@@ -165,29 +178,9 @@ export function broadcastRows(
   outShape: readonly number[],
   row: (o: number, ia: number, sa: number, ib: number, sb: number, len: number) => void,
 ): void {
-  const rank = outShape.length;
   const total = sizeOf(outShape);
   if (total === 0) return;
-  const sa = operandStrides(aShape, rank);
-  const sb = operandStrides(bShape, rank);
-  // Merge axis k into k + 1 where all strides chain (the output's always do).
-  const shape: number[] = [];
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let k = 0; k < rank; k++) {
-    const d = outShape[k];
-    if (d === 1) continue;
-    const m = shape.length - 1;
-    if (m >= 0 && ta[m] === sa[k] * d && tb[m] === sb[k] * d) {
-      shape[m] *= d;
-      ta[m] = sa[k];
-      tb[m] = sb[k];
-    } else {
-      shape.push(d);
-      ta.push(sa[k]);
-      tb.push(sb[k]);
-    }
-  }
+  const { shape, ta, tb } = mergedBroadcast(aShape, bShape, outShape);
   const r = shape.length;
   if (r === 0) {
     row(0, 0, 0, 0, 0, 1);
@@ -214,6 +207,113 @@ export function broadcastRows(
       idx[k] = 0;
     }
   }
+}
+
+/**
+ * The broadcast of a and b to outShape with size-1 axes dropped and axes merged where all
+ * strides chain: `shape` and the operand strides `ta`, `tb` (0 where broadcast), outermost first.
+ */
+function mergedBroadcast(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  outShape: readonly number[],
+): { shape: number[]; ta: number[]; tb: number[] } {
+  const rank = outShape.length;
+  const sa = operandStrides(aShape, rank);
+  const sb = operandStrides(bShape, rank);
+  // Merge axis k into k + 1 where all strides chain (the output's always do).
+  const shape: number[] = [];
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let k = 0; k < rank; k++) {
+    const d = outShape[k];
+    if (d === 1) continue;
+    const m = shape.length - 1;
+    if (m >= 0 && ta[m] === sa[k] * d && tb[m] === sb[k] * d) {
+      shape[m] *= d;
+      ta[m] = sa[k];
+      tb[m] = sb[k];
+    } else {
+      shape.push(d);
+      ta.push(sa[k]);
+      tb.push(sb[k]);
+    }
+  }
+  return { shape, ta, tb };
+}
+
+/**
+ * A real binary op over a merged broadcast whose innermost axis runs along one or both operands
+ * (a bias row added to every token, a per-row statistic against its row, [nb, p, h] + [nb, 1, h]):
+ * the row offsets of both operands are tabulated once, then one call runs plain loops with the
+ * op chosen once, instead of a call per row (short rows made the call the larger cost). False
+ * when the pattern is not one of these.
+ */
+function binaryRowsTable(
+  op: BinaryOp,
+  out: DataArray,
+  av: DataArray,
+  bv: DataArray,
+  shape: number[],
+  ta: number[],
+  tb: number[],
+): boolean {
+  const r = shape.length;
+  if (r < 2 || (op !== "add" && op !== "sub" && op !== "mul" && op !== "div")) return false;
+  const n = shape[r - 1];
+  const ca = ta[r - 1];
+  const cb = tb[r - 1];
+  if (!((ca === 1 && (cb === 1 || cb === 0)) || (ca === 0 && cb === 1))) return false;
+  const rows = out.length / n;
+  const offA = new Int32Array(rows);
+  const offB = new Int32Array(rows);
+  const idx = new Int32Array(r - 1);
+  let a = 0;
+  let b = 0;
+  for (let q = 0; q < rows; q++) {
+    offA[q] = a;
+    offB[q] = b;
+    for (let k = r - 2; k >= 0; k--) {
+      a += ta[k];
+      b += tb[k];
+      if (++idx[k] < shape[k]) break;
+      a -= ta[k] * shape[k];
+      b -= tb[k] * shape[k];
+      idx[k] = 0;
+    }
+  }
+  if (ca === 1 && cb === 1) {
+    for (let q = 0; q < rows; q++) {
+      const o = q * n;
+      const ia = offA[q];
+      const ib = offB[q];
+      if (op === "add") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] + bv[ib + j];
+      else if (op === "sub") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] - bv[ib + j];
+      else if (op === "mul") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] * bv[ib + j];
+      else for (let j = 0; j < n; j++) out[o + j] = av[ia + j] / bv[ib + j];
+    }
+  } else if (ca === 1) {
+    for (let q = 0; q < rows; q++) {
+      const o = q * n;
+      const ia = offA[q];
+      const s = bv[offB[q]];
+      if (op === "add") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] + s;
+      else if (op === "sub") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] - s;
+      else if (op === "mul") for (let j = 0; j < n; j++) out[o + j] = av[ia + j] * s;
+      else for (let j = 0; j < n; j++) out[o + j] = av[ia + j] / s;
+    }
+  } else {
+    for (let q = 0; q < rows; q++) {
+      const o = q * n;
+      const s = av[offA[q]];
+      const ib = offB[q];
+      if (op === "add") for (let j = 0; j < n; j++) out[o + j] = s + bv[ib + j];
+      else if (op === "sub") for (let j = 0; j < n; j++) out[o + j] = s - bv[ib + j];
+      else if (op === "mul") for (let j = 0; j < n; j++) out[o + j] = s * bv[ib + j];
+      else for (let j = 0; j < n; j++) out[o + j] = s / bv[ib + j];
+    }
+  }
+  return true;
 }
 
 /** One row of a real binary op: the common strides (1 or 0) get loops with the op inlined. */
@@ -305,6 +405,10 @@ export function binary(
       else if (op === "div") for (let i = 0; i < n; i++) out[i] = s / bv[i];
       else for (let i = 0; i < n; i++) out[i] = f(s, bv[i]);
       return info;
+    }
+    if (out.length > 0) {
+      const m = mergedBroadcast(a.shape, b.shape, shape);
+      if (binaryRowsTable(op, out, av, bv, m.shape, m.ta, m.tb)) return info;
     }
     broadcastRows(a.shape, b.shape, shape, (o, ia, sa, ib, sb, len) =>
       binaryRow(op, f, out, o, av, ia, sa, bv, ib, sb, len),

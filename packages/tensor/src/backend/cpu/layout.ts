@@ -196,11 +196,24 @@ export function gather(
   const inner = sizeOf(x.shape.slice(axis + 1)) * c;
   const n = x.shape[axis];
   const m = idx.length;
-  for (let j = 0; j < m; j++) {
-    const k = checkedIndex(idx[j], n, "gather");
+  const ks = new Int32Array(m);
+  for (let j = 0; j < m; j++) ks[j] = checkedIndex(idx[j], n, "gather");
+  if (inner >= 64) {
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < m; j++) {
+        const from = (o * n + ks[j]) * inner;
+        out.set(src.subarray(from, from + inner), (o * m + j) * inner);
+      }
+  } else {
+    // Short runs (e.g. a gather along the last axis, as circular padding does): a subarray
+    // view per run would be an allocation per element; copy in a plain loop, row by row.
     for (let o = 0; o < outer; o++) {
-      const from = (o * n + k) * inner;
-      out.set(src.subarray(from, from + inner), (o * m + j) * inner);
+      const base = o * n * inner;
+      let to = o * m * inner;
+      for (let j = 0; j < m; j++) {
+        const from = base + ks[j] * inner;
+        for (let p = 0; p < inner; p++) out[to++] = src[from + p];
+      }
     }
   }
   return info;
@@ -221,13 +234,14 @@ export function scatterAdd(
   const outer = sizeOf(shape.slice(0, axis));
   const inner = sizeOf(shape.slice(axis + 1)) * c;
   const m = idx.length;
-  for (let j = 0; j < m; j++) {
-    const k = checkedIndex(idx[j], size, "scatterAdd");
-    for (let o = 0; o < outer; o++) {
-      const to = (o * size + k) * inner;
+  const ks = new Int32Array(m);
+  for (let j = 0; j < m; j++) ks[j] = checkedIndex(idx[j], size, "scatterAdd");
+  // Row by row (o outer): both sides are visited in memory order when inner is short.
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < m; j++) {
+      const to = (o * size + ks[j]) * inner;
       const from = (o * m + j) * inner;
       for (let p = 0; p < inner; p++) out[to + p] += src[from + p];
     }
-  }
   return info;
 }

@@ -87,6 +87,46 @@ function sumTrailingRuns(
   return { partial, shape: shape.slice(0, first), axes: axes.filter((a) => a < first) };
 }
 
+/**
+ * Sums over leading axes (x [R, inner] summed over R: the batch of a broadcast weight's
+ * gradient, a bias gradient's remaining batch axis): whole rows are added, with the same
+ * pairwise tree over R as pairwiseSum (<= 16 rows sequentially, else halves), into float64
+ * accumulators, so the result equals the offset-table path's bit for bit at a fraction of its
+ * cost. Returns null unless the reduced axes (size-1 axes aside) are exactly the leading ones.
+ */
+function sumLeadingRows(
+  xv: DataArray,
+  shape: readonly number[],
+  axes: readonly number[],
+): Float64Array | null {
+  let k = 0;
+  while (k < shape.length && (axes.includes(k) || shape[k] === 1)) k++;
+  for (const a of axes) if (a >= k && shape[a] !== 1) return null;
+  if (k === 0 || k === shape.length) return null;
+  const rows = sizeOf(shape.slice(0, k));
+  const inner = sizeOf(shape.slice(k));
+  const scratch: Float64Array[] = [];
+  const rowsInto = (start: number, len: number, acc: Float64Array, depth: number): void => {
+    if (len <= 16) {
+      acc.fill(0);
+      for (let r = start; r < start + len; r++) {
+        const base = r * inner;
+        for (let j = 0; j < inner; j++) acc[j] += xv[base + j];
+      }
+      return;
+    }
+    const half = len >>> 1;
+    rowsInto(start, half, acc, depth + 1);
+    scratch[depth] ??= new Float64Array(inner);
+    const right = scratch[depth];
+    rowsInto(start + half, len - half, right, depth + 1);
+    for (let j = 0; j < inner; j++) acc[j] += right[j];
+  };
+  const acc = new Float64Array(inner);
+  rowsInto(0, rows, acc, 0);
+  return acc;
+}
+
 export function reduce(
   inputs: readonly TensorInfo[],
   { op, axes, keepDims }: KernelAttrs["Reduce"],
@@ -107,6 +147,11 @@ export function reduce(
         return info;
       }
       ({ partial: xv, shape, axes: rest } = runs);
+    }
+    const leading = sumLeadingRows(xv, shape, rest);
+    if (leading) {
+      out.set(leading);
+      return info;
     }
   }
   const { offsets, inner, outer } = groupedOffsets(shape, rest);
