@@ -213,7 +213,7 @@ describe("T1", () => {
       dtype: "float64",
       generator: new Generator(11),
     });
-    const w = model.layers[0].weight.value.dataSync();
+    const w = model.layers[0].modeWeight.value.dataSync();
     const n = w.length; // 16 * 16 * 64 = 16384
     let ss = 0;
     for (let i = 0; i < n; i++) ss += w[i] * w[i];
@@ -231,7 +231,7 @@ describe("T1", () => {
     const model = tiny();
     const x = new Generator(9).normal([2, 2, 6, 5], { dtype: "float64" });
     const names = checkModelGradients(model, x);
-    expect(names).toContain("layers.1.weight");
+    expect(names).toContain("layers.1.modeWeight");
     expect(names).toContain("layers.0.modeMix2");
     x.dispose();
     model.dispose();
@@ -413,7 +413,7 @@ describe("T1 with the real Fourier basis (basis: 'fourier')", () => {
     const model = fourierModel([3, 2], [6, 5]);
     const x = new Generator(25).normal([2, 2, 6, 5], { dtype: "float64" });
     const names = checkModelGradients(model, x);
-    expect(names).toContain("layers.1.weight");
+    expect(names).toContain("layers.1.modeWeight");
     x.dispose();
     model.dispose();
   });

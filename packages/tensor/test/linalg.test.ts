@@ -273,6 +273,32 @@ describe("matmul gradient of a weight shared by the batch (folded into one produ
     });
   });
 
+  it("zero-size contraction or output (K = 0, N = 0, M = 0) gives zero / empty gradients", () => {
+    tidy(() => {
+      for (const [as, bs] of [
+        [
+          [2, 3, 0],
+          [0, 4],
+        ],
+        [
+          [2, 3, 5],
+          [5, 0],
+        ],
+        [
+          [2, 0, 5],
+          [5, 4],
+        ],
+      ] as const) {
+        const a = randomTensor([...as], "float64", 1);
+        const b = randomTensor([...bs], "float64", 2);
+        const [ga, gb] = gradientsOf(() => sum(matmul(a, b)), [a, b]).grads;
+        expect(ga.shape).toEqual([...as]);
+        expect(gb.shape).toEqual([...bs]);
+        expect(Array.from(gb.dataSync()).every((v) => v === 0)).toBe(true);
+      }
+    });
+  });
+
   it("equals the sum of the per-batch gradients (the unfolded route) to rounding", () => {
     tidy(() => {
       const a = randomTensor([6, 7, 5], "float64", 7);

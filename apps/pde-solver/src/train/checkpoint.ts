@@ -48,6 +48,8 @@ export interface LoopState {
    * steps (once per run; the cosine/one-cycle schedules are rebuilt for the new length).
    */
   calibrated?: boolean;
+  /** Seconds of one validation pass, timed before the loop (used when a resumed run calibrates). */
+  validationSeconds?: number;
 }
 
 /** Serialize model + optimizer + loop state into the checkpoint file, atomically. */

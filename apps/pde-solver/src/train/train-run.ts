@@ -6,8 +6,10 @@
  * Reproducibility: the model is initialized from Generator(seed), epoch e visits the samples in
  * the order of stream e + 1, and a checkpoint stores parameters, optimizer moments and the step,
  * so kill + rerun gives the same final weights as an uninterrupted run (the scheduler is
- * replayed to the stored step). With `budgetSeconds` the number of steps is fixed once at the
- * start from a timed step; a run can still stop early when the wall-clock budget is spent.
+ * replayed to the stored step). With `budgetSeconds` the number of steps is estimated at the
+ * start from timed steps and re-estimated once after 30 steps from the measured rate (stored in
+ * the checkpoint with a `calibrated` flag, so a resumed run keeps it); a run can still stop
+ * early when the wall-clock budget is spent.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -233,7 +235,8 @@ export async function runTrain(
   const nTrain = trainPairs.n;
   const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
   const lossOf = (x: Tensor, y: Tensor): Tensor => {
-    // T1 compares its output coefficients with dct(target) (field or increment alike).
+    // T1 compares its output coefficients with the target's (DCT or Fourier; field or
+    // increment alike).
     if (built.frequencyLoss) return built.frequencyLoss(x, y);
     // Relative L2 of the physical field (it is not shift-invariant): de-normalize both sides;
     // for an increment model fieldOf adds the input back, so the loss is the field's too.
@@ -260,6 +263,7 @@ export async function runTrain(
 
   let loop = loadCheckpoint(ckptPath, model, optimizer);
   let valSeconds = 0;
+  let validationSeconds: number | undefined;
   const resumedFrom = loop?.step ?? 0;
   if (!loop) {
     let totalSteps = config.epochs * stepsPerEpoch;
@@ -285,6 +289,7 @@ export async function runTrain(
       const t1 = performance.now();
       validation();
       valSeconds = (performance.now() - t1) / 1000;
+      validationSeconds = valSeconds;
       const remaining = config.budgetSeconds - (performance.now() - started) / 1000;
       const perEpoch = stepsPerEpoch * stepSeconds + valSeconds;
       totalSteps = Math.min(
@@ -301,9 +306,12 @@ export async function runTrain(
       pending: { sum: 0, count: 0 },
       elapsedSeconds: 0,
       done: false,
+      ...(validationSeconds !== undefined ? { validationSeconds } : {}),
     };
   }
   const state = loop;
+  // a resumed run calibrates with the validation time measured when the run started
+  if (valSeconds === 0) valSeconds = state.validationSeconds ?? 0;
   let scheduler = makeScheduler(config, optimizer, state.totalSteps);
   for (let i = 0; i < state.step; i++) scheduler?.step();
 
@@ -342,7 +350,8 @@ export async function runTrain(
     return val;
   };
   let stopAt = Math.min(state.totalSteps, config.maxSteps ?? Number.POSITIVE_INFINITY);
-  const loopStart = performance.now();
+  // The rate is measured from the end of this session's first step (which pays for warm-up).
+  let loopStart = performance.now();
   /**
    * The steps timed before the loop run before the thread pool is up and the code is warm, and
    * next to whatever else the machine does then: they overestimated the step time by up to 1.7x
@@ -354,7 +363,7 @@ export async function runTrain(
     if (config.budgetSeconds === undefined) return;
     // training steps only: validation passes are counted per epoch below
     const loopSeconds = (performance.now() - loopStart) / 1000 - loopValSeconds;
-    const perStep = loopSeconds / (state.step - resumedFrom);
+    const perStep = loopSeconds / (state.step - resumedFrom - 1);
     const remaining = config.budgetSeconds - (performance.now() - started) / 1000;
     const perEpoch = stepsPerEpoch * perStep + valSeconds;
     const more = Math.max(1, Math.floor((0.95 * remaining * stepsPerEpoch) / perEpoch));
@@ -383,6 +392,10 @@ export async function runTrain(
       );
     scheduler?.step();
     state.step++;
+    if (state.step === resumedFrom + 1) {
+      loopStart = performance.now();
+      loopValSeconds = 0;
+    }
     if (
       config.budgetSeconds !== undefined &&
       !state.calibrated &&

@@ -57,8 +57,8 @@ export interface AFNOBlockOptions {
   /** Fraction of the modes per axis that keep an output (default 1: all). */
   hardThresholdingFraction?: number;
   /**
-   * Multiplier of the fan-in standard deviations of the initial weights, 1 / sqrt(blockSize) for
-   * w1 and 1 / sqrt(hidden) for w2 (default 1). Not AFNO's fixed 0.02: with its 768 channels in 8
+   * Multiplier of the fan-in standard deviations of the initial weights, 1 / sqrt(2 blockSize)
+   * for w1 and 1 / sqrt(2 hidden) for w2 (default 1; biases start at zero). Not AFNO's fixed 0.02: with its 768 channels in 8
    * blocks of 96, 0.02 leaves the mixer's output near the softshrink threshold 0.01; with the
    * blocks of 4-8 channels used at the sizes here, every output is ~2e-3 at initialization, the
    * softshrink zeroes all of them, its gradient is zero there and the mixer never trains (NS

@@ -42,8 +42,12 @@ export interface T1LayerOptions {
 }
 
 export class T1FrequencyLayer extends Module {
-  /** (m1, m2, C_in, C_out). */
-  readonly weight: Parameter;
+  /**
+   * (m1, m2, C_in, C_out). Named modeWeight, not weight: until 2026-11-28 the layer stored
+   * `weight` as (C_in, C_out, m1, m2); a file saved then now fails to load (unknown key) instead
+   * of loading transposed weights silently where width = m1 = m2.
+   */
+  readonly modeWeight: Parameter;
   /** Mode mixing along the first frequency axis, [m1, m1] (output, input). */
   readonly modeMix1: Parameter;
   /** Mode mixing along the second frequency axis, [m2, m2]. */
@@ -54,7 +58,9 @@ export class T1FrequencyLayer extends Module {
     super();
     const { width: c, modes, dtype } = opts;
     const gen = opts.generator ?? defaultGenerator();
-    this.weight = new Parameter(gen.normal([modes[0], modes[1], c, c], { dtype, std: opts.std }));
+    this.modeWeight = new Parameter(
+      gen.normal([modes[0], modes[1], c, c], { dtype, std: opts.std }),
+    );
     this.modeMix1 = new Parameter(eye(modes[0], modes[0], 0, { dtype }));
     this.modeMix2 = new Parameter(eye(modes[1], modes[1], 0, { dtype }));
     this._act = opts.activation;
@@ -65,7 +71,7 @@ export class T1FrequencyLayer extends Module {
     return tidy(() => {
       const [m1, m2, b, c] = z.shape;
       // [m1, m2, C_in, C_out]: one GEMM per mode, batched over the m1 x m2 modes
-      const w = this.weight.value;
+      const w = this.modeWeight.value;
       let y = this._act(matmul(z, w));
       // A1 along k1: [m1, m1] @ [m1, m2 * b * C]
       y = matmul(this.modeMix1.value, reshape(y, [m1, m2 * b * c]));

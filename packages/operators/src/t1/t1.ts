@@ -87,7 +87,10 @@ export interface T1Options {
    * The one transform's basis: "dct" (default; the paper's orthonormal DCT-II) or "fourier"
    * (the paper's rfft option, as the real orthonormal cos/sin basis, orthonormalRealFourier2):
    * the choice for periodic data, where the DCT's coefficients decay slowly. Kept modes are
-   * counted in the basis (m = 2 K + 1 keeps the frequencies |k| <= K in Fourier).
+   * counted in the basis (m = 2 K + 1 keeps the frequencies |k| <= K in Fourier). With an even
+   * training grid keep m < N in Fourier: the last row is then the Nyquist row, whose index means
+   * cos(N/2) on a finer grid (resolution changes would be off there). Ignored when `transforms`
+   * is given.
    */
   basis?: "dct" | "fourier";
   /** The transform pair itself (overrides `basis`); the tests pass counting wrappers. */
@@ -181,7 +184,8 @@ export class T1 extends Module {
   }
 
   /**
-   * The one forward transform: x [b, c, H, W] -> its kept orthonormal DCT-II coefficients
+   * The one forward transform: x [b, c, H, W] -> its kept orthonormal DCT-II (or real Fourier)
+   * coefficients
    * [b, c, m1, m2], on the training grid's scale. Works for any c (inputs and targets).
    */
   encode(x: Tensor): Tensor {
@@ -192,7 +196,7 @@ export class T1 extends Module {
     return tidy(() => this.keptModes(this.spectrum(x)));
   }
 
-  /** The full orthonormal DCT of x [b, c, H, W], rescaled to the training grid. */
+  /** The full orthonormal transform of x [b, c, H, W], rescaled to the training grid. */
   private spectrum(x: Tensor): Tensor {
     const [, , h, w] = x.shape;
     const full = this._transforms.forward(x);

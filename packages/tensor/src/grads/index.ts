@@ -30,6 +30,7 @@ import {
 import { run } from "../ops/op.js";
 import { sum } from "../ops/reduction.js";
 import { broadcastTo, gather, reshape, slice, transpose } from "../ops/shape.js";
+import { sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { conjIf, unbroadcast } from "./helpers.js";
 
@@ -242,7 +243,9 @@ function matmulGrad(
   if (folds) {
     const k = a.shape[a.rank - 1];
     const n = dy.shape[dy.rank - 1];
-    dB = mm(reshape(conjIf(a), [-1, k]), reshape(dy, [-1, n]), true, false);
+    // explicit row count (reshape's -1 cannot be inferred when k or n is 0)
+    const rows = sizeOf(a.shape.slice(0, -1));
+    dB = mm(reshape(conjIf(a), [rows, k]), reshape(dy, [rows, n]), true, false);
     if (transposeB) dB = transpose(dB, [1, 0]);
     return [gradA(), reshape(dB, b.shape)];
   }
