@@ -8,17 +8,16 @@
  *
  *   node bench/model-steps.mjs [--filter=RE] [--no-write]     (writes bench/results/model-steps.json)
  */
-import { Adam, gradientsOfParameters } from "@modewise/nn";
-import { Generator, tidy } from "@modewise/tensor";
+import { Generator } from "@modewise/tensor";
 import {
   benchCli,
   loadAverage,
   machineInfo,
-  measure,
   timingRow,
   writeResults,
 } from "../../../tools/bench-kit/bench-kit.mjs";
 import * as operators from "../dist/index.js";
+import { trainStepMs } from "./train-step.mjs";
 
 const { filter, outPath, write } = benchCli(import.meta.url, "model-steps");
 
@@ -61,21 +60,7 @@ function stepMs(c) {
     generator: g,
     ...c.options,
   });
-  const x = g.normal([20, 1, 32, 32]);
-  const y = g.normal([20, 1, 32, 32]);
-  const opt = new Adam(model, { lr: 1e-3 });
-  const ms = measure(() =>
-    tidy(() => {
-      const loss = () => operators.relativeL2Loss(model.forward(x), y);
-      const { grads } = gradientsOfParameters(loss, model);
-      opt.step(grads);
-    }),
-  );
-  opt.dispose();
-  model.dispose();
-  x.dispose();
-  y.dispose();
-  return ms;
+  return trainStepMs(model, [20, 1, 32, 32]);
 }
 
 const load0 = loadAverage();

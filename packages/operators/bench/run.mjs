@@ -12,18 +12,17 @@
  * Writes bench/results/fno.json.
  */
 import path from "node:path";
-import { Adam, gradientsOfParameters } from "@modewise/nn";
-import { Generator, tidy } from "@modewise/tensor";
+import { Generator } from "@modewise/tensor";
 import {
   benchCli,
   loadAverage,
   machineInfo,
-  measure,
   runPythonAnchor,
   TIMING,
   writeResults,
 } from "../../../tools/bench-kit/bench-kit.mjs";
-import { FNO, relativeL2Loss } from "../dist/index.js";
+import { FNO } from "../dist/index.js";
+import { trainStepMs } from "./train-step.mjs";
 
 const { here, onlyOurs, filter, outPath, write } = benchCli(import.meta.url, "fno");
 
@@ -47,20 +46,7 @@ function ours(c) {
     width: c.width,
     generator: g,
   });
-  const x = g.normal([c.batch, 1, ...c.grid]);
-  const y = g.normal([c.batch, 1, ...c.grid]);
-  const opt = new Adam(model, { lr: 1e-3 });
-  const ms = measure(() =>
-    tidy(() => {
-      const { grads } = gradientsOfParameters(() => relativeL2Loss(model.forward(x), y), model);
-      opt.step(grads);
-    }),
-  );
-  opt.dispose();
-  model.dispose();
-  x.dispose();
-  y.dispose();
-  return ms;
+  return trainStepMs(model, [c.batch, 1, ...c.grid]);
 }
 
 const load0 = loadAverage();

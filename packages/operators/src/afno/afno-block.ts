@@ -144,6 +144,26 @@ export class AFNOBlock extends Module {
     this.b2 = new Parameter(zeros([2, nb, 1, bs], { dtype }));
   }
 
+  /**
+   * The mixer's complex 2-layer MLP on (Re, Im) pairs, both paths: relu on the real and
+   * imaginary parts of W1 X + b1, then softshrink(lambda) of W2 H + b2 on each part.
+   */
+  private complexMlp(
+    [xr, xi]: [Tensor, Tensor],
+    [w1r, w1i]: [Tensor, Tensor],
+    [b1r, b1i]: [Tensor, Tensor],
+    [w2r, w2i]: [Tensor, Tensor],
+    [b2r, b2i]: [Tensor, Tensor],
+  ): [Tensor, Tensor] {
+    const hr = relu(add(sub(matmul(xr, w1r), matmul(xi, w1i)), b1r));
+    const hi = relu(add(add(matmul(xi, w1r), matmul(xr, w1i)), b1i));
+    const lambda = this.sparsityThreshold;
+    return [
+      softshrink(add(sub(matmul(hr, w2r), matmul(hi, w2i)), b2r), lambda),
+      softshrink(add(add(matmul(hi, w2r), matmul(hr, w2i)), b2i), lambda),
+    ];
+  }
+
   /** (k1, k2) -> does mode (row k1, column k2) of an [h, wf] half spectrum keep its output? */
   private keptModeTest(h: number, wf: number): (k1: number, k2: number) => boolean {
     if (this.hardThresholdingFraction >= 1) return () => true;
@@ -224,11 +244,7 @@ export class AFNOBlock extends Module {
       const bias = (t: Tensor, k: string) => reshape(slice(t, k), [-1]);
       const [b1r, b1i] = [bias(this.b1.value, "0"), bias(this.b1.value, "1")];
       const [b2r, b2i] = [bias(this.b2.value, "0"), bias(this.b2.value, "1")];
-      const hr = relu(add(sub(matmul(xr, w1r), matmul(xi, w1i)), b1r));
-      const hi = relu(add(add(matmul(xi, w1r), matmul(xr, w1i)), b1i));
-      const lambda = this.sparsityThreshold;
-      const or = softshrink(add(sub(matmul(hr, w2r), matmul(hi, w2i)), b2r), lambda);
-      const oi = softshrink(add(add(matmul(hi, w2r), matmul(hr, w2i)), b2i), lambda);
+      const [or, oi] = this.complexMlp([xr, xi], [w1r, w1i], [b1r, b1i], [w2r, w2i], [b2r, b2i]);
       const y = add(matmul(mat(ir, n, f), or), matmul(mat(ii, n, f), oi)); // [b, n, C]
       return add(reshape(y, [b, h, w, c]), x);
     });
@@ -257,11 +273,7 @@ export class AFNOBlock extends Module {
       const [b1r, b1i] = [slice(this.b1.value, "0"), slice(this.b1.value, "1")];
       const [w2r, w2i] = [slice(this.w2.value, "0"), slice(this.w2.value, "1")];
       const [b2r, b2i] = [slice(this.b2.value, "0"), slice(this.b2.value, "1")];
-      const hr = relu(add(sub(matmul(xr, w1r), matmul(xi, w1i)), b1r));
-      const hi = relu(add(add(matmul(xi, w1r), matmul(xr, w1i)), b1i));
-      const lambda = this.sparsityThreshold;
-      const or = softshrink(add(sub(matmul(hr, w2r), matmul(hi, w2i)), b2r), lambda);
-      const oi = softshrink(add(add(matmul(hi, w2r), matmul(hr, w2i)), b2i), lambda);
+      const [or, oi] = this.complexMlp([xr, xi], [w1r, w1i], [b1r, b1i], [w2r, w2i], [b2r, b2i]);
       // back to [b, h, wf, C]; the hard threshold multiplies the real parts (a real-by-real
       // product, the fast path) before they are joined into the complex spectrum
       const mask = this.keptModes(h, wf);

@@ -166,8 +166,8 @@ const REAL_BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
 };
 
 /**
- * Walk the broadcast of shapes a and b to `outShape` row by row, with no per-element offset
- * table (an Int32Array per call was a large share of allocation and GC): axes that are
+ * Walk the broadcast of shapes a and b to `outShape` row by row, with offsets per row, not per
+ * element (a per-element table was a large share of allocation and GC): axes that are
  * contiguous for the output and both operands are merged, and `row(o, ia, sa, ib, sb, len)`
  * gets each innermost run: output offset o (stride 1), operand offsets ia, ib and their strides
  * sa, sb (0 where broadcast). A bias [1, C, 1, 1] against [N, C, H, W] is N C rows of H W.
@@ -193,20 +193,39 @@ export function broadcastRows(
     row(0, 0, ia, 0, ib, inner);
     return;
   }
-  const idx = new Array<number>(r - 1).fill(0);
-  let offA = 0;
-  let offB = 0;
-  for (let o = 0; o < total; o += inner) {
-    row(o, offA, ia, offB, ib, inner);
+  const { offA, offB } = rowOffsets(shape, ta, tb, total / inner);
+  for (let q = 0, o = 0; o < total; q++, o += inner) row(o, offA[q], ia, offB[q], ib, inner);
+}
+
+/**
+ * The operand offsets of every innermost row of a merged broadcast (an odometer over the outer
+ * axes), as two tables of `rows` entries.
+ */
+function rowOffsets(
+  shape: readonly number[],
+  ta: readonly number[],
+  tb: readonly number[],
+  rows: number,
+): { offA: Int32Array; offB: Int32Array } {
+  const r = shape.length;
+  const offA = new Int32Array(rows);
+  const offB = new Int32Array(rows);
+  const idx = new Int32Array(Math.max(r - 1, 0));
+  let a = 0;
+  let b = 0;
+  for (let q = 0; q < rows; q++) {
+    offA[q] = a;
+    offB[q] = b;
     for (let k = r - 2; k >= 0; k--) {
-      offA += ta[k];
-      offB += tb[k];
+      a += ta[k];
+      b += tb[k];
       if (++idx[k] < shape[k]) break;
-      offA -= ta[k] * shape[k];
-      offB -= tb[k] * shape[k];
+      a -= ta[k] * shape[k];
+      b -= tb[k] * shape[k];
       idx[k] = 0;
     }
   }
+  return { offA, offB };
 }
 
 /**
@@ -265,23 +284,7 @@ function binaryRowsTable(
   const cb = tb[r - 1];
   if (!((ca === 1 && (cb === 1 || cb === 0)) || (ca === 0 && cb === 1))) return false;
   const rows = out.length / n;
-  const offA = new Int32Array(rows);
-  const offB = new Int32Array(rows);
-  const idx = new Int32Array(r - 1);
-  let a = 0;
-  let b = 0;
-  for (let q = 0; q < rows; q++) {
-    offA[q] = a;
-    offB[q] = b;
-    for (let k = r - 2; k >= 0; k--) {
-      a += ta[k];
-      b += tb[k];
-      if (++idx[k] < shape[k]) break;
-      a -= ta[k] * shape[k];
-      b -= tb[k] * shape[k];
-      idx[k] = 0;
-    }
-  }
+  const { offA, offB } = rowOffsets(shape, ta, tb, rows);
   if (ca === 1 && cb === 1) {
     for (let q = 0; q < rows; q++) {
       const o = q * n;
