@@ -16,7 +16,7 @@ import {
   timingRow,
   writeResults,
 } from "../../../tools/bench-kit/bench-kit.mjs";
-import * as operators from "../dist/index.js";
+import { AFNO, DriftNet, FNO, T1 } from "../dist/index.js";
 import { trainStepMs } from "./train-step.mjs";
 
 const { filter, outPath, write } = benchCli(import.meta.url, "model-steps");
@@ -52,9 +52,11 @@ const CASES = [
   { id: "DRIFT-Net width 16, patch 1", ctor: "DriftNet", options: { width: 16 } },
 ].filter((c) => !filter || filter.test(c.id));
 
+const MODELS = { AFNO, DriftNet, FNO, T1 };
+
 function stepMs(c) {
   const g = new Generator(0);
-  const model = new operators[c.ctor]({
+  const model = new MODELS[c.ctor]({
     inChannels: 1,
     outChannels: 1,
     generator: g,
