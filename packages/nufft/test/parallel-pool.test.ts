@@ -110,13 +110,16 @@ describe("thread pool", () => {
 
   it("an idle pool does not keep the process alive", () => {
     // A child process runs a job and then simply ends its script without dispose(): with
-    // ref'd workers it would never exit (execFileSync would hit its timeout and throw).
+    // ref'd workers it would never exit (execFileSync would hit its timeout and throw). The two
+    // jobs sum disjoint ranges, as sumInto requires (both adding into out[0] was a data race
+    // that printed 1 about once in a few runs).
     const pool = path.join(here, "..", "dist", "parallel", "pool.js");
     const script = `
       const { sharedPool, sharedZeros, sharedCopy } = await import(${JSON.stringify(pool)});
-      const out = sharedZeros(1);
-      sharedPool(3).run([0, 1].map(() => ({ kind: "sumInto", args: { out, parts: [sharedCopy(new Float64Array([1]))], lo: 0, hi: 1 } })), () => {});
-      console.log(out[0]);`;
+      const out = sharedZeros(2);
+      const parts = [sharedCopy(new Float64Array([1, 1]))];
+      sharedPool(3).run([0, 1].map((i) => ({ kind: "sumInto", args: { out, parts, lo: i, hi: i + 1 } })), () => {});
+      console.log(out[0] + out[1]);`;
     const t0 = Date.now();
     const stdout = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
       timeout: 20000,
