@@ -262,7 +262,6 @@ export async function runTrain(
       : undefined;
 
   let loop = loadCheckpoint(ckptPath, model, optimizer);
-  let valSeconds = 0;
   let validationSeconds: number | undefined;
   const resumedFrom = loop?.step ?? 0;
   if (!loop) {
@@ -288,10 +287,9 @@ export async function runTrain(
       const stepSeconds = [timedStep(), timedStep(), timedStep()].sort((a, b) => a - b)[1];
       const t1 = performance.now();
       validation();
-      valSeconds = (performance.now() - t1) / 1000;
-      validationSeconds = valSeconds;
+      validationSeconds = (performance.now() - t1) / 1000;
       const remaining = config.budgetSeconds - (performance.now() - started) / 1000;
-      const perEpoch = stepsPerEpoch * stepSeconds + valSeconds;
+      const perEpoch = stepsPerEpoch * stepSeconds + validationSeconds;
       totalSteps = Math.min(
         totalSteps,
         Math.max(1, Math.floor((0.95 * remaining * stepsPerEpoch) / perEpoch)),
@@ -310,8 +308,6 @@ export async function runTrain(
     };
   }
   const state = loop;
-  // a resumed run calibrates with the validation time measured when the run started
-  if (valSeconds === 0) valSeconds = state.validationSeconds ?? 0;
   let scheduler = makeScheduler(config, optimizer, state.totalSteps);
   for (let i = 0; i < state.step; i++) scheduler?.step();
 
@@ -365,7 +361,9 @@ export async function runTrain(
     const loopSeconds = (performance.now() - loopStart) / 1000 - loopValSeconds;
     const perStep = loopSeconds / (state.step - resumedFrom - 1);
     const remaining = config.budgetSeconds - (performance.now() - started) / 1000;
-    const perEpoch = stepsPerEpoch * perStep + valSeconds;
+    // the validation time measured when the run started (a resumed run reads it from the
+    // checkpoint)
+    const perEpoch = stepsPerEpoch * perStep + (state.validationSeconds ?? 0);
     const more = Math.max(1, Math.floor((0.95 * remaining * stepsPerEpoch) / perEpoch));
     state.totalSteps = Math.min(config.epochs * stepsPerEpoch, state.step + more);
     state.calibrated = true;

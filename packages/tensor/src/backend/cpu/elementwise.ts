@@ -180,7 +180,15 @@ export function broadcastRows(
 ): void {
   const total = sizeOf(outShape);
   if (total === 0) return;
-  const { shape, ta, tb } = mergedBroadcast(aShape, bShape, outShape);
+  mergedRows(mergedBroadcast(aShape, bShape, outShape), total, row);
+}
+
+/** broadcastRows over an already merged broadcast of `total` output elements. */
+function mergedRows(
+  { shape, ta, tb }: { shape: number[]; ta: number[]; tb: number[] },
+  total: number,
+  row: (o: number, ia: number, sa: number, ib: number, sb: number, len: number) => void,
+): void {
   const r = shape.length;
   if (r === 0) {
     row(0, 0, 0, 0, 0, 1);
@@ -409,11 +417,10 @@ export function binary(
       else for (let i = 0; i < n; i++) out[i] = f(s, bv[i]);
       return info;
     }
-    if (out.length > 0) {
-      const m = mergedBroadcast(a.shape, b.shape, shape);
-      if (binaryRowsTable(op, out, av, bv, m.shape, m.ta, m.tb)) return info;
-    }
-    broadcastRows(a.shape, b.shape, shape, (o, ia, sa, ib, sb, len) =>
+    if (n === 0) return info;
+    const m = mergedBroadcast(a.shape, b.shape, shape);
+    if (binaryRowsTable(op, out, av, bv, m.shape, m.ta, m.tb)) return info;
+    mergedRows(m, n, (o, ia, sa, ib, sb, len) =>
       binaryRow(op, f, out, o, av, ia, sa, bv, ib, sb, len),
     );
     return info;
