@@ -36,13 +36,28 @@ export {
  * Synchronous; multi-threaded above ~1M multiply-adds once the workers are up.
  */
 export { sgemm, sgemmAvailable } from "./backend/cpu/sgemm.js";
-
+/**
+ * Float32 add / sub / mul / div on WebAssembly SIMD (the binary kernel's float32 path; same bits
+ * as the scalar loops): `setArithSimd(false)` forces the JavaScript loops.
+ */
+export { setArithSimd } from "./backend/cpu/simd-arith.js";
 /**
  * Float32 GELU / GELU' on the WebAssembly SIMD kernel (relative error <= 24 x 2^-24, see
- * simd-gelu-module.ts): `cpuKernelInfo()` says whether it is available and which path the last
- * call took; `setGeluSimd(false)` forces the scalar path (comparisons, debugging).
+ * simd-gelu-module.ts): `cpuKernelInfo()` says whether it is available and which path and
+ * kernel the last call took; `setGeluSimd(false)` forces the scalar path (comparisons,
+ * debugging). On Float32Arrays: geluF32(x, out), geluGradF32(x, dy, out) (out = dy GELU'(x)),
+ * geluWithGradF32(x, out, d) (GELU and GELU' in one pass); each returns false, writing nothing,
+ * where the kernel does not apply (no SIMD, switched off, fewer than 256 elements).
  */
-export { type CpuKernelInfo, cpuKernelInfo, setGeluSimd } from "./backend/cpu/simd-gelu.js";
+export {
+  type CpuKernelInfo,
+  cpuKernelInfo,
+  type GeluCall,
+  geluF32,
+  geluGradF32,
+  geluWithGradF32,
+  setGeluSimd,
+} from "./backend/cpu/simd-gelu.js";
 
 /** Options of convF32; every per-axis array has one entry per spatial axis. */
 export interface ConvF32Options {

@@ -23,6 +23,8 @@ export interface TapeNode {
   attrs: unknown;
   inputs: { id: number; info: TensorInfo; backend: Backend }[];
   output: { id: number; info: TensorInfo; backend: Backend };
+  /** The kernel's auxiliary result for its gradient (TensorInfo.aux), kept with the node. */
+  aux?: { info: TensorInfo; backend: Backend };
 }
 
 export interface Tape {
@@ -333,30 +335,55 @@ export class Engine {
     const info = kernel(inputs, attrs, backend);
     if (!backend.supportsDType(info.dtype)) {
       this.disposeInfo(info, backend);
+      if (info.aux) this.disposeInfo(info.aux, backend);
       throw new DeviceError(fn, "result", supportedDTypes(backend, info.dtype), info.dtype);
     }
     const out = this.wrap(info, backend);
-    if (this.recording) this.record(name, inputs, out, attrs);
+    if (this.recording) this.record(name, inputs, out, attrs, info.aux);
+    else if (info.aux) this.disposeInfo(info.aux, backend);
     return out;
+  }
+
+  /**
+   * Whether an op on `inputs` will be recorded for a gradient (some recording tape tracks one
+   * of them): kernels may then compute what their gradient needs in the same pass (aux).
+   */
+  recordsGradientOf(inputs: readonly Tensor[]): boolean {
+    if (!this.recording) return false;
+    for (const tape of this.tapes) if (inputs.some((t) => tape.tracked.has(t.id))) return true;
+    return false;
   }
 
   private disposeInfo(info: TensorInfo, backend: Backend): void {
     if (!this.records.has(info.dataId)) backend.release(info.dataId);
   }
 
-  private record(kernel: string, inputs: readonly Tensor[], output: Tensor, attrs: unknown): void {
+  private record(
+    kernel: string,
+    inputs: readonly Tensor[],
+    output: Tensor,
+    attrs: unknown,
+    aux: TensorInfo | undefined,
+  ): void {
+    let auxKept = false;
     for (const tape of this.tapes) {
       if (!inputs.some((t) => tape.tracked.has(t.id))) continue;
       tape.tracked.add(output.id);
       for (const t of inputs) this.retain(t.dataId, t.backend);
       this.retain(output.dataId, output.backend);
+      if (aux) {
+        this.retain(aux.dataId, output.backend);
+        auxKept = true;
+      }
       tape.nodes.push({
         kernel,
         attrs,
         inputs: inputs.map((t) => ({ id: t.id, info: t, backend: t.backend })),
         output: { id: output.id, info: output, backend: output.backend },
+        aux: aux ? { info: aux, backend: output.backend } : undefined,
       });
     }
+    if (aux && !auxKept) this.disposeInfo(aux, output.backend);
   }
 
   /**
@@ -399,6 +426,7 @@ export class Engine {
     for (const node of tape.nodes) {
       for (const inp of node.inputs) this.releaseData(inp.info.dataId);
       this.releaseData(node.output.info.dataId);
+      if (node.aux) this.releaseData(node.aux.info.dataId);
     }
     tape.nodes.length = 0;
   }

@@ -64,7 +64,11 @@ export interface ConvAttrs {
 /** Attributes of each kernel. The keys of this interface are the kernel names. */
 export interface KernelAttrs {
   Cast: { dtype: DType };
-  Unary: { op: UnaryOp };
+  /**
+   * `saveForGradient`: the op is recorded for a gradient; a kernel may return what that
+   * gradient needs as `aux` (the CPU float32 GELU returns GELU'), or ignore the flag.
+   */
+  Unary: { op: UnaryOp; saveForGradient?: boolean };
   /** Derivative of a real activation: inputs (x, dy), output dy * f'(x). */
   UnaryDerivative: { op: UnaryOp; lambda?: number };
   Softshrink: { lambda: number };

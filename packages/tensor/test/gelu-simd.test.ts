@@ -10,7 +10,13 @@
  *          2^-149 terms: GELU' itself may underflow before the product with dy rounds again).
  */
 import { gelu, gradientsOf, memory, mul, sum, tensor, tidy } from "@modewise/tensor";
-import { cpuKernelInfo, setGeluSimd } from "@modewise/tensor/cpu-kernels";
+import {
+  cpuKernelInfo,
+  geluF32,
+  geluGradF32,
+  geluWithGradF32,
+  setGeluSimd,
+} from "@modewise/tensor/cpu-kernels";
 import { describe, expect, it } from "vitest";
 
 const U = 2 ** -24;
@@ -145,6 +151,49 @@ describe("float32 GELU on WebAssembly SIMD", () => {
     const [worst, where] = worstGrad(X, DY, got, f64GeluGrad(X));
     expect(worst, where).toBeLessThanOrEqual(1);
     expect(memory().numTensors).toBe(before);
+  });
+
+  it("the recorded forward keeps GELU' (one pass): its gradient equals the GELU' kernel's bits", () => {
+    // Autograd above ran GELU and GELU' in one pass (forwardWithGrad) and the backward was the
+    // product dy GELU'; the GELU' kernel (grad) computes dy GELU' itself: same bits everywhere,
+    // so the accuracy bound checked above holds for both.
+    const viaTape = f32GeluGrad(X, DY);
+    expect(cpuKernelInfo().lastGeluCall).toBe("forwardWithGrad");
+    const direct = new Float32Array(X.length);
+    expect(geluGradF32(X, DY, direct)).toBe(true);
+    expect(cpuKernelInfo().lastGeluCall).toBe("grad");
+    const y = new Float32Array(X.length);
+    const d = new Float32Array(X.length);
+    expect(geluWithGradF32(X, y, d)).toBe(true);
+    const yOnly = new Float32Array(X.length);
+    expect(geluF32(X, yOnly)).toBe(true);
+    for (let i = 0; i < X.length; i++) {
+      if (!Object.is(direct[i], viaTape[i]) || !Object.is(y[i], yOnly[i]))
+        throw new Error(`x = ${X[i]}: the kernels disagree`);
+    }
+    // Math.fround(dy * d) is the float32 product the backward computes
+    expect(Object.is(direct[1234], Math.fround(DY[1234] * d[1234]))).toBe(true);
+  });
+
+  it("the kept GELU' lives with the tape: released after the gradient, never made untracked", () => {
+    const x = tensor(X.subarray(0, 4096));
+    const w = tensor(DY.subarray(0, 4096));
+    const before = memory();
+    tidy(() => {
+      // x is watched: the forward returns GELU' beside GELU (one more buffer while taped)
+      gradientsOf(() => sum(mul(gelu(x), w)), [x]);
+      expect(cpuKernelInfo().lastGeluCall).toBe("forwardWithGrad");
+      // only w is watched: gelu(x) is not recorded, so no GELU' is computed
+      gradientsOf(() => sum(mul(gelu(x), w)), [w]);
+      expect(cpuKernelInfo().lastGeluCall).toBe("forward");
+      gelu(x);
+      expect(cpuKernelInfo().lastGeluCall).toBe("forward");
+    });
+    const after = memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numDataBuffers).toBe(before.numDataBuffers);
+    x.dispose();
+    w.dispose();
   });
 
   it("specials: NaN, +-Inf as the scalar path (and PyTorch), signed zero, underflow to -0", () => {

@@ -16,6 +16,7 @@
 import {
   argmax,
   argmin,
+  complex,
   DTypeError,
   logsumexp,
   max,
@@ -356,6 +357,42 @@ describe("sums over leading axes (whole rows added, the pairwise tree over rows)
     for (let col = 0; col < 3; col++) {
       expect(g3[col]).toBe(got[col]);
       expect(g4[col]).toBe(got[col]);
+    }
+  });
+
+  it("power-of-two runs (the four-leaf loop for subtrees of 64) and complex sums keep the tree", () => {
+    // Runs of 64 and 4096 values reach the trailing-run path's unrolled subtree of 64; values
+    // of mixed magnitude make the result depend on the order of the additions.
+    for (const n of [64, 4096, 4096 + 64]) {
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++)
+        v[i] = (i % 7 === 0 ? 1e7 : 0.1) * (1 + ((i * 2654435761) % 97) / 97);
+      const pairwise = (start: number, len: number): number => {
+        if (len <= 16) {
+          let t = 0;
+          for (let k = start; k < start + len; k++) t += v[k];
+          return t;
+        }
+        const h = len >>> 1;
+        return pairwise(start, h) + pairwise(start + h, len - h);
+      };
+      const sequential = v.reduce((a, b) => a + b, 0);
+      const got = sum(tensor(v, { shape: [2, n / 2] }), [0, 1]).dataSync()[0];
+      expect(got).toBe(pairwise(0, n));
+      // the check can fail: another order gives other bits for these values
+      expect(sequential).not.toBe(got);
+    }
+    // complex over leading axes: each component summed with the real path's tree
+    const R = 40;
+    const re = Float64Array.from({ length: R * 6 }, (_, i) => Math.sin(i) * 10 ** (i % 5));
+    const im = Float64Array.from({ length: R * 6 }, (_, i) => Math.cos(i) * 10 ** (i % 3));
+    const z = complex(tensor(re, { shape: [R, 2, 3] }), tensor(im, { shape: [R, 2, 3] }));
+    const zs = sum(z, [0]).dataSync();
+    const rs = sum(tensor(re, { shape: [R, 2, 3] }), [0]).dataSync();
+    const is = sum(tensor(im, { shape: [R, 2, 3] }), [0]).dataSync();
+    for (let j = 0; j < 6; j++) {
+      expect(zs[2 * j]).toBe(rs[j]);
+      expect(zs[2 * j + 1]).toBe(is[j]);
     }
   });
 });

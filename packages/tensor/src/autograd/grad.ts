@@ -50,7 +50,8 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: readonly Tensor[]): Ten
     const inputs = node.inputs.map((i) => ENGINE.alias(i.id, i.info, i.backend));
     const output = ENGINE.alias(node.output.id, node.output.info, node.output.backend);
     const needs = node.inputs.map((inp) => tape.tracked.has(inp.id));
-    const dxs = gradFn(g, inputs, output, node.attrs as never, needs);
+    const aux = node.aux ? ENGINE.wrap(node.aux.info, node.aux.backend) : undefined;
+    const dxs = gradFn(g, inputs, output, node.attrs as never, needs, aux);
     node.inputs.forEach((inp, i) => {
       const dx = dxs[i];
       if (!dx || !tape.tracked.has(inp.id)) return;

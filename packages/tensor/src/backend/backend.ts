@@ -15,6 +15,12 @@ export interface TensorInfo {
   readonly dataId: DataId;
   readonly shape: Shape;
   readonly dtype: DType;
+  /**
+   * A kernel's auxiliary result for its own gradient, computed in the same pass where the
+   * attributes ask for it (Unary GELU with `saveForGradient`: GELU' beside GELU). The engine
+   * keeps it on the tape for the gradient, or releases it when nothing records the op.
+   */
+  readonly aux?: TensorInfo;
 }
 
 export type KernelFn<K extends KernelName, B extends Backend = Backend> = (

@@ -44,6 +44,8 @@ export type GradFn<K extends KernelName> = (
    * and return null for them (a constant operand: a DFT matrix, a mask, the data).
    */
   needs: readonly boolean[],
+  /** The kernel's auxiliary result (TensorInfo.aux), where it returned one. */
+  aux?: Tensor,
 ) => (Tensor | null)[];
 
 /** Gradients of complex unary ops: dy * conj(f'(z)) for the holomorphic ones. */
@@ -89,7 +91,11 @@ function unaryGrad(
   [x]: readonly Tensor[],
   y: Tensor,
   { op }: KernelAttrs["Unary"],
+  _needs: readonly boolean[],
+  aux?: Tensor,
 ): (Tensor | null)[] {
+  // The forward kept f'(x) (GELU on float32): dy f'(x), the same bits as UnaryDerivative.
+  if (aux) return [run("Binary", [dy, aux], { op: "mul" }, `grad(${op})`)];
   if (isComplex(x.dtype)) {
     const f = COMPLEX_UNARY_GRAD[op];
     if (!f) throw new NotImplementedError("grad", `no complex gradient for '${op}'`);

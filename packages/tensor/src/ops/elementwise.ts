@@ -1,5 +1,6 @@
 /** Elementwise ops with numpy broadcasting: arithmetic, math functions, comparisons, where. */
 import { type DType, getDefaultFloatDType, isComplex, isFloat, promoteTypes } from "../dtype.js";
+import { ENGINE } from "../engine.js";
 import { DTypeError, show, ValueError } from "../errors.js";
 import type { BinaryOp, CompareOp, UnaryOp } from "../kernels.js";
 import { broadcastShapes } from "../shape.js";
@@ -65,6 +66,9 @@ export function unaryOp(opName: UnaryOp, x: TensorLike, fn: string = opName): Te
     if (t.dtype === "bool" || (t.dtype === "int32" && FLOAT_RESULT.has(opName))) {
       t = cast(t, getDefaultFloatDType(), fn);
     }
+    // GELU recorded for a gradient: the kernel may return GELU' from the same pass (aux).
+    if (opName === "gelu" && ENGINE.recordsGradientOf([t]))
+      return run("Unary", [t], { op: opName, saveForGradient: true }, fn);
     return run("Unary", [t], { op: opName }, fn);
   })();
 }

@@ -119,6 +119,7 @@ export const Simd = {
   store: 0x0b,
   const: 0x0c,
   shuffle: 0x0d,
+  f32x4Splat: 0x13,
   f64x2Splat: 0x14,
   and: 0x4e,
   or: 0x50,

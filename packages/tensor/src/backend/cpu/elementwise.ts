@@ -13,7 +13,14 @@ import {
   REAL_DERIVATIVE,
   REAL_UNARY,
 } from "./scalar.js";
-import { geluF32, geluGradF32 } from "./simd-gelu.js";
+import {
+  type ArithOp,
+  arithF32,
+  arithRowScalarsF32,
+  arithScalarF32,
+  noteArithScalar,
+} from "./simd-arith.js";
+import { geluF32, geluGradF32, geluWithGradF32 } from "./simd-gelu.js";
 
 type Floats = Float32Array | Float64Array;
 
@@ -49,7 +56,7 @@ function convert(v: number, dtype: DType): number {
 
 export function unary(
   inputs: readonly TensorInfo[],
-  { op }: KernelAttrs["Unary"],
+  { op, saveForGradient }: KernelAttrs["Unary"],
   be: CpuBackend,
 ): TensorInfo {
   const x = inputs[0];
@@ -87,7 +94,14 @@ export function unary(
   // megamorphic (never inlined), which costs more than the cheap functions themselves.
   if (op === "gelu") {
     // float32 runs on the WebAssembly SIMD kernel (within 24 float32 ulps, simd-gelu-module.ts);
-    // float64, small arrays and platforms without SIMD take the float64 scalar path.
+    // float64, small arrays and platforms without SIMD take the float64 scalar path. Recorded
+    // for a gradient, the kernel also returns GELU' (aux): the backward is then one product.
+    if (saveForGradient && src instanceof Float32Array) {
+      const d = be.alloc(x.shape, x.dtype, false);
+      if (geluWithGradF32(src, out as Float32Array, d.values as Float32Array))
+        return { ...info, aux: d.info };
+      be.release(d.info.dataId);
+    }
     if (!(src instanceof Float32Array && geluF32(src, out as Float32Array)))
       for (let i = 0; i < n; i++) out[i] = gelu(src[i]);
   } else if (op === "relu")
@@ -366,6 +380,46 @@ function binaryRow(
   }
 }
 
+const SIMD_ARITH = new Set<BinaryOp>(["add", "sub", "mul", "div"]);
+
+/**
+ * float32 add / sub / mul / div on the SIMD module (simd-arith.ts) where the broadcast is one
+ * of its forms: equal sizes, a one-element operand, or rows of one operand against one
+ * element of the other per row (a bias). False (nothing written) otherwise or where SIMD is
+ * unavailable; the caller's loops then run. Same bits either way.
+ */
+function binaryF32Simd(
+  op: BinaryOp,
+  av: Float32Array,
+  bv: Float32Array,
+  out: Float32Array,
+  aShape: readonly number[],
+  bShape: readonly number[],
+  outShape: readonly number[],
+): boolean {
+  if (!SIMD_ARITH.has(op)) return false;
+  const o = op as ArithOp;
+  const n = out.length;
+  // Equal sizes: broadcasting only repeats elements, so both are laid out as the output.
+  if (av.length === n && bv.length === n) return arithF32(o, av, 0, bv, 0, out, 0, n);
+  if (bv.length === 1 && av.length === n) return arithScalarF32(o, av, 0, bv[0], false, out, 0, n);
+  if (av.length === 1 && bv.length === n) return arithScalarF32(o, bv, 0, av[0], true, out, 0, n);
+  const m = mergedBroadcast(aShape, bShape, outShape);
+  const r = m.shape.length;
+  if (r < 2) return false;
+  const len = m.shape[r - 1];
+  const rows = n / len;
+  // Rows of a (consecutive: a has the output's layout) against one element of b per row, or
+  // the reverse.
+  const aRows = av.length === n && m.ta[r - 1] === 1 && m.tb[r - 1] === 0;
+  const bRows = bv.length === n && m.tb[r - 1] === 1 && m.ta[r - 1] === 0;
+  if (!aRows && !bRows) return false;
+  const { offA, offB } = rowOffsets(m.shape, m.ta, m.tb, rows);
+  return aRows
+    ? arithRowScalarsF32(o, av, 0, bv, offB, false, out, rows, len)
+    : arithRowScalarsF32(o, bv, 0, av, offA, true, out, rows, len);
+}
+
 /** Run f over the broadcast of a and b; f gets element indices into a and b and the output index. */
 function forEachBroadcast(
   a: TensorInfo,
@@ -398,6 +452,10 @@ export function binary(
     const f = REAL_BINARY[op];
     const out = values;
     const n = out.length;
+    if (out instanceof Float32Array && av instanceof Float32Array && bv instanceof Float32Array) {
+      if (binaryF32Simd(op, av, bv, out, a.shape, b.shape, shape)) return info;
+      if (SIMD_ARITH.has(op)) noteArithScalar(n);
+    }
     // A one-element operand (a plain number, Adam's eps, a learning rate) needs no offset table.
     if (bv.length === 1 && av.length === n) {
       const s = bv[0];

@@ -6,20 +6,27 @@
  * SIMD is missing (or blocked, e.g. by a CSP) the callers keep their scalar float64 path.
  */
 import { instantiateSync } from "../../wasm/assembler.js";
-import { geluModuleBytes } from "./simd-gelu-module.js";
+import { arithSimdAvailable, lastArithPath } from "./simd-arith.js";
+import { GELU_VECTORS_PER_ITERATION, geluModuleBytes } from "./simd-gelu-module.js";
 
 /** Below this many elements the scalar loop is as fast as the copies and the call. */
 export const GELU_SIMD_MIN_ELEMENTS = 256;
-/** Floats per chunk: three chunk buffers (x, dy, out) fit the module's single page. */
-const CHUNK = 4096;
+/**
+ * Floats per chunk: three chunk buffers (x, dy, out) fit the module's single page; a multiple
+ * of the floats per kernel iteration (12) and of 4 (16-byte aligned buffers).
+ */
+const CHUNK = 4080;
+/** Floats per kernel iteration (a chunk's last iteration may compute lanes past m, unused). */
+const STEP = 4 * GELU_VECTORS_PER_ITERATION;
 const X_AT = 0;
 const DY_AT = CHUNK;
 const OUT_AT = 2 * CHUNK;
 
 interface GeluExports {
   memory: WebAssembly.Memory;
-  forward(x: number, y: number, vectors: number): void;
-  grad(x: number, dy: number, dx: number, vectors: number): void;
+  forward(x: number, y: number, iterations: number): void;
+  grad(x: number, dy: number, dx: number, iterations: number): void;
+  forwardWithGrad(x: number, y: number, d: number, iterations: number): void;
 }
 
 interface GeluRuntime {
@@ -30,6 +37,10 @@ interface GeluRuntime {
 let runtime: GeluRuntime | null | undefined;
 let enabled = true;
 let lastGeluPath: "simd" | "scalar" | null = null;
+let lastGeluCall: GeluCall | null = null;
+
+/** The SIMD kernels: GELU, GELU' times dy, and GELU with GELU' (the recorded forward). */
+export type GeluCall = "forward" | "grad" | "forwardWithGrad";
 
 function geluRuntime(): GeluRuntime | null {
   if (runtime === undefined) {
@@ -50,10 +61,22 @@ export interface CpuKernelInfo {
   readonly geluSimd: boolean;
   /** The path the last float32 GELU or GELU' call took (null before the first). */
   readonly lastGeluPath: "simd" | "scalar" | null;
+  /** The SIMD kernel the last call on that path ran (null before the first). */
+  readonly lastGeluCall: GeluCall | null;
+  /** The WebAssembly SIMD add / sub / mul / div kernels are available and enabled. */
+  readonly arithSimd: boolean;
+  /** The path the last float32 add / sub / mul / div of at least 1024 elements took. */
+  readonly lastArithPath: "simd" | "scalar" | null;
 }
 
 export function cpuKernelInfo(): CpuKernelInfo {
-  return { geluSimd: enabled && geluRuntime() !== null, lastGeluPath };
+  return {
+    geluSimd: enabled && geluRuntime() !== null,
+    lastGeluPath,
+    lastGeluCall,
+    arithSimd: arithSimdAvailable(),
+    lastArithPath: lastArithPath(),
+  };
 }
 
 /** Turns the SIMD GELU kernels off (false) or back on; returns the previous setting. */
@@ -63,36 +86,56 @@ export function setGeluSimd(on: boolean): boolean {
   return was;
 }
 
-function usable(n: number): GeluRuntime | null {
+function usable(n: number, call: GeluCall): GeluRuntime | null {
   const rt = enabled && n >= GELU_SIMD_MIN_ELEMENTS ? geluRuntime() : null;
   lastGeluPath = rt ? "simd" : "scalar";
+  if (rt) lastGeluCall = call;
   return rt;
 }
 
 /** out = GELU(src) on the SIMD kernel; false (nothing written) where it does not apply. */
 export function geluF32(src: Float32Array, out: Float32Array): boolean {
-  const rt = usable(src.length);
+  const rt = usable(src.length, "forward");
   if (!rt) return false;
   const { heap, exports } = rt;
   for (let at = 0, n = src.length; at < n; at += CHUNK) {
     const m = Math.min(CHUNK, n - at);
     heap.set(src.subarray(at, at + m), X_AT);
-    exports.forward(4 * X_AT, 4 * OUT_AT, (m + 3) >> 2);
+    exports.forward(4 * X_AT, 4 * OUT_AT, Math.ceil(m / STEP));
     out.set(heap.subarray(OUT_AT, OUT_AT + m), at);
+  }
+  return true;
+}
+
+/**
+ * out = GELU(src) and d = GELU'(src) in one pass on the SIMD kernel (d is what geluGradF32 gives
+ * for dy = 1, so dy d equals its result bit for bit); false (nothing written) where it does not
+ * apply.
+ */
+export function geluWithGradF32(src: Float32Array, out: Float32Array, d: Float32Array): boolean {
+  const rt = usable(src.length, "forwardWithGrad");
+  if (!rt) return false;
+  const { heap, exports } = rt;
+  for (let at = 0, n = src.length; at < n; at += CHUNK) {
+    const m = Math.min(CHUNK, n - at);
+    heap.set(src.subarray(at, at + m), X_AT);
+    exports.forwardWithGrad(4 * X_AT, 4 * OUT_AT, 4 * DY_AT, Math.ceil(m / STEP));
+    out.set(heap.subarray(OUT_AT, OUT_AT + m), at);
+    d.set(heap.subarray(DY_AT, DY_AT + m), at);
   }
   return true;
 }
 
 /** out = dy GELU'(x) on the SIMD kernel; false (nothing written) where it does not apply. */
 export function geluGradF32(x: Float32Array, dy: Float32Array, out: Float32Array): boolean {
-  const rt = usable(x.length);
+  const rt = usable(x.length, "grad");
   if (!rt) return false;
   const { heap, exports } = rt;
   for (let at = 0, n = x.length; at < n; at += CHUNK) {
     const m = Math.min(CHUNK, n - at);
     heap.set(x.subarray(at, at + m), X_AT);
     heap.set(dy.subarray(at, at + m), DY_AT);
-    exports.grad(4 * X_AT, 4 * DY_AT, 4 * OUT_AT, (m + 3) >> 2);
+    exports.grad(4 * X_AT, 4 * DY_AT, 4 * OUT_AT, Math.ceil(m / STEP));
     out.set(heap.subarray(OUT_AT, OUT_AT + m), at);
   }
   return true;
