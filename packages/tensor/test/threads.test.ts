@@ -9,6 +9,10 @@ import { fileURLToPath } from "node:url";
 import { ValueError } from "@modewise/tensor";
 import {
   convF32,
+  cpuKernelInfo,
+  geluF32,
+  geluGradF32,
+  geluWithGradF32,
   getNumThreads,
   setNumThreads,
   setThreadSchedule,
@@ -107,6 +111,41 @@ describe("gemm threads", { timeout: 60_000 }, () => {
     expect(two.shape).toEqual([4, 24, 33, 20]);
     expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
     expect(sameBits(one.values, two.values)).toBe(true);
+  });
+
+  it("GELU kernels on the threads (map jobs): the workers compute parts, same bits as one thread", async () => {
+    // 200_003 floats: 16_667 kernel iterations of 12 floats, above the map-job threshold
+    // (4096 iterations), with a partial last iteration. Values over [-16, 16].
+    const n = 200_003;
+    const x = Float32Array.from(random(n, 21), (v) => 16 * v);
+    const dy = random(n, 22);
+    const run = () => {
+      const y = new Float32Array(n);
+      const g = new Float32Array(n);
+      const y2 = new Float32Array(n);
+      const d = new Float32Array(n);
+      expect(geluF32(x, y)).toBe(true);
+      expect(geluGradF32(x, dy, g)).toBe(true);
+      expect(geluWithGradF32(x, y2, d)).toBe(true);
+      expect(cpuKernelInfo().lastGeluCall).toBe("forwardWithGrad");
+      return [y, g, y2, d];
+    };
+    setNumThreads(1);
+    const one = run();
+    setNumThreads(2);
+    expect(await threadsReady(10000)).toBe(2);
+    setThreadSchedule("static");
+    const done0 = workerUnitsDone()[0];
+    const two = run();
+    // static schedule: the worker takes units 1, 3, ... of each of the three jobs
+    expect(workerUnitsDone()[0]).toBeGreaterThanOrEqual(done0 + 3);
+    setThreadSchedule("dynamic");
+    const dynamic = run();
+    for (let k = 0; k < 4; k++) {
+      expect(sameBits(one[k], two[k])).toBe(true);
+      expect(sameBits(one[k], dynamic[k])).toBe(true);
+    }
+    expect(sameBits(one[0], one[2])).toBe(true); // GELU alone and beside GELU'
   });
 
   it("dynamic schedule (the default) gives the same bits as one thread", async () => {

@@ -5,7 +5,10 @@
  * dy * conj(df/dz) + conj(dy) * df/dconj(z). `null` marks kernels whose outputs carry no
  * gradient (comparisons, argmax). The mapped type makes the compiler demand an entry per kernel.
  */
+import type { Backend, TensorInfo } from "../backend/backend.js";
+import { batchMatMulSum } from "../backend/cpu/matmul.js";
 import { isComplex } from "../dtype.js";
+import { ENGINE } from "../engine.js";
 import { NotImplementedError } from "../errors.js";
 import type { KernelAttrs, KernelName, UnaryOp } from "../kernels.js";
 import { complex, conj, imag, polar, real } from "../ops/complex.js";
@@ -228,8 +231,23 @@ function matmulGrad(
   };
   // A constant operand (a DFT matrix, the data) needs no gradient: skip its product.
   const [needA, needB] = [needs[0] !== false, needs[1] !== false];
+  const batchOf = (t: Tensor) => t.shape.slice(0, -2);
   const gradA = (): Tensor | null => {
     if (!needA) return null;
+    // A weight multiplying every batch matrix (W @ x[b], a channel MLP on [b, C, L]): its
+    // gradient sums dy_b op(B_b)^H over the batch, one product with the batch folded into the
+    // contraction where the backend has it, instead of a product per batch matrix and a sum.
+    if (
+      batchOf(a).every((d) => d === 1) &&
+      b.rank > 2 &&
+      dy.rank === b.rank &&
+      batchOf(b).every((d, i) => d === dy.shape[i]) &&
+      !isComplex(b.dtype) &&
+      hasBatchSumKernel(dy)
+    ) {
+      const dA = runBatchSum(dy, b, false, !transposeB);
+      return reshape(transposeA ? transpose(dA, [1, 0]) : dA, a.shape);
+    }
     const dA = mm(dy, conjIf(b), false, !transposeB);
     return unbroadcast(transposeA ? swapLast(dA) : dA, a.shape);
   };
@@ -238,7 +256,6 @@ function matmulGrad(
   // [b, h, w, C] tokens): its gradient sums A_i^H dy_i over the batch, which is one product with
   // the batch folded into the contraction, A [S M, K]^H dy [S M, N], instead of S products and
   // a reduction over S.
-  const batchOf = (t: Tensor) => t.shape.slice(0, -2);
   const folds =
     !transposeA &&
     a.rank > 2 &&
@@ -258,6 +275,45 @@ function matmulGrad(
   dB = mm(conjIf(a), dy, !transposeA, false);
   if (transposeB) dB = swapLast(dB);
   return [gradA(), unbroadcast(dB, b.shape)];
+}
+
+/**
+ * "BatchMatMulBatchSum": C = sum_b op(P_b) op(Q_b) over the (equal) batch axes of P and Q, real
+ * dtypes, for the gradient of a weight shared by a batch. A kernel of the CPU backend only
+ * (registered here, on first use); elsewhere matmulGrad keeps its product per batch matrix.
+ */
+const BATCH_SUM = "BatchMatMulBatchSum";
+let batchSumRegistered = false;
+
+function hasBatchSumKernel(t: Tensor): boolean {
+  if (!batchSumRegistered) {
+    batchSumRegistered = true;
+    ENGINE.registerKernel(
+      BATCH_SUM,
+      "cpu",
+      batchMatMulSum as (i: readonly TensorInfo[], a: unknown, b: Backend) => TensorInfo,
+      Object.keys(GRADIENTS),
+    );
+    // C = sum_b op(P_b) op(Q_b): dP_b = dC op(Q_b)^H, dQ_b = op(P_b)^H dC (dC broadcast over b)
+    ENGINE.registerGradient(BATCH_SUM, (dC, [p, q], _c, attrs) => {
+      const { transposeA: tP, transposeB: tQ } = attrs as KernelAttrs["BatchMatMul"];
+      const mm = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) =>
+        run("BatchMatMul", [x, y], { transposeA: tx, transposeB: ty }, "grad(matmul)");
+      const last = (t: Tensor) => {
+        const perm = t.shape.map((_, i) => i);
+        [perm[t.rank - 1], perm[t.rank - 2]] = [perm[t.rank - 2], perm[t.rank - 1]];
+        return transpose(t, perm);
+      };
+      const dP = mm(dC, q, false, !tQ);
+      const dQ = mm(p, dC, !tP, false);
+      return [tP ? last(dP) : dP, tQ ? last(dQ) : dQ];
+    });
+  }
+  return ENGINE.hasCustomKernel(BATCH_SUM, t.backend.name);
+}
+
+function runBatchSum(p: Tensor, q: Tensor, tP: boolean, tQ: boolean): Tensor {
+  return ENGINE.runAnyKernel(BATCH_SUM, [p, q], { transposeA: tP, transposeB: tQ }, "grad(matmul)");
 }
 
 const secondOrder = (name: string) => (): never => {

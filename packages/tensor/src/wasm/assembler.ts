@@ -120,6 +120,7 @@ export const Simd = {
   const: 0x0c,
   shuffle: 0x0d,
   f32x4Splat: 0x13,
+  f32x4ExtractLane: 0x1f,
   f64x2Splat: 0x14,
   and: 0x4e,
   or: 0x50,

@@ -21,11 +21,15 @@
  *   product reports it and is retired; the main thread then recomputes the product.
  * - Thread count: min(2, available parallelism) by default; env MODEWISE_THREADS or
  *   setNumThreads(n) override (1 = single-threaded).
+ * - Besides products, the threads run map jobs (map-job.ts): the float32 GELU kernels over
+ *   parts of a large array that the caller copied into the memory (JobField.kind).
  */
 import { DeviceError, ValueError } from "../../errors.js";
+import { MapField, runMapUnits } from "./map-job.js";
 import {
   COUNTER_INDEX,
   JobField,
+  JobKind,
   prepack,
   runUnits,
   SGEMM_MC,
@@ -33,6 +37,8 @@ import {
   SLOT_INTS,
 } from "./sgemm-job.js";
 import { SGEMM_MR, SGEMM_NR, type SgemmExports, sgemmModuleBytes } from "./sgemm-module.js";
+import { type DotKernels, dotModuleBytes } from "./simd-dot-module.js";
+import { type GeluKernels, geluModuleBytes } from "./simd-gelu-module.js";
 
 /** Most threads the control area has slots for. */
 const MAX_THREADS = 16;
@@ -48,6 +54,11 @@ export interface SgemmRuntime {
   shared: boolean;
   module: WebAssembly.Module;
   exports: SgemmExports;
+  /** The GELU kernels over this memory, for map jobs (null where they failed to compile). */
+  geluModule: WebAssembly.Module | null;
+  gelu: GeluKernels | null;
+  /** The batched dot-product kernel over this memory (simd-dot-module.ts), main thread only. */
+  dot: DotKernels | null;
 }
 
 let runtime: SgemmRuntime | null | undefined;
@@ -64,7 +75,25 @@ export function sgemmRuntime(): SgemmRuntime | null {
       );
       const module = new WebAssembly.Module(sgemmModuleBytes(shared, MAX_PAGES));
       const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
-      runtime = { memory, shared, module, exports: instance.exports as unknown as SgemmExports };
+      let geluModule: WebAssembly.Module | null = null;
+      let gelu: GeluKernels | null = null;
+      try {
+        geluModule = new WebAssembly.Module(geluModuleBytes({ shared, maxPages: MAX_PAGES }));
+        gelu = new WebAssembly.Instance(geluModule, { env: { mem: memory } })
+          .exports as unknown as GeluKernels;
+      } catch {
+        geluModule = null; // products still run; GELU stays on its own single-thread path
+      }
+      let dot: DotKernels | null = null;
+      try {
+        const dotModule = new WebAssembly.Module(dotModuleBytes(shared, MAX_PAGES));
+        dot = new WebAssembly.Instance(dotModule, { env: { mem: memory } })
+          .exports as unknown as DotKernels;
+      } catch {
+        dot = null; // the folded sgemm product serves instead
+      }
+      const exports = instance.exports as unknown as SgemmExports;
+      runtime = { memory, shared, module, exports, geluModule, gelu, dot };
       break;
     } catch {
       // Shared memory refused (e.g. a browser page that is not cross-origin isolated): try plain.
@@ -219,7 +248,7 @@ function workerUrl(): URL {
 function spawn(rt: SgemmRuntime, slot: number): boolean {
   const ctl = new Int32Array(rt.memory.buffer, slot * SLOT_INTS * 4, SLOT_INTS);
   ctl.fill(0);
-  const init = { memory: rt.memory, module: rt.module, slot };
+  const init = { memory: rt.memory, module: rt.module, geluModule: rt.geluModule, slot };
   try {
     if (isNode()) {
       if (!nodeWorkerCtor) return false;
@@ -330,11 +359,89 @@ export function runJob(rt: SgemmRuntime, job: Int32Array, packs: readonly number
   const cap = splitN ? SGEMM_NU : SGEMM_MC;
   const len = splitN ? N : M;
   const unit = Math.min(cap, Math.max(W, Math.ceil(len / (4 * threads) / W) * W));
-  job[JobField.staticThreads] = staticSchedule ? threads : 0;
+  job[JobField.kind] = JobKind.sgemm;
   job[JobField.splitN] = splitN ? 1 : 0;
   job[JobField.unit] = unit;
   job[JobField.units] = Math.ceil(len / unit);
   prepack(rt.exports, job);
+  const failed = runOnThreads(rt, job, pool, packs, () =>
+    runUnits(rt.exports, job, controlView(rt)),
+  );
+  if (failed) {
+    // A worker failed inside a unit it had taken (short of a broken platform, never): the
+    // failed workers are retired; recompute the whole product here (same code, same results)
+    // — possible only when C is overwritten, not when the product was added to it.
+    if (job[JobField.accumulate] !== 0)
+      throw new DeviceError("sgemm", "worker", "a gemm worker completing its part", "a failure");
+    rerunHere(rt, job, () => runUnits(rt.exports, job, controlView(rt)));
+  }
+}
+
+/** Map jobs below this many kernel iterations (12 floats each) run on the calling thread. */
+export const MAP_THREAD_MIN_ITERATIONS = 4096;
+
+/**
+ * Runs the map job in `job` (map-job.ts: call, addresses, iterations set) on up to
+ * getNumThreads() threads; false (nothing done) where no GELU kernels or fewer than two
+ * threads are available: the caller then runs its single-thread path.
+ */
+export function runMapJob(rt: SgemmRuntime, job: Int32Array): boolean {
+  const gelu = rt.gelu;
+  const iterations = job[MapField.iterations];
+  if (gelu === null || iterations < MAP_THREAD_MIN_ITERATIONS || getNumThreads() < 2) return false;
+  const pool = readyWorkers(rt, getNumThreads());
+  if (pool.length === 0) return false;
+  runMapOn(rt, gelu, job, pool);
+  return true;
+}
+
+/**
+ * Whether a map job of `iterations` would run on more than one thread now (the GELU kernels
+ * exist, threads are wanted and at least one worker is up): callers check before laying out
+ * their data in the sgemm memory.
+ */
+export function mapJobThreaded(rt: SgemmRuntime, iterations: number): boolean {
+  return (
+    rt.gelu !== null &&
+    iterations >= MAP_THREAD_MIN_ITERATIONS &&
+    getNumThreads() >= 2 &&
+    readyWorkers(rt, getNumThreads()).length > 0
+  );
+}
+
+function runMapOn(
+  rt: SgemmRuntime,
+  gelu: GeluKernels,
+  job: Int32Array,
+  pool: readonly WorkerHandle[],
+): void {
+  const iterations = job[MapField.iterations];
+  const threads = pool.length + 1;
+  // about four units per thread, at least 1024 iterations (12K floats: a few microseconds)
+  const unit = Math.max(1024, Math.ceil(iterations / (4 * threads)));
+  job[JobField.kind] = JobKind.gelu;
+  job[JobField.unit] = unit;
+  job[JobField.units] = Math.ceil(iterations / unit);
+  const packs = new Array<number>(threads).fill(0);
+  // a map job overwrites its outputs only: a failed worker's units are simply recomputed
+  if (runOnThreads(rt, job, pool, packs, () => runMapUnits(gelu, job, controlView(rt))))
+    rerunHere(rt, job, () => runMapUnits(gelu, job, controlView(rt)));
+}
+
+/**
+ * Hands the job in `job` to the workers of `pool` (its fields copied into their slots), runs
+ * units here meanwhile (`here`), then waits for every worker that claimed it. True when a
+ * worker failed in the job (those workers are then retired).
+ */
+function runOnThreads(
+  rt: SgemmRuntime,
+  job: Int32Array,
+  pool: readonly WorkerHandle[],
+  packs: readonly number[],
+  here: () => void,
+): boolean {
+  const threads = pool.length + 1;
+  job[JobField.staticThreads] = staticSchedule ? threads : 0;
   const counter = controlView(rt);
   Atomics.store(counter, COUNTER_INDEX, 0);
   for (let t = 1; t < threads; t++) {
@@ -343,6 +450,7 @@ export function runJob(rt: SgemmRuntime, job: Int32Array, packs: readonly number
     w.ctl[JobField.pack] = packs[t];
     w.ctl[JobField.thread] = t;
     w.ctl[JobField.staticThreads] = job[JobField.staticThreads];
+    w.ctl[JobField.kind] = job[JobField.kind];
     w.seq = (w.seq + 1) | 0 || 1;
     Atomics.store(w.ctl, JobField.claim, -w.seq);
     Atomics.store(w.ctl, JobField.seq, w.seq);
@@ -350,7 +458,7 @@ export function runJob(rt: SgemmRuntime, job: Int32Array, packs: readonly number
   }
   job[JobField.pack] = packs[0];
   job[JobField.thread] = 0;
-  runUnits(rt.exports, job, counter);
+  here();
   let failed = false;
   for (let t = 1; t < threads; t++) {
     const w = pool[t - 1];
@@ -363,18 +471,18 @@ export function runJob(rt: SgemmRuntime, job: Int32Array, packs: readonly number
     waitDone(w);
     if (Atomics.load(w.ctl, JobField.error) === w.seq) failed = true;
   }
-  if (failed) {
-    job[JobField.staticThreads] = 0;
-    // A worker failed inside a unit it had taken (short of a broken platform, never): retire
-    // the failed workers and recompute the whole product here (same code, same results) —
-    // possible only when C is overwritten, not when the product was added to it.
+  if (failed)
     for (const w of pool)
       if (Atomics.load(w.ctl, JobField.error) === w.seq) Atomics.store(w.ctl, JobField.ready, -1);
-    if (job[JobField.accumulate] !== 0)
-      throw new DeviceError("sgemm", "worker", "a gemm worker completing its part", "a failure");
-    Atomics.store(counter, COUNTER_INDEX, 0);
-    runUnits(rt.exports, job, counter);
-  }
+  return failed;
+}
+
+/** Recomputes a whole job on this thread after a worker failed in it. */
+function rerunHere(rt: SgemmRuntime, job: Int32Array, here: () => void): void {
+  job[JobField.staticThreads] = 0;
+  job[JobField.thread] = 0;
+  Atomics.store(controlView(rt), COUNTER_INDEX, 0);
+  here();
 }
 
 let staticSchedule = false;

@@ -1,26 +1,35 @@
 /**
  * Entry point of a gemm worker (see gemm-threads.ts): instantiates the sgemm module over the
  * shared memory, reports ready in its control slot, then forever waits for a new sequence
- * number, claims the job (JobField.claim), takes units of the job written in its slot (sgemm-job.ts), and publishes `done`. It blocks
+ * number, claims the job (JobField.claim), takes units of the job written in its slot (a product,
+ * sgemm-job.ts, or a GELU map job, map-job.ts), and publishes `done`. It blocks
  * in Atomics.wait between jobs, so it never returns to its event loop after starting.
- * Started with workerData (Node) or one message (browsers): { memory, module, slot }.
+ * Started with workerData (Node) or one message (browsers): { memory, module, geluModule, slot }.
  */
-import { JobField, runUnits, SLOT_INTS } from "./sgemm-job.js";
+import { runMapUnits } from "./map-job.js";
+import { JobField, JobKind, runUnits, SLOT_INTS } from "./sgemm-job.js";
 import type { SgemmExports } from "./sgemm-module.js";
+import type { GeluKernels } from "./simd-gelu-module.js";
 
 interface Init {
   memory: WebAssembly.Memory;
   module: WebAssembly.Module;
+  /** The GELU kernels over the same memory (null where they could not be compiled). */
+  geluModule: WebAssembly.Module | null;
   slot: number;
 }
 
-function serve({ memory, module, slot }: Init): void {
+function serve({ memory, module, geluModule, slot }: Init): void {
   const ctl = new Int32Array(memory.buffer, slot * SLOT_INTS * 4, SLOT_INTS);
   const counter = new Int32Array(memory.buffer, 0, SLOT_INTS);
   let x: SgemmExports;
+  let gelu: GeluKernels | null = null;
   try {
     const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
     x = instance.exports as unknown as SgemmExports;
+    if (geluModule)
+      gelu = new WebAssembly.Instance(geluModule, { env: { mem: memory } })
+        .exports as unknown as GeluKernels;
   } catch {
     Atomics.store(ctl, JobField.ready, -1);
     return;
@@ -34,7 +43,11 @@ function serve({ memory, module, slot }: Init): void {
     // superseded while we read seq: skip it; a newer seq wakes the wait at once.
     if (Atomics.compareExchange(ctl, JobField.claim, -seen, seen) !== -seen) continue;
     try {
-      runUnits(x, ctl, counter);
+      if (ctl[JobField.kind] === JobKind.gelu) {
+        // never sent without the kernels (gemm-threads.ts checks runtime.gelu); fail loudly
+        if (!gelu) throw new Error("no GELU kernels in this worker");
+        runMapUnits(gelu, ctl, counter);
+      } else runUnits(x, ctl, counter);
     } catch {
       Atomics.store(ctl, JobField.error, seen);
     }

@@ -5,7 +5,7 @@ import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
 import { type Floats, gemm, gemmComplex, transposeMatrix } from "./gemm.js";
 import { broadcastOffsets } from "./indexing.js";
-import { sgemm, sgemmSharedA } from "./sgemm.js";
+import { sgemm, sgemmBatchSum, sgemmSharedA } from "./sgemm.js";
 
 /**
  * Broadcast products W @ x[b] with at most this many rows run as one product with the batch
@@ -107,5 +107,51 @@ export function batchMatMul(
     }
     gemmComplex(M, N, K, srcA, offA, B, ib * K * N, out, i * M * N, transposeB);
   }
+  return info;
+}
+
+/**
+ * sum_b op(A_b) @ op(B_b) over the batch axes (both operands [..., M, K] / [..., K, N] with the
+ * same batch shape; real dtypes): the gradient of a weight that multiplies every batch
+ * matrix (W @ x[b]). float32 runs as one product with the batch folded into the contraction
+ * (sgemmBatchSum); otherwise the products are accumulated one by one (gemm, float64 sums).
+ */
+export function batchMatMulSum(
+  inputs: readonly TensorInfo[],
+  { transposeA, transposeB }: KernelAttrs["BatchMatMul"],
+  be: CpuBackend,
+): TensorInfo {
+  const [a, b] = inputs;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const nb = sizeOf(a.shape.slice(0, -2));
+  const A = be.values(a) as Floats;
+  const B = be.values(b) as Floats;
+  // zeroed: the fallback accumulates into it
+  const { info, values } = be.alloc([M, N], a.dtype, true);
+  const out = values as Floats;
+  if (
+    out instanceof Float32Array &&
+    sgemmBatchSum(
+      M,
+      N,
+      K,
+      nb,
+      A as Float32Array,
+      0,
+      B as Float32Array,
+      0,
+      out,
+      0,
+      transposeA,
+      transposeB,
+    )
+  )
+    return info;
+  for (let i = 0; i < nb; i++)
+    gemm(M, N, K, A, i * M * K, B, i * K * N, out, 0, true, transposeA, transposeB);
   return info;
 }

@@ -65,7 +65,12 @@ export const JobField = {
    * by compare-exchange, so exactly one wins.
    */
   claim: 27,
+  /** What the job is: JobKind (a product, or a map job of map-job.ts). */
+  kind: 28,
 } as const;
+
+/** Job kinds: a float32 product (this file) or the GELU kernels over parts of arrays (map-job.ts). */
+export const JobKind = { sgemm: 0, gelu: 1 } as const;
 /** Int32 slots per thread control block (128 bytes: no two threads share a cache line pair). */
 export const SLOT_INTS = 32;
 /** Int32 index (in the memory) of the shared unit counter: slot 0, which no worker uses. */

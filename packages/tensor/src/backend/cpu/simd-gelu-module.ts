@@ -468,24 +468,47 @@ function emitAdvance(b: FunctionBody, pointers: readonly number[], count: number
   b.emit(Op.brIf, 0, Op.end);
 }
 
-/** The module bytes: one page of its own memory (exported as `memory`), `forward` and `grad`. */
-export function geluModuleBytes(): Uint8Array<ArrayBuffer> {
+/** The three kernels over byte addresses of the memory the module runs on. */
+export interface GeluKernels {
+  forward(x: number, y: number, iterations: number): void;
+  grad(x: number, dy: number, dx: number, iterations: number): void;
+  forwardWithGrad(x: number, y: number, d: number, iterations: number): void;
+}
+
+/**
+ * The module bytes: `forward`, `grad` and `forwardWithGrad` over one page of its own memory
+ * (exported as `memory`), or, with `imported`, over the memory imported as env.mem (the sgemm
+ * memory, where the gemm threads run the kernels on parts of one array: gemm-threads.ts).
+ */
+export function geluModuleBytes(imported?: {
+  shared: boolean;
+  maxPages: number;
+}): Uint8Array<ArrayBuffer> {
+  const functions = [
+    { name: "forward", type: 0, body: forwardBody() },
+    { name: "grad", type: 1, body: gradBody() },
+    { name: "forwardWithGrad", type: 1, body: forwardWithGradBody() },
+  ];
   return assembleModule({
     types: [
       { params: [I32, I32, I32], results: [] },
       { params: [I32, I32, I32, I32], results: [] },
     ],
-    functions: [
-      { type: 0, body: forwardBody() },
-      { type: 1, body: gradBody() },
-      { type: 1, body: forwardWithGradBody() },
-    ],
-    memory: { minPages: 1 },
+    functions,
+    ...(imported
+      ? {
+          importMemory: {
+            module: "env",
+            name: "mem",
+            minPages: 1,
+            maxPages: imported.maxPages,
+            shared: imported.shared,
+          },
+        }
+      : { memory: { minPages: 1 } }),
     exports: [
-      { name: "memory", kind: "memory", index: 0 },
-      { name: "forward", kind: "func", index: 0 },
-      { name: "grad", kind: "func", index: 1 },
-      { name: "forwardWithGrad", kind: "func", index: 2 },
+      ...(imported ? [] : [{ name: "memory", kind: "memory" as const, index: 0 }]),
+      ...functions.map((f, i) => ({ name: f.name, kind: "func" as const, index: i })),
     ],
   });
 }

@@ -6,6 +6,10 @@
  * SIMD is missing (or blocked, e.g. by a CSP) the callers keep their scalar float64 path.
  */
 import { instantiateSync } from "../../wasm/assembler.js";
+import { ensureBytes, mapJobThreaded, runMapJob, sgemmRuntime } from "./gemm-threads.js";
+import { MAP_ITERATION_BYTES, MapCall, MapField } from "./map-job.js";
+import { SgemmArena, views } from "./sgemm.js";
+import { SLOT_INTS } from "./sgemm-job.js";
 import { arithSimdAvailable, lastArithPath } from "./simd-arith.js";
 import { GELU_VECTORS_PER_ITERATION, geluModuleBytes } from "./simd-gelu-module.js";
 
@@ -93,10 +97,56 @@ function usable(n: number, call: GeluCall): GeluRuntime | null {
   return rt;
 }
 
+const mapJob = new Int32Array(SLOT_INTS);
+
+/**
+ * Large arrays on the gemm threads (a map job, map-job.ts): x (and dy) copied into the sgemm
+ * memory whole, the kernel run on parts of it by every thread, the results copied out. False
+ * (nothing written) where fewer than two threads would run it: the caller's chunked path then
+ * runs (it keeps the data in cache, which one thread prefers). Same bits either way.
+ */
+function threaded(
+  call: number,
+  x: Float32Array,
+  dy: Float32Array | null,
+  out: Float32Array,
+  d: Float32Array | null,
+): boolean {
+  const rt = sgemmRuntime();
+  const k = rt?.gelu ?? null;
+  const n = x.length;
+  const iterations = Math.ceil(n / STEP);
+  if (rt === null || k === null || !mapJobThreaded(rt, iterations)) return false;
+  const bytes = iterations * MAP_ITERATION_BYTES;
+  const arena = new SgemmArena();
+  const xAt = arena.take(bytes);
+  const secondAt = arena.take(bytes);
+  const outAt = arena.take(bytes);
+  if (!ensureBytes(rt, arena.end)) return false;
+  const { f32 } = views(rt);
+  f32.set(x, xAt >> 2);
+  if (dy) f32.set(dy, secondAt >> 2);
+  mapJob[MapField.call] = call;
+  mapJob[MapField.x] = xAt;
+  mapJob[MapField.second] = secondAt;
+  mapJob[MapField.out] = outAt;
+  mapJob[MapField.iterations] = iterations;
+  if (!runMapJob(rt, mapJob)) {
+    // the workers went away in between: run it here, on the data already in place
+    if (call === MapCall.forward) k.forward(xAt, outAt, iterations);
+    else if (call === MapCall.grad) k.grad(xAt, secondAt, outAt, iterations);
+    else k.forwardWithGrad(xAt, outAt, secondAt, iterations);
+  }
+  out.set(f32.subarray(outAt >> 2, (outAt >> 2) + n));
+  if (d) d.set(f32.subarray(secondAt >> 2, (secondAt >> 2) + n));
+  return true;
+}
+
 /** out = GELU(src) on the SIMD kernel; false (nothing written) where it does not apply. */
 export function geluF32(src: Float32Array, out: Float32Array): boolean {
   const rt = usable(src.length, "forward");
   if (!rt) return false;
+  if (threaded(MapCall.forward, src, null, out, null)) return true;
   const { heap, exports } = rt;
   for (let at = 0, n = src.length; at < n; at += CHUNK) {
     const m = Math.min(CHUNK, n - at);
@@ -115,6 +165,7 @@ export function geluF32(src: Float32Array, out: Float32Array): boolean {
 export function geluWithGradF32(src: Float32Array, out: Float32Array, d: Float32Array): boolean {
   const rt = usable(src.length, "forwardWithGrad");
   if (!rt) return false;
+  if (threaded(MapCall.forwardWithGrad, src, null, out, d)) return true;
   const { heap, exports } = rt;
   for (let at = 0, n = src.length; at < n; at += CHUNK) {
     const m = Math.min(CHUNK, n - at);
@@ -130,6 +181,7 @@ export function geluWithGradF32(src: Float32Array, out: Float32Array, d: Float32
 export function geluGradF32(x: Float32Array, dy: Float32Array, out: Float32Array): boolean {
   const rt = usable(x.length, "grad");
   if (!rt) return false;
+  if (threaded(MapCall.grad, x, dy, out, null)) return true;
   const { heap, exports } = rt;
   for (let at = 0, n = x.length; at < n; at += CHUNK) {
     const m = Math.min(CHUNK, n - at);
