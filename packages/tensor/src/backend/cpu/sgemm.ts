@@ -338,6 +338,13 @@ export function sgemmSharedA(
  * (2^-24) sum |a||b|, the bound of the float32 dot product it is.
  * Returns false (nothing done) where sgemm would not use the SIMD kernel.
  */
+let lastBatchSumPath: "dot" | "sgemm" | null = null;
+
+/** Which kernel the last sgemmBatchSum that ran used (null before the first; tests). */
+export function batchSumPath(): "dot" | "sgemm" | null {
+  return lastBatchSumPath;
+}
+
 export function sgemmBatchSum(
   M: number,
   N: number,
@@ -357,8 +364,10 @@ export function sgemmBatchSum(
   if (rt === null || KB === 0 || M === 0 || N === 0 || M * N * KB < SMALL_MACS) return false;
   if (!transA && transB && rt.dot !== null && M <= DOT_MAX_ROWS_A && N <= DOT_MAX_ROWS_B) {
     dotBatchSum(rt, rt.dot, M, N, K, nb, A, aOff, B, bOff, C, cOff);
+    lastBatchSumPath = "dot";
     return true;
   }
+  lastBatchSumPath = "sgemm";
   const { ars, acs, brs, bcs, Mp, Np } = operandLayout(M, N, K, transA, transB);
   const arena = new SgemmArena();
   const aSrc = arena.take(4 * nb * M * K);

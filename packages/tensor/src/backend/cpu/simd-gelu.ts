@@ -8,7 +8,7 @@
 import { instantiateSync } from "../../wasm/assembler.js";
 import { ensureBytes, mapJobThreaded, runMapJob, sgemmRuntime } from "./gemm-threads.js";
 import { MAP_ITERATION_BYTES, MapCall, MapField } from "./map-job.js";
-import { SgemmArena, views } from "./sgemm.js";
+import { batchSumPath, SgemmArena, views } from "./sgemm.js";
 import { SLOT_INTS } from "./sgemm-job.js";
 import { arithSimdAvailable, lastArithPath } from "./simd-arith.js";
 import { GELU_VECTORS_PER_ITERATION, geluModuleBytes } from "./simd-gelu-module.js";
@@ -71,6 +71,11 @@ export interface CpuKernelInfo {
   readonly arithSimd: boolean;
   /** The path the last float32 add / sub / mul / div of at least 1024 elements took. */
   readonly lastArithPath: "simd" | "scalar" | null;
+  /**
+   * The kernel of the last float32 batch-summed product (a shared weight's gradient):
+   * "dot" (simd-dot-module.ts) or "sgemm" (the batch folded into the contraction).
+   */
+  readonly lastBatchSumPath: "dot" | "sgemm" | null;
 }
 
 export function cpuKernelInfo(): CpuKernelInfo {
@@ -80,6 +85,7 @@ export function cpuKernelInfo(): CpuKernelInfo {
     lastGeluCall,
     arithSimd: arithSimdAvailable(),
     lastArithPath: lastArithPath(),
+    lastBatchSumPath: batchSumPath(),
   };
 }
 
