@@ -1,7 +1,7 @@
 /**
  * float32 GELU forward and backward on 4M elements (the FNO-2D training step's activations are
- * ~4.7M floats): ours on the WebAssembly SIMD kernel (src/backend/cpu/simd-gelu-module.ts)
- * against
+ * ~4.7M floats): ours on the WebAssembly SIMD kernel (src/backend/cpu/simd-gelu-module.ts),
+ * on one thread and on two (large arrays run as map jobs on the gemm threads), against
  *   scalar    our previous path: the float64 scalar GELU per element (setGeluSimd(false)),
  *   tfjs-wasm (@tensorflow/tfjs-backend-wasm, 1 thread in Node): x/2 (1 + erf(x / sqrt 2)) from
  *             its Erf kernel (tfjs has no GELU op), the backward dy (Phi(x) + x phi(x)) likewise.
@@ -12,7 +12,13 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
-import { cpuKernelInfo, setGeluSimd } from "@modewise/tensor/cpu-kernels";
+import {
+  cpuKernelInfo,
+  getNumThreads,
+  setGeluSimd,
+  setNumThreads,
+  threadsReady,
+} from "@modewise/tensor/cpu-kernels";
 import {
   benchCli,
   loadAverage,
@@ -26,10 +32,14 @@ import { run as runKernel } from "../dist/ops/op.js";
 
 const { args, onlyOurs, filter, outPath, write } = benchCli(import.meta.url, "gelu-f32");
 const N = Number(args.n ?? 4 * 1024 * 1024);
-const CASES = [
-  { id: `gelu fwd f32 ${N}`, kind: "fwd" },
-  { id: `gelu bwd f32 ${N}`, kind: "bwd" },
-].filter((c) => !filter || filter.test(c.id));
+// Ours on 1 and on 2 threads (the float32 kernels run on the gemm threads for large arrays,
+// map jobs); the anchors run on one thread (tfjs-wasm in Node has no threads).
+const CASES = [1, 2]
+  .flatMap((threads) => [
+    { id: `gelu fwd f32 ${N} ${threads}t`, kind: "fwd", threads },
+    { id: `gelu bwd f32 ${N} ${threads}t`, kind: "bwd", threads },
+  ])
+  .filter((c) => !filter || filter.test(c.id));
 
 function oursCase(c) {
   const g = new Generator(1);
@@ -42,10 +52,14 @@ function oursCase(c) {
   return { fn, free: [x, dy] };
 }
 
-function timeOurs(simd) {
+async function timeOurs(simd) {
   const previous = setGeluSimd(simd);
   const out = {};
+  const threadsBefore = getNumThreads();
   for (const c of CASES) {
+    // the scalar anchor is single-threaded whatever the setting
+    setNumThreads(c.threads);
+    if ((await threadsReady()) !== c.threads) throw new Error(`${c.threads} threads did not start`);
     const { fn, free } = oursCase(c);
     out[c.id] = measure(fn);
     const path = cpuKernelInfo().lastGeluPath;
@@ -54,6 +68,7 @@ function timeOurs(simd) {
     process.stdout.write(".");
   }
   setGeluSimd(previous);
+  setNumThreads(threadsBefore);
   return out;
 }
 
@@ -82,6 +97,10 @@ async function timeTfWasm() {
   const dy = tf.randomNormal([N], 0, 1, "float32", 2);
   const out = {};
   for (const c of CASES) {
+    if (c.threads !== 1) {
+      out[c.id] = out[c.id.replace(/ \d+t$/, " 1t")];
+      continue;
+    }
     out[c.id] =
       c.kind === "fwd"
         ? measure(() => tf.tidy(() => geluTf(x)).dispose())
@@ -101,12 +120,12 @@ console.log(
   `@modewise/tensor GELU f32 bench, ${N} elements, on ${machine.cpu} (${machine.cores} cores)`,
 );
 process.stdout.write("ours ");
-const ours = timeOurs(true);
+const ours = await timeOurs(true);
 const anchors = {};
 const anchorInfo = {};
 if (!onlyOurs) {
   process.stdout.write(" scalar ");
-  anchors.scalar = timeOurs(false);
+  anchors.scalar = await timeOurs(false);
   process.stdout.write(" tfjs-wasm ");
   const tf = await timeTfWasm();
   anchors["tfjs-wasm"] = tf.out;
@@ -136,7 +155,7 @@ for (const c of CASES) {
   console.log(cells.join("  "));
 }
 console.log(
-  "medians after warm-up, single thread; ratio = anchor time / our time (> 1: we are faster)",
+  "medians after warm-up; ours on 1 and 2 threads (1t, 2t), the anchors on one; ratio = anchor time / our time (> 1: we are faster)",
 );
 const loadAfter = loadAverage();
 if (Math.max(loadBefore, loadAfter) > 1)
