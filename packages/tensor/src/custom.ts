@@ -24,6 +24,11 @@ export type CustomGradient<A> = (
   attrs: A,
   /** Which inputs need a gradient; the others may get null (their gradient is discarded). */
   needs: readonly boolean[],
+  /**
+   * The kernel's auxiliary result (`aux` of the TensorInfo it returned), where it returned one:
+   * what the forward pass computed for the gradient. It is a constant to any enclosing tape.
+   */
+  aux?: Tensor,
 ) => (Tensor | null)[];
 
 const CORE_NAMES = Object.keys(GRADIENTS);
@@ -57,6 +62,7 @@ export function registerGradient<A>(name: string, grad: CustomGradient<A>): void
       o: Tensor,
       a: unknown,
       needs: readonly boolean[],
+      aux?: Tensor,
     ) => (Tensor | null)[],
   );
 }

@@ -62,6 +62,8 @@ export type CustomGradFn = (
   output: Tensor,
   attrs: unknown,
   needs: readonly boolean[],
+  /** The kernel's auxiliary result (TensorInfo.aux), where it returned one. */
+  aux?: Tensor,
 ) => (Tensor | null)[];
 
 /** The "expected" text of a refused dtype, with the backend's advice when it has one. */

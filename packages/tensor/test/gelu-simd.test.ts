@@ -9,7 +9,18 @@
  *          (relative except near GELU's minimum x = -0.7518, where Phi and x phi cancel; the
  *          2^-149 terms: GELU' itself may underflow before the product with dy rounds again).
  */
-import { gelu, gradientsOf, memory, mul, sum, tensor, tidy } from "@modewise/tensor";
+import {
+  gelu,
+  gradientsOf,
+  memory,
+  mul,
+  NotImplementedError,
+  ShapeError,
+  sum,
+  type Tensor,
+  tensor,
+  tidy,
+} from "@modewise/tensor";
 import {
   cpuKernelInfo,
   geluF32,
@@ -173,6 +184,30 @@ describe("float32 GELU on WebAssembly SIMD", () => {
     }
     // Math.fround(dy * d) is the float32 product the backward computes
     expect(Object.is(direct[1234], Math.fround(DY[1234] * d[1234]))).toBe(true);
+  });
+
+  it("the raw-array kernels refuse arrays of other lengths with a ShapeError naming them", () => {
+    const x = new Float32Array(1000);
+    expect(() => geluF32(x, new Float32Array(999))).toThrow(/geluF32.*'out'.*1000 floats/);
+    expect(() => geluGradF32(x, new Float32Array(1001), new Float32Array(1000))).toThrow(ShapeError);
+    expect(() => geluWithGradF32(x, new Float32Array(1000), new Float32Array(10))).toThrow(/'d'/);
+  });
+
+  it("a gradient of the gradient through float32 GELU refuses, as float64 does (GELU' is no constant)", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const x = tensor(X.subarray(0, 1024), { dtype });
+      const inner = (t: Tensor) => gradientsOf(() => sum(mul(gelu(t), t)), [t]).grads[0];
+      expect(() => tidy(() => gradientsOf(() => sum(inner(x)), [x])), dtype).toThrow(
+        NotImplementedError,
+      );
+      // first order alone is fine, and with an outer tape that does not watch x too
+      tidy(() => {
+        const w = tensor(new Float32Array(1024).fill(2), { dtype });
+        const g = gradientsOf(() => sum(mul(inner(x), w)), [w]).grads[0];
+        expect(g.shape).toEqual([1024]);
+      });
+      x.dispose();
+    }
   });
 
   it("the kept GELU' lives with the tape: released after the gradient, never made untracked", () => {

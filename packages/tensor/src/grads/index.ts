@@ -97,8 +97,11 @@ function unaryGrad(
   _needs: readonly boolean[],
   aux?: Tensor,
 ): (Tensor | null)[] {
-  // The forward kept f'(x) (GELU on float32): dy f'(x), the same bits as UnaryDerivative.
-  if (aux) return [run("Binary", [dy, aux], { op: "mul" }, `grad(${op})`)];
+  // The forward kept f'(x) (GELU on float32): dy f'(x), the same bits as UnaryDerivative. Only
+  // where no tape records x (a gradient of this gradient): the kept f'(x) is a constant, so
+  // the dependence through x must go through UnaryDerivative (whose gradient refuses, loudly).
+  if (aux && !ENGINE.recordsGradientOf([x]))
+    return [run("Binary", [dy, aux], { op: "mul" }, `grad(${op})`)];
   if (isComplex(x.dtype)) {
     const f = COMPLEX_UNARY_GRAD[op];
     if (!f) throw new NotImplementedError("grad", `no complex gradient for '${op}'`);
@@ -295,7 +298,7 @@ function hasBatchSumKernel(t: Tensor): boolean {
       Object.keys(GRADIENTS),
     );
     // C = sum_b op(P_b) op(Q_b): dP_b = dC op(Q_b)^H, dQ_b = op(P_b)^H dC (dC broadcast over b)
-    ENGINE.registerGradient(BATCH_SUM, (dC, [p, q], _c, attrs) => {
+    ENGINE.registerGradient(BATCH_SUM, (dC, [p, q], _c, attrs, needs) => {
       const { transposeA: tP, transposeB: tQ } = attrs as KernelAttrs["BatchMatMul"];
       const mm = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) =>
         run("BatchMatMul", [x, y], { transposeA: tx, transposeB: ty }, "grad(matmul)");
@@ -304,9 +307,9 @@ function hasBatchSumKernel(t: Tensor): boolean {
         [perm[t.rank - 1], perm[t.rank - 2]] = [perm[t.rank - 2], perm[t.rank - 1]];
         return transpose(t, perm);
       };
-      const dP = mm(dC, q, false, !tQ);
-      const dQ = mm(p, dC, !tP, false);
-      return [tP ? last(dP) : dP, tQ ? last(dQ) : dQ];
+      const dP = needs[0] ? mm(dC, q, false, !tQ) : null;
+      const dQ = needs[1] ? mm(p, dC, !tP, false) : null;
+      return [dP && tP ? last(dP) : dP, dQ && tQ ? last(dQ) : dQ];
     });
   }
   return ENGINE.hasCustomKernel(BATCH_SUM, t.backend.name);

@@ -458,7 +458,14 @@ function runOnThreads(
   }
   job[JobField.pack] = packs[0];
   job[JobField.thread] = 0;
-  here();
+  // The workers are waited for (or withdrawn) even if this thread's part throws: their slots
+  // and the memory they write must not be reused while they run.
+  let thrown: { error: unknown } | null = null;
+  try {
+    here();
+  } catch (error) {
+    thrown = { error };
+  }
   let failed = false;
   for (let t = 1; t < threads; t++) {
     const w = pool[t - 1];
@@ -474,6 +481,7 @@ function runOnThreads(
   if (failed)
     for (const w of pool)
       if (Atomics.load(w.ctl, JobField.error) === w.seq) Atomics.store(w.ctl, JobField.ready, -1);
+  if (thrown) throw thrown.error;
   return failed;
 }
 

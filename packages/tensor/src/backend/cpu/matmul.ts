@@ -1,4 +1,5 @@
 import { allocate, isComplex } from "../../dtype.js";
+import { ShapeError } from "../../errors.js";
 import type { KernelAttrs } from "../../kernels.js";
 import { broadcastShapes, sizeOf } from "../../shape.js";
 import type { TensorInfo } from "../backend.js";
@@ -114,7 +115,9 @@ export function batchMatMul(
  * sum_b op(A_b) @ op(B_b) over the batch axes (both operands [..., M, K] / [..., K, N] with the
  * same batch shape; real dtypes): the gradient of a weight that multiplies every batch
  * matrix (W @ x[b]). float32 runs as one product with the batch folded into the contraction
- * (sgemmBatchSum); otherwise the products are accumulated one by one (gemm, float64 sums).
+ * (sgemmBatchSum); otherwise (float64, small products) the batch products are added to C one
+ * after the other (gemm with accumulate: float64 sums within each product, C rounded to its
+ * dtype after each).
  */
 export function batchMatMulSum(
   inputs: readonly TensorInfo[],
@@ -128,6 +131,14 @@ export function batchMatMulSum(
   const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   const nb = sizeOf(a.shape.slice(0, -2));
+  const kB = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  if (kB !== K || sizeOf(b.shape.slice(0, -2)) !== nb || isComplex(a.dtype))
+    throw new ShapeError(
+      "BatchMatMulBatchSum",
+      "b",
+      `a real [${a.shape.slice(0, -2)}, ${transposeB ? `N, ${K}` : `${K}, N`}] operand`,
+      `[${b.shape}] ${b.dtype}`,
+    );
   const A = be.values(a) as Floats;
   const B = be.values(b) as Floats;
   // zeroed: the fallback accumulates into it

@@ -327,6 +327,13 @@ export function sgemmSharedA(
   return true;
 }
 
+let lastBatchSumPath: "dot" | "sgemm" | null = null;
+
+/** Which kernel the last sgemmBatchSum that ran used (null before the first; tests). */
+export function batchSumPath(): "dot" | "sgemm" | null {
+  return lastBatchSumPath;
+}
+
 /**
  * C = sum_b op(A_b) @ op(B_b) over the nb batch matrices (A_b [M x K] from aOff + b M K, or
  * stored [K x M] when transA; B_b [K x N] from bOff + b K N, or [N x K] when transB): the
@@ -338,13 +345,6 @@ export function sgemmSharedA(
  * (2^-24) sum |a||b|, the bound of the float32 dot product it is.
  * Returns false (nothing done) where sgemm would not use the SIMD kernel.
  */
-let lastBatchSumPath: "dot" | "sgemm" | null = null;
-
-/** Which kernel the last sgemmBatchSum that ran used (null before the first; tests). */
-export function batchSumPath(): "dot" | "sgemm" | null {
-  return lastBatchSumPath;
-}
-
 export function sgemmBatchSum(
   M: number,
   N: number,
@@ -362,12 +362,17 @@ export function sgemmBatchSum(
   const rt = sgemmRuntime();
   const KB = nb * K;
   if (rt === null || KB === 0 || M === 0 || N === 0 || M * N * KB < SMALL_MACS) return false;
-  if (!transA && transB && rt.dot !== null && M <= DOT_MAX_ROWS_A && N <= DOT_MAX_ROWS_B) {
-    dotBatchSum(rt, rt.dot, M, N, K, nb, A, aOff, B, bOff, C, cOff);
+  if (
+    !transA &&
+    transB &&
+    rt.dot !== null &&
+    M <= DOT_MAX_ROWS_A &&
+    N <= DOT_MAX_ROWS_B &&
+    dotBatchSum(rt, rt.dot, M, N, K, nb, A, aOff, B, bOff, C, cOff)
+  ) {
     lastBatchSumPath = "dot";
     return true;
   }
-  lastBatchSumPath = "sgemm";
   const { ars, acs, brs, bcs, Mp, Np } = operandLayout(M, N, K, transA, transB);
   const arena = new SgemmArena();
   const aSrc = arena.take(4 * nb * M * K);
@@ -407,6 +412,7 @@ export function sgemmBatchSum(
   );
   runProduct(rt, scratch, M, N, KB, aSrc, a, bSrc, b, cAddr, Np, false);
   copyRows(views(rt).f32, cAddr >> 2, Np, C, cOff, N, M, N);
+  lastBatchSumPath = "sgemm";
   return true;
 }
 
@@ -423,7 +429,8 @@ const DOT_MAX_ROWS_B = 160;
 /**
  * C = sum_b A_b B_b^T (A_b [M x K], B_b [N x K] row-major, both along the contraction) on the
  * dot kernel (simd-dot-module.ts): operands copied into the sgemm memory zero-padded to whole
- * 4 x 2 tiles and K to a multiple of 8, every tile computed in place, C copied out.
+ * 4 x 2 tiles and K to a multiple of 8, every tile computed in place, C copied out. False
+ * (nothing written) where the padded operands do not fit the sgemm memory.
  */
 function dotBatchSum(
   rt: SgemmRuntime,
@@ -438,7 +445,7 @@ function dotBatchSum(
   bOff: number,
   C: Float32Array,
   cOff: number,
-): void {
+): boolean {
   const Kp = padded(K, DOT_K_STEP);
   const Mp = padded(M, DOT_ROWS_A);
   const Np = padded(N, DOT_ROWS_B);
@@ -446,13 +453,7 @@ function dotBatchSum(
   const aAt = arena.take(4 * nb * Mp * Kp);
   const bAt = arena.take(4 * nb * Np * Kp);
   const cAt = arena.take(4 * Mp * Np);
-  if (!ensureBytes(rt, arena.end)) {
-    // beyond the sgemm memory: the float64-accumulating path, within the same bound
-    C.fill(0, cOff, cOff + M * N);
-    for (let b = 0; b < nb; b++)
-      gemm(M, N, K, A, aOff + b * M * K, B, bOff + b * N * K, C, cOff, true, false, true);
-    return;
-  }
+  if (!ensureBytes(rt, arena.end)) return false;
   const { f32 } = views(rt);
   const place = (src: Float32Array, off: number, rows: number, rowsP: number, at: number) => {
     for (let b = 0; b < nb; b++) {
@@ -484,6 +485,7 @@ function dotBatchSum(
         4 * Np,
       );
   copyRows(f32, cAt >> 2, Np, C, cOff, N, M, N);
+  return true;
 }
 
 /** rows x cols floats from src (rows `sld` apart) to dst (rows `dld` apart). */

@@ -11,7 +11,8 @@
  * element (conversions and bounds checks) even in cache; the SIMD loop runs in a fraction of
  * that, so copying the operands in and the result out (memcpy, ~0.1 ns per float each) and
  * computing here is ~4x faster overall.
- * Same bits as the JavaScript path: it computes a op b in float64 and rounds to float32, which
+ * Same values as the JavaScript path (bit for bit, NaN payloads aside, which WebAssembly leaves
+ * unspecified): it computes a op b in float64 and rounds to float32, which
  * for +, -, x and / of float32 operands is the correctly rounded float32 result (double
  * rounding is harmless when the wider format has at least 2p + 2 bits: 53 >= 2 * 24 + 2), the
  * result f32x4 produces; NaN and infinities follow IEEE 754 in both.

@@ -3,7 +3,7 @@
  * backend's binary kernel: whole arrays, an array and a scalar, and rows against one scalar per
  * row (a bias [C, 1] against [N, C, L]). Operands pass through the module's memory in chunks of
  * CHUNK floats (copy in, kernel, copy out: the chunk stays in cache, nothing allocates). Same
- * bits as the JavaScript loops (see the module). Where WebAssembly SIMD is missing the callers
+ * values as the JavaScript loops (see the module; NaN payloads aside). Where WebAssembly SIMD is missing the callers
  * keep their loops: every function returns false and writes nothing.
  */
 import { instantiateSync } from "../../wasm/assembler.js";
@@ -163,7 +163,8 @@ export function arithRowScalarsF32(
   n: number,
 ): boolean {
   const rt = usable(rows * n);
-  if (!rt || n > CHUNK) return false;
+  // rows shorter than two vectors: a call per row costs more than the loop it replaces
+  if (!rt || n < 8 || n > CHUNK) return false;
   const { heap } = rt;
   const f = scalarFirst ? rt.sv[op] : rt.vs[op];
   const per = Math.floor(CHUNK / n);

@@ -4,7 +4,9 @@
  *   grad(x, dy, dx, iterations):    dx = dy (Phi(x) + x phi(x))
  *   forwardWithGrad(x, y, d, iterations): both y and d = Phi(x) + x phi(x) (grad for dy = 1)
  * over `iterations` groups of GELU_VECTORS_PER_ITERATION x 4 floats (3 x 4 = 12) at byte
- * addresses x, y / dy, dx of the module's own memory.
+ * addresses x, y / dy, dx of the memory the module runs on (its own page, or the sgemm memory
+ * it imports for the gemm threads: geluModuleBytes). Every call passes at least one iteration
+ * (the loops test their count at the end).
  *
  * Method (z = min(|x|, 15); past 15 every result is 0, 1 or x in float32):
  *   Q(z) = Phi(-z) = exp(-z^2 / 2) R(z), R the Mills-type ratio Q(z) exp(z^2 / 2), smooth and

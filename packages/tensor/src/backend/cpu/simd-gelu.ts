@@ -1,12 +1,24 @@
 /**
  * float32 GELU and its derivative on the WebAssembly SIMD module (simd-gelu-module.ts), for the
- * CPU backend's float32 arrays of at least GELU_SIMD_MIN_ELEMENTS elements. The data passes
- * through the module's one 64 KiB page in chunks of CHUNK floats (copy in, kernel, copy out):
- * a chunk stays in L1/L2 cache, the memory never grows and no call allocates. Where WebAssembly
- * SIMD is missing (or blocked, e.g. by a CSP) the callers keep their scalar float64 path.
+ * CPU backend's float32 arrays of at least GELU_SIMD_MIN_ELEMENTS elements. On one thread the
+ * data passes through the module's one 64 KiB page in chunks of CHUNK floats (copy in, kernel,
+ * copy out): a chunk stays in L1/L2 cache, that memory never grows and no call allocates.
+ * Arrays of MAP_THREAD_MIN_ITERATIONS iterations and up to MAP_MAX_FLOATS floats run on the
+ * gemm threads when they are up: copied whole into the sgemm memory (which grows to hold them
+ * and keeps its size, as for products), the kernel run on parts of them by every thread (map
+ * jobs, map-job.ts), the results copied out. Where WebAssembly SIMD is missing (or blocked,
+ * e.g. by a CSP) the callers keep their scalar float64 path.
  */
+
+import { ShapeError } from "../../errors.js";
 import { instantiateSync } from "../../wasm/assembler.js";
-import { ensureBytes, mapJobThreaded, runMapJob, sgemmRuntime } from "./gemm-threads.js";
+import {
+  ensureBytes,
+  MAP_THREAD_MIN_ITERATIONS,
+  mapJobThreaded,
+  runMapJob,
+  sgemmRuntime,
+} from "./gemm-threads.js";
 import { MAP_ITERATION_BYTES, MapCall, MapField } from "./map-job.js";
 import { batchSumPath, SgemmArena, views } from "./sgemm.js";
 import { SLOT_INTS } from "./sgemm-job.js";
@@ -104,6 +116,11 @@ function usable(n: number, call: GeluCall): GeluRuntime | null {
 }
 
 const mapJob = new Int32Array(SLOT_INTS);
+/**
+ * Larger arrays stay on the chunked single-thread path: the threaded one holds three copies in
+ * the sgemm memory (12 bytes per element), which never shrinks.
+ */
+const MAP_MAX_FLOATS = 1 << 24;
 
 /**
  * Large arrays on the gemm threads (a map job, map-job.ts): x (and dy) copied into the sgemm
@@ -118,10 +135,12 @@ function threaded(
   out: Float32Array,
   d: Float32Array | null,
 ): boolean {
-  const rt = sgemmRuntime();
-  const k = rt?.gelu ?? null;
   const n = x.length;
   const iterations = Math.ceil(n / STEP);
+  // size first: small arrays never start the sgemm runtime
+  if (iterations < MAP_THREAD_MIN_ITERATIONS || n > MAP_MAX_FLOATS) return false;
+  const rt = sgemmRuntime();
+  const k = rt?.gelu ?? null;
   if (rt === null || k === null || !mapJobThreaded(rt, iterations)) return false;
   const bytes = iterations * MAP_ITERATION_BYTES;
   const arena = new SgemmArena();
@@ -148,8 +167,15 @@ function threaded(
   return true;
 }
 
+/** Every array of a call has x's length (a typed error naming the argument otherwise). */
+function sameLength(fn: string, arg: string, x: Float32Array, other: Float32Array): void {
+  if (other.length !== x.length)
+    throw new ShapeError(fn, arg, `${x.length} floats (as x)`, `${other.length}`);
+}
+
 /** out = GELU(src) on the SIMD kernel; false (nothing written) where it does not apply. */
 export function geluF32(src: Float32Array, out: Float32Array): boolean {
+  sameLength("geluF32", "out", src, out);
   const rt = usable(src.length, "forward");
   if (!rt) return false;
   if (threaded(MapCall.forward, src, null, out, null)) return true;
@@ -169,6 +195,8 @@ export function geluF32(src: Float32Array, out: Float32Array): boolean {
  * apply.
  */
 export function geluWithGradF32(src: Float32Array, out: Float32Array, d: Float32Array): boolean {
+  sameLength("geluWithGradF32", "out", src, out);
+  sameLength("geluWithGradF32", "d", src, d);
   const rt = usable(src.length, "forwardWithGrad");
   if (!rt) return false;
   if (threaded(MapCall.forwardWithGrad, src, null, out, d)) return true;
@@ -185,6 +213,8 @@ export function geluWithGradF32(src: Float32Array, out: Float32Array, d: Float32
 
 /** out = dy GELU'(x) on the SIMD kernel; false (nothing written) where it does not apply. */
 export function geluGradF32(x: Float32Array, dy: Float32Array, out: Float32Array): boolean {
+  sameLength("geluGradF32", "dy", x, dy);
+  sameLength("geluGradF32", "out", x, out);
   const rt = usable(x.length, "grad");
   if (!rt) return false;
   if (threaded(MapCall.grad, x, dy, out, null)) return true;
