@@ -189,7 +189,9 @@ describe("float32 GELU on WebAssembly SIMD", () => {
   it("the raw-array kernels refuse arrays of other lengths with a ShapeError naming them", () => {
     const x = new Float32Array(1000);
     expect(() => geluF32(x, new Float32Array(999))).toThrow(/geluF32.*'out'.*1000 floats/);
-    expect(() => geluGradF32(x, new Float32Array(1001), new Float32Array(1000))).toThrow(ShapeError);
+    expect(() => geluGradF32(x, new Float32Array(1001), new Float32Array(1000))).toThrow(
+      ShapeError,
+    );
     expect(() => geluWithGradF32(x, new Float32Array(1000), new Float32Array(10))).toThrow(/'d'/);
   });
 

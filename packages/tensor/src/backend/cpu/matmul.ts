@@ -8,6 +8,23 @@ import { type Floats, gemm, gemmComplex, transposeMatrix } from "./gemm.js";
 import { broadcastOffsets } from "./indexing.js";
 import { sgemm, sgemmBatchSum, sgemmSharedA } from "./sgemm.js";
 
+/** M, K, N of op(A) @ op(B) for operands [..., M, K] / [..., K, N] (or transposed), and B's K. */
+function productDims(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): { M: number; K: number; N: number; kB: number } {
+  const ra = aShape.length;
+  const rb = bShape.length;
+  return {
+    M: transposeA ? aShape[ra - 1] : aShape[ra - 2],
+    K: transposeA ? aShape[ra - 2] : aShape[ra - 1],
+    N: transposeB ? bShape[rb - 2] : bShape[rb - 1],
+    kB: transposeB ? bShape[rb - 1] : bShape[rb - 2],
+  };
+}
+
 /**
  * Broadcast products W @ x[b] with at most this many rows run as one product with the batch
  * folded into the columns (sgemmSharedA). Its unfolding copies M nb rows of C one by one, which
@@ -27,11 +44,7 @@ export function batchMatMul(
   be: CpuBackend,
 ): TensorInfo {
   const [a, b] = inputs;
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const { M, K, N } = productDims(a.shape, b.shape, transposeA, transposeB);
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batch = broadcastShapes(batchA, batchB);
@@ -125,13 +138,8 @@ export function batchMatMulSum(
   be: CpuBackend,
 ): TensorInfo {
   const [a, b] = inputs;
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const { M, K, N, kB } = productDims(a.shape, b.shape, transposeA, transposeB);
   const nb = sizeOf(a.shape.slice(0, -2));
-  const kB = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
   if (kB !== K || sizeOf(b.shape.slice(0, -2)) !== nb || isComplex(a.dtype))
     throw new ShapeError(
       "BatchMatMulBatchSum",

@@ -252,6 +252,43 @@ export function sgemm(
 }
 
 /**
+ * Lays out an M x N x K product in the sgemm memory: copies of `aFloats` floats of A and
+ * `bFloats` of B, the padded C block (Mp x Np) and the packing scratch, room for the offset
+ * tables after them. Null where that is beyond the memory's maximum.
+ */
+function stage(
+  rt: SgemmRuntime,
+  M: number,
+  N: number,
+  K: number,
+  Mp: number,
+  Np: number,
+  A: Float32Array,
+  aOff: number,
+  aFloats: number,
+  B: Float32Array,
+  bOff: number,
+  bFloats: number,
+): {
+  arena: SgemmArena;
+  aSrc: number;
+  bSrc: number;
+  cAddr: number;
+  scratch: ProductScratch;
+} | null {
+  const arena = new SgemmArena();
+  const aSrc = arena.take(4 * aFloats);
+  const bSrc = arena.take(4 * bFloats);
+  const cAddr = arena.take(4 * Mp * Np);
+  const scratch = reserveScratch(arena, M, N, K);
+  if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) return null;
+  const { f32 } = views(rt);
+  f32.set(A.subarray(aOff, aOff + aFloats), aSrc >> 2);
+  f32.set(B.subarray(bOff, bOff + bFloats), bSrc >> 2);
+  return { arena, aSrc, bSrc, cAddr, scratch };
+}
+
+/**
  * C_b = op(A) @ op(B_b) for the nb batch elements b of B (B_b the K x N matrix at bOff + b K N,
  * C_b the M x N matrix at cOff + b M N), one A for all: a broadcast matmul W @ x[b], the
  * pointwise (kernel-1) convolution of channel MLPs, and its input gradient W^T @ dy[b]. Run as
@@ -284,15 +321,10 @@ export function sgemmSharedA(
   if (rt === null || K === 0 || M === 0 || N === 0 || M * NB * K < SMALL_MACS) return false;
   // B's rows are N long (one batch slice); the folded product has NB columns
   const { ars, acs, brs, bcs, Mp, Np } = operandLayout(M, NB, K, transA, transB, N);
-  const arena = new SgemmArena();
-  const aSrc = arena.take(4 * M * K);
-  const bSrc = arena.take(4 * NB * K);
-  const cAddr = arena.take(4 * Mp * Np);
-  const scratch = reserveScratch(arena, M, NB, K);
-  if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) return false;
-  const { f32, i32 } = views(rt);
-  f32.set(A.subarray(aOff, aOff + M * K), aSrc >> 2);
-  f32.set(B.subarray(bOff, bOff + NB * K), bSrc >> 2);
+  const staged = stage(rt, M, NB, K, Mp, Np, A, aOff, M * K, B, bOff, NB * K);
+  if (staged === null) return false;
+  const { arena, aSrc, bSrc, cAddr, scratch } = staged;
+  const { i32 } = views(rt);
   const a = operandTables(
     arena,
     i32,
@@ -374,15 +406,10 @@ export function sgemmBatchSum(
     return true;
   }
   const { ars, acs, brs, bcs, Mp, Np } = operandLayout(M, N, K, transA, transB);
-  const arena = new SgemmArena();
-  const aSrc = arena.take(4 * nb * M * K);
-  const bSrc = arena.take(4 * nb * K * N);
-  const cAddr = arena.take(4 * Mp * Np);
-  const scratch = reserveScratch(arena, M, N, KB);
-  if (!ensureBytes(rt, arena.end + tableBytes(KB, Mp, Np))) return false;
-  const { f32, i32 } = views(rt);
-  f32.set(A.subarray(aOff, aOff + nb * M * K), aSrc >> 2);
-  f32.set(B.subarray(bOff, bOff + nb * K * N), bSrc >> 2);
+  const staged = stage(rt, M, N, KB, Mp, Np, A, aOff, nb * M * K, B, bOff, nb * K * N);
+  if (staged === null) return false;
+  const { arena, aSrc, bSrc, cAddr, scratch } = staged;
+  const { i32 } = views(rt);
   const MK = M * K;
   const KN = K * N;
   // contraction index p = b K + k: batch b's element k

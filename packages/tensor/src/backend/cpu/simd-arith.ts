@@ -110,15 +110,8 @@ export function arithF32(
 ): boolean {
   const rt = usable(n);
   if (!rt) return false;
-  const { heap } = rt;
   const f = rt.vv[op];
-  for (let at = 0; at < n; at += CHUNK) {
-    const m = Math.min(CHUNK, n - at);
-    heap.set(a.subarray(ia + at, ia + at + m), A_AT);
-    heap.set(b.subarray(ib + at, ib + at + m), B_AT);
-    f(4 * A_AT, 4 * B_AT, 4 * OUT_AT, vectors(m));
-    out.set(heap.subarray(OUT_AT, OUT_AT + m), o + at);
-  }
+  overChunks(rt.heap, a, ia, b, ib, out, o, n, (v) => f(4 * A_AT, 4 * B_AT, 4 * OUT_AT, v));
   return true;
 }
 
@@ -135,15 +128,33 @@ export function arithScalarF32(
 ): boolean {
   const rt = usable(n);
   if (!rt) return false;
-  const { heap } = rt;
   const f = scalarFirst ? rt.sv[op] : rt.vs[op];
+  overChunks(rt.heap, a, ia, null, 0, out, o, n, (v) => f(4 * A_AT, s, 4 * OUT_AT, v));
+  return true;
+}
+
+/**
+ * n elements in chunks: a (and b) copied into the module's memory, `kernel(vectors)` run on
+ * the chunk, the result copied to out.
+ */
+function overChunks(
+  heap: Float32Array,
+  a: Float32Array,
+  ia: number,
+  b: Float32Array | null,
+  ib: number,
+  out: Float32Array,
+  o: number,
+  n: number,
+  kernel: (vectors: number) => void,
+): void {
   for (let at = 0; at < n; at += CHUNK) {
     const m = Math.min(CHUNK, n - at);
     heap.set(a.subarray(ia + at, ia + at + m), A_AT);
-    f(4 * A_AT, s, 4 * OUT_AT, vectors(m));
+    if (b) heap.set(b.subarray(ib + at, ib + at + m), B_AT);
+    kernel(vectors(m));
     out.set(heap.subarray(OUT_AT, OUT_AT + m), o + at);
   }
-  return true;
 }
 
 /**
