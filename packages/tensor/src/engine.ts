@@ -351,9 +351,7 @@ export class Engine {
    * of them): kernels may then compute what their gradient needs in the same pass (aux).
    */
   recordsGradientOf(inputs: readonly Tensor[]): boolean {
-    if (!this.recording) return false;
-    for (const tape of this.tapes) if (inputs.some((t) => tape.tracked.has(t.id))) return true;
-    return false;
+    return this.recording && this.tapes.some((tape) => tracks(tape, inputs));
   }
 
   private disposeInfo(info: TensorInfo, backend: Backend): void {
@@ -369,7 +367,7 @@ export class Engine {
   ): void {
     let auxKept = false;
     for (const tape of this.tapes) {
-      if (!inputs.some((t) => tape.tracked.has(t.id))) continue;
+      if (!tracks(tape, inputs)) continue;
       tape.tracked.add(output.id);
       for (const t of inputs) this.retain(t.dataId, t.backend);
       this.retain(output.dataId, output.backend);
@@ -432,6 +430,11 @@ export class Engine {
     }
     tape.nodes.length = 0;
   }
+}
+
+/** Does the tape track one of `inputs` (so that an op on them is recorded)? */
+function tracks(tape: Tape, inputs: readonly Tensor[]): boolean {
+  return inputs.some((t) => tape.tracked.has(t.id));
 }
 
 function collectTensors(x: unknown, into: Set<Tensor>, depth = 0): void {

@@ -217,6 +217,18 @@ function inversePerm(perm: readonly number[]): number[] {
   return inv;
 }
 
+/** A matrix product inside a gradient (op(p) @ op(q), batched). */
+function mm(p: Tensor, q: Tensor, tp: boolean, tq: boolean): Tensor {
+  return run("BatchMatMul", [p, q], { transposeA: tp, transposeB: tq }, "grad(matmul)");
+}
+
+/** t with its last two axes swapped. */
+function swapLast(t: Tensor): Tensor {
+  const perm = t.shape.map((_, i) => i);
+  [perm[t.rank - 1], perm[t.rank - 2]] = [perm[t.rank - 2], perm[t.rank - 1]];
+  return transpose(t, perm);
+}
+
 function matmulGrad(
   dy: Tensor,
   [a, b]: readonly Tensor[],
@@ -225,13 +237,6 @@ function matmulGrad(
   needs: readonly boolean[],
 ): (Tensor | null)[] {
   // With A, B the effective operands: dA = dy B^H, dB = A^H dy; then undo the stored transposes.
-  const mm = (p: Tensor, q: Tensor, tp: boolean, tq: boolean) =>
-    run("BatchMatMul", [p, q], { transposeA: tp, transposeB: tq }, "grad(matmul)");
-  const swapLast = (t: Tensor) => {
-    const perm = t.shape.map((_, i) => i);
-    [perm[t.rank - 1], perm[t.rank - 2]] = [perm[t.rank - 2], perm[t.rank - 1]];
-    return transpose(t, perm);
-  };
   // A constant operand (a DFT matrix, the data) needs no gradient: skip its product.
   const [needA, needB] = [needs[0] !== false, needs[1] !== false];
   const batchOf = (t: Tensor) => t.shape.slice(0, -2);
@@ -300,16 +305,9 @@ function hasBatchSumKernel(t: Tensor): boolean {
     // C = sum_b op(P_b) op(Q_b): dP_b = dC op(Q_b)^H, dQ_b = op(P_b)^H dC (dC broadcast over b)
     ENGINE.registerGradient(BATCH_SUM, (dC, [p, q], _c, attrs, needs) => {
       const { transposeA: tP, transposeB: tQ } = attrs as KernelAttrs["BatchMatMul"];
-      const mm = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) =>
-        run("BatchMatMul", [x, y], { transposeA: tx, transposeB: ty }, "grad(matmul)");
-      const last = (t: Tensor) => {
-        const perm = t.shape.map((_, i) => i);
-        [perm[t.rank - 1], perm[t.rank - 2]] = [perm[t.rank - 2], perm[t.rank - 1]];
-        return transpose(t, perm);
-      };
       const dP = needs[0] ? mm(dC, q, false, !tQ) : null;
       const dQ = needs[1] ? mm(p, dC, !tP, false) : null;
-      return [dP && tP ? last(dP) : dP, dQ && tQ ? last(dQ) : dQ];
+      return [dP && tP ? swapLast(dP) : dP, dQ && tQ ? swapLast(dQ) : dQ];
     });
   }
   return ENGINE.hasCustomKernel(BATCH_SUM, t.backend.name);

@@ -45,11 +45,30 @@ export function runMapUnits(k: GeluKernels, slot: Int32Array, counter: Int32Arra
     const first = u * unit;
     const it = Math.min(unit, total - first);
     const off = first * MAP_ITERATION_BYTES;
-    const x = slot[MapField.x] + off;
-    const second = slot[MapField.second] + off;
-    const out = slot[MapField.out] + off;
-    if (call === MapCall.forward) k.forward(x, out, it);
-    else if (call === MapCall.grad) k.grad(x, second, out, it);
-    else k.forwardWithGrad(x, out, second, it);
+    runGeluCall(
+      k,
+      call,
+      slot[MapField.x] + off,
+      slot[MapField.second] + off,
+      slot[MapField.out] + off,
+      it,
+    );
   }
+}
+
+/**
+ * One GELU kernel call (MapCall) over `iterations` iterations at byte addresses: x, out, and
+ * `second`, which is dy for grad, d (written) for forwardWithGrad, unused by forward.
+ */
+export function runGeluCall(
+  k: GeluKernels,
+  call: number,
+  x: number,
+  second: number,
+  out: number,
+  iterations: number,
+): void {
+  if (call === MapCall.forward) k.forward(x, out, iterations);
+  else if (call === MapCall.grad) k.grad(x, second, out, iterations);
+  else k.forwardWithGrad(x, out, second, iterations);
 }

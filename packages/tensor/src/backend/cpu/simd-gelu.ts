@@ -19,11 +19,15 @@ import {
   runMapJob,
   sgemmRuntime,
 } from "./gemm-threads.js";
-import { MAP_ITERATION_BYTES, MapCall, MapField } from "./map-job.js";
+import { MAP_ITERATION_BYTES, MapCall, MapField, runGeluCall } from "./map-job.js";
 import { batchSumPath, SgemmArena, views } from "./sgemm.js";
 import { SLOT_INTS } from "./sgemm-job.js";
 import { arithSimdAvailable, lastArithPath } from "./simd-arith.js";
-import { GELU_VECTORS_PER_ITERATION, geluModuleBytes } from "./simd-gelu-module.js";
+import {
+  GELU_VECTORS_PER_ITERATION,
+  type GeluKernels,
+  geluModuleBytes,
+} from "./simd-gelu-module.js";
 
 /** Below this many elements the scalar loop is as fast as the copies and the call. */
 export const GELU_SIMD_MIN_ELEMENTS = 256;
@@ -38,11 +42,8 @@ const X_AT = 0;
 const DY_AT = CHUNK;
 const OUT_AT = 2 * CHUNK;
 
-interface GeluExports {
+interface GeluExports extends GeluKernels {
   memory: WebAssembly.Memory;
-  forward(x: number, y: number, iterations: number): void;
-  grad(x: number, dy: number, dx: number, iterations: number): void;
-  forwardWithGrad(x: number, y: number, d: number, iterations: number): void;
 }
 
 interface GeluRuntime {
@@ -156,12 +157,8 @@ function threaded(
   mapJob[MapField.second] = secondAt;
   mapJob[MapField.out] = outAt;
   mapJob[MapField.iterations] = iterations;
-  if (!runMapJob(rt, mapJob)) {
-    // the workers went away in between: run it here, on the data already in place
-    if (call === MapCall.forward) k.forward(xAt, outAt, iterations);
-    else if (call === MapCall.grad) k.grad(xAt, secondAt, outAt, iterations);
-    else k.forwardWithGrad(xAt, outAt, secondAt, iterations);
-  }
+  // the workers may have gone away in between: then run it here, on the data already in place
+  if (!runMapJob(rt, mapJob)) runGeluCall(k, call, xAt, secondAt, outAt, iterations);
   out.set(f32.subarray(outAt >> 2, (outAt >> 2) + n));
   if (d) d.set(f32.subarray(secondAt >> 2, (secondAt >> 2) + n));
   return true;
@@ -173,19 +170,36 @@ function sameLength(fn: string, arg: string, x: Float32Array, other: Float32Arra
     throw new ShapeError(fn, arg, `${x.length} floats (as x)`, `${other.length}`);
 }
 
+/**
+ * The single-thread path: x (and dy) through the module's page in chunks of CHUNK floats, the
+ * kernel `call` on each chunk, out (and d) copied back.
+ */
+function chunked(
+  rt: GeluRuntime,
+  call: number,
+  x: Float32Array,
+  dy: Float32Array | null,
+  out: Float32Array,
+  d: Float32Array | null,
+): void {
+  const { heap, exports } = rt;
+  for (let at = 0, n = x.length; at < n; at += CHUNK) {
+    const m = Math.min(CHUNK, n - at);
+    heap.set(x.subarray(at, at + m), X_AT);
+    if (dy) heap.set(dy.subarray(at, at + m), DY_AT);
+    runGeluCall(exports, call, 4 * X_AT, 4 * DY_AT, 4 * OUT_AT, Math.ceil(m / STEP));
+    out.set(heap.subarray(OUT_AT, OUT_AT + m), at);
+    if (d) d.set(heap.subarray(DY_AT, DY_AT + m), at);
+  }
+}
+
 /** out = GELU(src) on the SIMD kernel; false (nothing written) where it does not apply. */
 export function geluF32(src: Float32Array, out: Float32Array): boolean {
   sameLength("geluF32", "out", src, out);
   const rt = usable(src.length, "forward");
   if (!rt) return false;
-  if (threaded(MapCall.forward, src, null, out, null)) return true;
-  const { heap, exports } = rt;
-  for (let at = 0, n = src.length; at < n; at += CHUNK) {
-    const m = Math.min(CHUNK, n - at);
-    heap.set(src.subarray(at, at + m), X_AT);
-    exports.forward(4 * X_AT, 4 * OUT_AT, Math.ceil(m / STEP));
-    out.set(heap.subarray(OUT_AT, OUT_AT + m), at);
-  }
+  if (!threaded(MapCall.forward, src, null, out, null))
+    chunked(rt, MapCall.forward, src, null, out, null);
   return true;
 }
 
@@ -199,15 +213,8 @@ export function geluWithGradF32(src: Float32Array, out: Float32Array, d: Float32
   sameLength("geluWithGradF32", "d", src, d);
   const rt = usable(src.length, "forwardWithGrad");
   if (!rt) return false;
-  if (threaded(MapCall.forwardWithGrad, src, null, out, d)) return true;
-  const { heap, exports } = rt;
-  for (let at = 0, n = src.length; at < n; at += CHUNK) {
-    const m = Math.min(CHUNK, n - at);
-    heap.set(src.subarray(at, at + m), X_AT);
-    exports.forwardWithGrad(4 * X_AT, 4 * OUT_AT, 4 * DY_AT, Math.ceil(m / STEP));
-    out.set(heap.subarray(OUT_AT, OUT_AT + m), at);
-    d.set(heap.subarray(DY_AT, DY_AT + m), at);
-  }
+  if (!threaded(MapCall.forwardWithGrad, src, null, out, d))
+    chunked(rt, MapCall.forwardWithGrad, src, null, out, d);
   return true;
 }
 
@@ -217,14 +224,6 @@ export function geluGradF32(x: Float32Array, dy: Float32Array, out: Float32Array
   sameLength("geluGradF32", "out", x, out);
   const rt = usable(x.length, "grad");
   if (!rt) return false;
-  if (threaded(MapCall.grad, x, dy, out, null)) return true;
-  const { heap, exports } = rt;
-  for (let at = 0, n = x.length; at < n; at += CHUNK) {
-    const m = Math.min(CHUNK, n - at);
-    heap.set(x.subarray(at, at + m), X_AT);
-    heap.set(dy.subarray(at, at + m), DY_AT);
-    exports.grad(4 * X_AT, 4 * DY_AT, 4 * OUT_AT, Math.ceil(m / STEP));
-    out.set(heap.subarray(OUT_AT, OUT_AT + m), at);
-  }
+  if (!threaded(MapCall.grad, x, dy, out, null)) chunked(rt, MapCall.grad, x, dy, out, null);
   return true;
 }
