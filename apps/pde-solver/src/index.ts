@@ -37,7 +37,7 @@ export {
   type PredictTarget,
   parseGeneratorSpec,
 } from "./train/data.js";
-export { fieldOf, predict as predictFields } from "./train/inference.js";
+export { fieldOf, predict as predictFields, trainingLoss } from "./train/inference.js";
 export { loadRun } from "./train/load-run.js";
 export { buildModel, MODEL_NAMES, MODEL_SCHEMAS, type ModelName } from "./train/models.js";
 export { type RunInfo, readRunInfo } from "./train/run-info.js";

@@ -5,10 +5,22 @@
  * normalized field; an increment model's (Normalization.increment set) is the normalized
  * increment, added to the input.
  */
-import type { Module } from "@modewise/nn";
-import { add, mul, noGrad, type Tensor, tidy, ValueError } from "@modewise/tensor";
+import { type Module, relativeLpLoss } from "@modewise/nn";
+import {
+  add,
+  div,
+  mul,
+  noGrad,
+  sqrt,
+  square,
+  sum,
+  type Tensor,
+  tidy,
+  ValueError,
+} from "@modewise/tensor";
 import { range } from "./batches.js";
 import { type Normalization, normalizeTo32 } from "./data.js";
+import type { BuiltModel } from "./models.js";
 
 export type Forward = Module & { forward(x: Tensor): Tensor };
 
@@ -20,6 +32,39 @@ export function fieldOf(x: Tensor, out: Tensor, norm: Normalization): Tensor {
   const inc = norm.increment;
   if (!inc) return add(mul(out, norm.y.std), norm.y.mean);
   return add(add(mul(x, norm.x.std), norm.x.mean), add(mul(out, inc.std), inc.mean));
+}
+
+/**
+ * The training loss of every model: the mean over the batch of the relative L2 error of the
+ * PHYSICAL field (not of the normalized output, and for an increment model not of the increment:
+ * that would weight samples by 1 / ||increment|| instead of 1 / ||field||), from normalized
+ * inputs and targets. It is also what eval reports.
+ *
+ * T1 computes it in frequency space with no inverse transform: its error is in normalized
+ * units (the scalar normalization's mean only moves the DC coefficient, and cancels in the
+ * difference), so the denominator is the physical field's norm divided by the normalization's
+ * std, computed on the grid (Parseval).
+ */
+export function trainingLoss(
+  built: BuiltModel,
+  norm: Normalization,
+): (x: Tensor, y: Tensor) => Tensor {
+  const { module, frequencyLoss } = built;
+  if (frequencyLoss) {
+    const scale = (norm.increment ?? norm.y).std;
+    return (x, y) =>
+      tidy(() => {
+        const axes = Array.from({ length: y.rank - 1 }, (_, i) => i + 1);
+        const referenceNorm = div(sqrt(sum(square(fieldOf(x, y, norm)), axes)), scale);
+        return frequencyLoss(x, y, { referenceNorm });
+      });
+  }
+  return (x, y) =>
+    tidy(() =>
+      relativeLpLoss(fieldOf(x, module.forward(x), norm), fieldOf(x, y, norm), {
+        reduction: "mean",
+      }),
+    );
 }
 
 /** Predictions [n, ...yShape] in float64 for inputs x [n, ...xShape] (physical units). */

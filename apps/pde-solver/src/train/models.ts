@@ -130,7 +130,7 @@ export interface BuiltModel {
    * T1 trains with its frequency-space loss (no inverse transform); the others use the relative
    * L2 of `forward`. Arguments are normalized inputs/targets.
    */
-  frequencyLoss?: (x: Tensor, y: Tensor) => Tensor;
+  frequencyLoss?: (x: Tensor, y: Tensor, opts?: { referenceNorm?: Tensor }) => Tensor;
 }
 
 /** Build `model` with validated hyperparameters for the data's channels and grid. */
@@ -178,8 +178,10 @@ export function buildModel(model: ModelName, hyper: unknown, ctx: ModelContext):
   const module = new Ctor(options);
   const { generator: _g, ...recorded } = options;
   const built: BuiltModel = { module, options: recorded };
-  const t1 = module as unknown as { frequencyLoss?: (x: Tensor, y: Tensor) => Tensor };
+  const t1 = module as unknown as {
+    frequencyLoss?: (x: Tensor, y: Tensor, opts?: { referenceNorm?: Tensor }) => Tensor;
+  };
   if (model === "t1" && typeof t1.frequencyLoss === "function")
-    built.frequencyLoss = (x, y) => t1.frequencyLoss?.call(module, x, y) as Tensor;
+    built.frequencyLoss = (x, y, opts) => t1.frequencyLoss?.call(module, x, y, opts) as Tensor;
   return built;
 }

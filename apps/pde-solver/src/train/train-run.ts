@@ -21,13 +21,12 @@ import {
   type LRScheduler,
   OneCycleLR,
   type Optimizer,
-  relativeLpLoss,
   StepLR,
   save,
 } from "@modewise/nn";
 import { relL2 } from "@modewise/pde";
 import { writeFileAtomic } from "@modewise/pde/io";
-import { Generator, type Tensor, tidy, ValueError } from "@modewise/tensor";
+import { Generator, tidy, ValueError } from "@modewise/tensor";
 import { validate } from "../config.js";
 import { renderLineChart, SERIES_COLORS } from "../plot/line-chart.js";
 import type { RGB } from "../plot/raster.js";
@@ -44,7 +43,7 @@ import {
   normalizeTo32,
   type TaskSpec,
 } from "./data.js";
-import { fieldOf, predict } from "./inference.js";
+import { predict, trainingLoss } from "./inference.js";
 import { buildModel, MODEL_SCHEMAS } from "./models.js";
 import { RUN_FILES, type RunInfo } from "./run-info.js";
 
@@ -234,16 +233,7 @@ export async function runTrain(
   const { yShape, xShape } = trainPairs;
   const nTrain = trainPairs.n;
   const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
-  const lossOf = (x: Tensor, y: Tensor): Tensor => {
-    // T1 compares its output coefficients with the target's (DCT or Fourier; field or
-    // increment alike).
-    if (built.frequencyLoss) return built.frequencyLoss(x, y);
-    // Relative L2 of the physical field (it is not shift-invariant): de-normalize both sides;
-    // for an increment model fieldOf adds the input back, so the loss is the field's too.
-    return relativeLpLoss(fieldOf(x, model.forward(x), norm), fieldOf(x, y, norm), {
-      reduction: "mean",
-    });
-  };
+  const lossOf = trainingLoss(built, norm);
   const trainStep = (indices: Uint32Array): number =>
     tidy(() => {
       const x = gather(xs, xShape, indices);

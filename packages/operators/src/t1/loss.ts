@@ -42,6 +42,13 @@ export interface T1LossOptions {
    * increment y - x compares with targetHat = dct(y) - dct(x) but is normalized by ||dct(y)||.
    */
   referenceHat?: Tensor;
+  /**
+   * Per-sample denominators [batch], in the units of the coefficients, replacing
+   * ||referenceHat||. For a network that works on normalized data, this makes the loss the
+   * relative error of the physical field: the app passes ||physical target|| / std, computed on
+   * the grid (Parseval: the grid norm equals the coefficient norm, so no transform is needed).
+   */
+  referenceNorm?: Tensor;
 }
 
 /**
@@ -79,6 +86,14 @@ export function t1FrequencyRelativeL2(
       `[${targetHat.shape.join(", ")}] (targetHat's shape)`,
       `[${ref.shape.join(", ")}]`,
     );
+  const refNorm = opts.referenceNorm;
+  if (refNorm !== undefined && (refNorm.rank !== 1 || refNorm.shape[0] !== b))
+    throw new ShapeError(
+      fn,
+      "referenceNorm",
+      `[${b}] (one norm per sample)`,
+      `[${refNorm.shape.join(", ")}]`,
+    );
   return tidy(() => {
     const kept = slice(targetHat, `:, :, :${m1}, :${m2}`);
     let errSq = sum(square(sub(predHat, kept)), [1, 2, 3]);
@@ -89,7 +104,8 @@ export function t1FrequencyRelativeL2(
       const right = sum(square(slice(targetHat, `:, :, :${m1}, ${m2}:`)), [1, 2, 3]);
       errSq = add(errSq, add(below, right));
     }
-    const perSample = div(sqrt(errSq), sqrt(sum(square(ref), [1, 2, 3])));
+    const denominator = refNorm ?? sqrt(sum(square(ref), [1, 2, 3]));
+    const perSample = div(sqrt(errSq), denominator);
     return reduceLoss(perSample, opts.reduction ?? "mean", fn);
   });
 }
