@@ -45,7 +45,7 @@ describe("trainingLoss", () => {
         increment: { mean: 0.01, std: 0.2 },
       },
     ],
-    ["field", { x: { mean: 0.3, std: 1.7 }, y: { mean: -0.5, std: 2.5 } }],
+    ["field", { kind: "gaussian", x: { mean: 0.3, std: 1.7 }, y: { mean: -0.5, std: 2.5 } }],
   ];
   for (const [kind, norm] of norms)
     it(`T1 (${kind} target): the frequency-space loss is the physical field's relative L2`, () => {
