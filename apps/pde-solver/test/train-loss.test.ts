@@ -40,6 +40,7 @@ describe("trainingLoss", () => {
     [
       "increment",
       {
+        kind: "gaussian",
         x: { mean: 0.3, std: 1.7 },
         y: { mean: 0.3, std: 1.7 },
         increment: { mean: 0.01, std: 0.2 },
