@@ -31,3 +31,19 @@ export function tempDir(prefix: string): {
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** Mean over samples of ||p - t|| / ||t|| in float64, written out here (not @modewise/pde's). */
+export function meanRelL2(p: Float64Array, t: Float64Array, n: number): number {
+  const size = t.length / n;
+  let total = 0;
+  for (let b = 0; b < n; b++) {
+    let num = 0;
+    let den = 0;
+    for (let i = b * size; i < (b + 1) * size; i++) {
+      num += ((p[i] as number) - (t[i] as number)) ** 2;
+      den += (t[i] as number) ** 2;
+    }
+    total += Math.sqrt(num / den);
+  }
+  return total / n;
+}

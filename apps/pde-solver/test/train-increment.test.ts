@@ -17,7 +17,7 @@ import {
   runTrain,
   trainSchema,
 } from "../src/index.js";
-import { tempDir } from "./helpers.js";
+import { meanRelL2, tempDir } from "./helpers.js";
 
 const tmp = tempDir("increment");
 afterAll(() => tmp.cleanup());
@@ -39,22 +39,6 @@ const config = (out: string, predict?: "field" | "increment", extra: object = {}
     ...(predict ? { predict } : {}),
     ...extra,
   });
-
-/** Mean over samples of ||p - t|| / ||t|| in float64, written out here (not @modewise/pde's). */
-function meanRelL2(p: Float64Array, t: Float64Array, n: number): number {
-  const size = t.length / n;
-  let sum = 0;
-  for (let b = 0; b < n; b++) {
-    let num = 0;
-    let den = 0;
-    for (let i = b * size; i < (b + 1) * size; i++) {
-      num += ((p[i] as number) - (t[i] as number)) ** 2;
-      den += (t[i] as number) ** 2;
-    }
-    sum += Math.sqrt(num / den);
-  }
-  return sum / n;
-}
 
 /** The run's weights applied by hand: normalize, forward, de-normalize (+ input if increment). */
 function handPrediction(runDir: string, x: Float64Array, n: number, s: number): Float64Array {

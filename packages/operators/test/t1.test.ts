@@ -167,24 +167,28 @@ describe("T1", () => {
     model.dispose();
   });
 
-  it("referenceNorm replaces the denominator: loss * referenceNorm = ||decode(P) - y||", () => {
-    const model = tiny();
-    const x = new Generator(7).normal([3, 2, 6, 5], { dtype: "float64" });
-    const y = new Generator(8).normal([3, 1, 6, 5], { dtype: "float64" });
-    const ref = tensor([0.5, 2, 7], { dtype: "float64" });
-    const perSample = model.frequencyLoss(x, y, { reduction: "none", referenceNorm: ref });
-    // the error norm on the grid, by the decoded prediction (independent of the coefficients)
-    const errNorm = sqrt(sum(square(sub(model.forward(x), y)), [1, 2, 3])).dataSync();
-    const p = perSample.dataSync();
-    for (let i = 0; i < 3; i++)
-      expect(Math.abs((p[i] as number) * [0.5, 2, 7][i]! - errNorm[i]!)).toBeLessThan(
-        1e-13 * errNorm[i]!,
-      );
-    const wrong = tensor([1, 2], { dtype: "float64" });
-    expect(() => model.frequencyLoss(x, y, { referenceNorm: wrong })).toThrow(/referenceNorm/);
-    dispose([x, y, ref, perSample, wrong]);
-    model.dispose();
-  });
+  for (const grid of [
+    [6, 5],
+    [12, 10],
+  ])
+    it(`referenceNorm replaces the denominator: loss * referenceNorm = ||forward(x) - y|| (${grid.join(" x ")} grid)`, () => {
+      const model = tiny();
+      const x = new Generator(7).normal([3, 2, ...grid], { dtype: "float64" });
+      const y = new Generator(8).normal([3, 1, ...grid], { dtype: "float64" });
+      const ref = tensor([0.5, 2, 7], { dtype: "float64" });
+      const perSample = model.frequencyLoss(x, y, { reduction: "none", referenceNorm: ref });
+      // the error norm on the grid, by the decoded prediction (independent of the coefficients)
+      const errNorm = sqrt(sum(square(sub(model.forward(x), y)), [1, 2, 3])).dataSync();
+      const p = perSample.dataSync();
+      for (let i = 0; i < 3; i++)
+        expect(Math.abs((p[i] as number) * [0.5, 2, 7][i]! - errNorm[i]!)).toBeLessThan(
+          1e-13 * errNorm[i]!,
+        );
+      const wrong = tensor([1, 2], { dtype: "float64" });
+      expect(() => model.frequencyLoss(x, y, { referenceNorm: wrong })).toThrow(/referenceNorm/);
+      dispose([x, y, ref, perSample, wrong]);
+      model.dispose();
+    });
 
   it("learnResidual: forward = x + decode(P), and the loss is still its exact spatial relative L2", () => {
     const model = new T1({

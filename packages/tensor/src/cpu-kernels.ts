@@ -34,8 +34,13 @@ export {
  * A [M x K] row-major from aOff, or A stored [K x M] when transA; op(B) is B [K x N] from
  * bOff, or B stored [N x K] when transB. With accumulate, the product is added to C.
  * Synchronous; multi-threaded above ~1M multiply-adds once the workers are up.
+ *
+ * sgemmIndexed(M, N, K, A, B, C, cOff = 0): C = op(A) @ op(B) for operands read in place
+ * through index maps, op(A)[t, k] = A.data[A.offset + A.kOff(k) + A.wOff(t)] (op(B)[k, t]
+ * likewise): transposes, gathers, permuted axes and interleaved complex parts without a copy
+ * of their own. Same kernel and bound as sgemm.
  */
-export { sgemm, sgemmAvailable } from "./backend/cpu/sgemm.js";
+export { type IndexedOperand, sgemm, sgemmAvailable, sgemmIndexed } from "./backend/cpu/sgemm.js";
 /**
  * Float32 add / sub / mul / div on WebAssembly SIMD (the binary kernel's float32 path; same bits
  * as the scalar loops): `setArithSimd(false)` forces the JavaScript loops.

@@ -12,26 +12,7 @@
  */
 import { sgemm } from "@modewise/tensor/cpu-kernels";
 import { describe, expect, it } from "vitest";
-
-const gamma = (n: number, u: number) => (n * u) / (1 - n * u);
-
-/** mulberry32: deterministic values in [-1, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
-
-function random(n: number, r: () => number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = r();
-  return out;
-}
+import { gamma, randomF32, rng } from "./helpers.js";
 
 interface Case {
   M: number;
@@ -48,9 +29,9 @@ function check({ M, N, K, transA, transB, accumulate }: Case, seed: number): num
   const aOff = Math.floor((r() + 1) * 5);
   const bOff = Math.floor((r() + 1) * 5);
   const cOff = Math.floor((r() + 1) * 5);
-  const A = random(aOff + M * K + 3, r);
-  const B = random(bOff + K * N + 3, r);
-  const C = random(cOff + M * N + 3, r);
+  const A = randomF32(aOff + M * K + 3, r);
+  const B = randomF32(bOff + K * N + 3, r);
+  const C = randomF32(cOff + M * N + 3, r);
   const C0 = C.slice();
   sgemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate, transA, transB);
   let worst = 0;
@@ -120,8 +101,8 @@ describe("sgemm (float32 accumulation) against a float64 triple loop", () => {
     const N = 24;
     const K = 300;
     const r = rng(7);
-    const A = random(M * K, r);
-    const B = random(K * N, r);
+    const A = randomF32(M * K, r);
+    const B = randomF32(K * N, r);
     const C = new Float32Array(M * N);
     sgemm(M, N, K, A, 0, B, 0, C, 0);
     // Recompute C[5, 7] with one term dropped: the bound must flag it.

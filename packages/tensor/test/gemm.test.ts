@@ -19,22 +19,11 @@ import {
   gemmKernel,
   setGemmKernel,
 } from "../src/backend/cpu/gemm.js";
+import { rng } from "./helpers.js";
 
 const U = 2 ** -53;
 const U32 = 2 ** -24;
 const gamma = (n: number) => (n * U) / (1 - n * U);
-
-/** mulberry32: small deterministic generator, values in [-1, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 

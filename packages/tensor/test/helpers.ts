@@ -20,6 +20,31 @@ import {
 } from "@modewise/tensor";
 import { expect } from "vitest";
 
+/** mulberry32: a small deterministic generator of values in [-1, 1). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  };
+}
+
+/** n float32 values of the generator r (or of rng(seed)). */
+export function randomF32(n: number, r: (() => number) | number): Float32Array {
+  const next = typeof r === "number" ? rng(r) : r;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = next();
+  return out;
+}
+
+/** Higham's gamma_n(u) = n u / (1 - n u): the bound of n roundings of unit roundoff u. */
+export function gamma(n: number, u: number): number {
+  return (n * u) / (1 - n * u);
+}
+
 export function randomTensor(
   shape: number[],
   dtype: "float64" | "complex128" | "float32" | "complex64" = "float64",

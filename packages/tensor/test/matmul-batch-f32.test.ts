@@ -20,22 +20,7 @@ import {
   tidy,
 } from "@modewise/tensor";
 import { describe, expect, it } from "vitest";
-
-const gamma = (n: number, u: number) => (n * u) / (1 - n * u);
-
-/** mulberry32: deterministic values in [-1, 1). */
-function random(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
+import { gamma, randomF32 } from "./helpers.js";
 
 /** y[b, i, j] = sum_k w(i, k) x[b, k, j] in float64 with S = sum |terms|; throws past the bound. */
 function checkProduct(
@@ -81,9 +66,9 @@ describe("float32 W @ x[b] with one W for the whole batch", () => {
     it(`[${M}, ${K}] @ [${NB}, ${K}, ${N}] and the gradient W^T @ dy[b]`, () => {
       const base = memory().numTensors;
       tidy(() => {
-        const wv = random(M * K, M * 1000 + K);
-        const xv = random(NB * K * N, K * 1000 + N);
-        const rv = random(NB * M * N, N * 1000 + M);
+        const wv = randomF32(M * K, M * 1000 + K);
+        const xv = randomF32(NB * K * N, K * 1000 + N);
+        const rv = randomF32(NB * M * N, N * 1000 + M);
         const w = tensor(wv, { shape: [M, K], dtype: "float32" });
         const x = tensor(xv, { shape: [NB, K, N], dtype: "float32" });
         const r = tensor(rv, { shape: [NB, M, N], dtype: "float32" });
@@ -107,8 +92,8 @@ describe("float32 W @ x[b] with one W for the whole batch", () => {
 
   it("the bound is not vacuous: one changed weight is detected", () => {
     const [M, K, N] = [20, 20, 96];
-    const wv = random(M * K, 7);
-    const xv = random(NB * K * N, 8);
+    const wv = randomF32(M * K, 7);
+    const xv = randomF32(NB * K * N, 8);
     const yv = tidy(() =>
       matmul(
         tensor(wv, { shape: [M, K], dtype: "float32" }),

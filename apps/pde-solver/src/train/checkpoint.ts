@@ -44,10 +44,14 @@ export interface LoopState {
   elapsedSeconds: number;
   done: boolean;
   /**
-   * With a time budget: whether totalSteps was re-estimated from the measured speed of the first
-   * steps (once per run; the cosine/one-cycle schedules are rebuilt for the new length).
+   * With a time budget: whether totalSteps was re-estimated from the measured speed (after 30
+   * steps, and again a fifth of the way through; the cosine/one-cycle schedules are rebuilt for
+   * the new length each time).
    */
   calibrated?: boolean;
+  /** How many times totalSteps was re-estimated (at most 2), and at which step the last time. */
+  calibrations?: number;
+  calibratedAt?: number;
   /** Seconds of one validation pass, timed before the loop (used when a resumed run calibrates). */
   validationSeconds?: number;
 }

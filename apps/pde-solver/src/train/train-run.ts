@@ -7,9 +7,9 @@
  * the order of stream e + 1, and a checkpoint stores parameters, optimizer moments and the step,
  * so kill + rerun gives the same final weights as an uninterrupted run (the scheduler is
  * replayed to the stored step). With `budgetSeconds` the number of steps is estimated at the
- * start from timed steps and re-estimated once after 30 steps from the measured rate (stored in
- * the checkpoint with a `calibrated` flag, so a resumed run keeps it); a run can still stop
- * early when the wall-clock budget is spent.
+ * start from timed steps and re-estimated from the measured rate after 30 steps and again a
+ * fifth of the way through (stored in the checkpoint with a `calibrations` count, so a resumed
+ * run keeps them); a run can still stop early when the wall-clock budget is spent.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -82,6 +82,14 @@ function taskOf(config: TrainConfig, ds: FieldDataset): TaskSpec {
 
 /** Steps after which a budgeted run re-estimates its length from the measured speed. */
 const CALIBRATION_STEPS = 30;
+/**
+ * A budgeted run re-estimates its length a second time once it has run this fraction of the
+ * steps left after the first estimate, from the rate measured since then. Thirty steps are
+ * under two seconds of a fast model, still warming up (pools, compiled code, the threads): T1
+ * runs on the 5-minute NS task ended after 233-290 s of their 300 s. At a fifth of the run a
+ * cosine schedule moves by about 4% of its range when the length changes by 20%.
+ */
+const RECALIBRATION_FRACTION = 0.2;
 
 function makeScheduler(
   config: TrainConfig,
@@ -342,14 +350,11 @@ export async function runTrain(
    * The steps timed before the loop run before the thread pool is up and the code is warm, and
    * next to whatever else the machine does then: they overestimated the step time by up to 1.7x
    * (runs ended at 55-60% of their budget). After CALIBRATION_STEPS steps the measured rate
-   * re-fixes totalSteps once, and the learning-rate schedule is rebuilt for the new length
-   * (a cosine schedule moves by < 0.1% of its range at that point).
+   * re-fixes totalSteps, and again after RECALIBRATION_FRACTION of the rest (the rate since the
+   * first re-estimate); the learning-rate schedule is rebuilt for the new length each time.
    */
-  const calibrate = () => {
+  const calibrate = (perStep: number) => {
     if (config.budgetSeconds === undefined) return;
-    // training steps only: validation passes are counted per epoch below
-    const loopSeconds = (performance.now() - loopStart) / 1000 - loopValSeconds;
-    const perStep = loopSeconds / (state.step - resumedFrom - 1);
     const remaining = config.budgetSeconds - (performance.now() - started) / 1000;
     // the validation time measured when the run started (a resumed run reads it from the
     // checkpoint)
@@ -357,9 +362,34 @@ export async function runTrain(
     const more = Math.max(1, Math.floor((0.95 * remaining * stepsPerEpoch) / perEpoch));
     state.totalSteps = Math.min(config.epochs * stepsPerEpoch, state.step + more);
     state.calibrated = true;
+    state.calibrations = (state.calibrations ?? 0) + 1;
+    state.calibratedAt = state.step;
     scheduler = makeScheduler(config, optimizer, state.totalSteps);
     for (let i = 0; i < state.step; i++) scheduler?.step();
     stopAt = Math.min(state.totalSteps, config.maxSteps ?? Number.POSITIVE_INFINITY);
+  };
+  /** Start of the window the second re-estimate measures (this session's step 30). */
+  let mark: { step: number; time: number; valSeconds: number } | undefined;
+  /** Training seconds per step since `from` (step, wall time, validation seconds then). */
+  const perStepSince = (from: { step: number; time: number; valSeconds: number }) =>
+    ((performance.now() - from.time) / 1000 - (loopValSeconds - from.valSeconds)) /
+    (state.step - from.step);
+  const maybeCalibrate = () => {
+    if (config.budgetSeconds === undefined || state.step >= state.totalSteps) return;
+    const done = state.calibrations ?? (state.calibrated ? 1 : 0);
+    if (state.step - resumedFrom === CALIBRATION_STEPS) {
+      // training steps only: validation passes are counted per epoch
+      if (done === 0)
+        calibrate(perStepSince({ step: resumedFrom + 1, time: loopStart, valSeconds: 0 }));
+      mark = { step: state.step, time: performance.now(), valSeconds: loopValSeconds };
+      return;
+    }
+    if (done !== 1 || mark === undefined) return;
+    const window = Math.max(
+      CALIBRATION_STEPS,
+      Math.ceil(RECALIBRATION_FRACTION * (state.totalSteps - mark.step)),
+    );
+    if (state.step - mark.step >= window) calibrate(perStepSince(mark));
   };
   while (!state.done && state.step < stopAt && budgetLeft()) {
     const epoch = Math.floor(state.step / stepsPerEpoch);
@@ -384,13 +414,7 @@ export async function runTrain(
       loopStart = performance.now();
       loopValSeconds = 0;
     }
-    if (
-      config.budgetSeconds !== undefined &&
-      !state.calibrated &&
-      state.step - resumedFrom === CALIBRATION_STEPS &&
-      state.step < state.totalSteps
-    )
-      calibrate();
+    maybeCalibrate();
     state.rng = { seed: config.seed, stream: epoch + 1, position: state.step % stepsPerEpoch };
     state.pending.sum += loss;
     state.pending.count++;

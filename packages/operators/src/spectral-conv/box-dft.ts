@@ -20,9 +20,11 @@
  * A^H dy for y = Re(A Z)): the adjoint of BoxDFT(w) is BoxIDFT(w) and vice versa (the weights
  * are real and act on j2 only), so each kernel is the other's gradient.
  *
- * Each transform is two real matrix products (complex matrices stacked as (Re; Im) blocks),
- * ordered so that the batch stays in the rows and the data is never transposed in full (only
- * the small box, once, in the inverse), and a pass that combines the Re / Im blocks.
+ * Each transform is two real matrix products, ordered so that the batch stays in the rows and
+ * the data is never transposed. The forward transform stacks complex matrices as (Re; Im)
+ * blocks and ends with a pass that combines them; the inverse reads the box in place through
+ * index maps (sgemmIndexed) and applies the complex step as a real 2 x 2 block matrix, so it
+ * has no pass of its own.
  * float32 accumulation: |error| <= gamma_n sum |terms| per pass (n the summed length).
  */
 import {
@@ -35,7 +37,7 @@ import {
   runKernel,
   type Tensor,
 } from "@modewise/tensor";
-import { sgemm } from "@modewise/tensor/cpu-kernels";
+import { sgemm, sgemmIndexed } from "@modewise/tensor/cpu-kernels";
 
 interface BoxDFTAttrs {
   n1: number;
@@ -69,7 +71,10 @@ interface Matrices {
   lastInverse: Float32Array;
   /** [2 * 2 m1, n1]: rows cos, then -sin, of f1 x1 / n1 (e^{-i theta}). */
   leadForward: Float32Array;
-  /** [2 n1, 2 m1]: rows cos, then sin (e^{+i theta}). */
+  /**
+   * [2 * 2 m1, 2 n1]: e^{+i theta} as a real 2 x 2 block matrix, rows (re | im, j1), columns
+   * (re | im, x1): (zr, zi) -> (zr c - zi s, zr s + zi c).
+   */
   leadInverse: Float32Array;
 }
 
@@ -95,14 +100,18 @@ function matrices(a: BoxDFTAttrs): Matrices {
   }
   const R = 2 * m1;
   const leadForward = new Float32Array(2 * R * n1);
-  const leadInverse = new Float32Array(2 * n1 * R);
+  const leadInverse = new Float32Array(2 * R * 2 * n1);
   for (let j1 = 0; j1 < R; j1++)
     for (let x1 = 0; x1 < n1; x1++) {
       const [c, s] = unitRoot((j1 - m1) * x1, n1);
       leadForward[j1 * n1 + x1] = c;
       leadForward[(R + j1) * n1 + x1] = -s;
-      leadInverse[x1 * R + j1] = c;
-      leadInverse[(n1 + x1) * R + j1] = s;
+      const re = j1 * 2 * n1; // row (re, j1); row (im, j1) is R rows further
+      const im = (R + j1) * 2 * n1;
+      leadInverse[re + x1] = c;
+      leadInverse[re + n1 + x1] = s;
+      leadInverse[im + x1] = -s;
+      leadInverse[im + n1 + x1] = c;
     }
   m = { lastForward, lastInverse, leadForward, leadInverse };
   cache.set(key, m);
@@ -150,11 +159,12 @@ function forwardCpu(x: Float32Array, nb: number, a: BoxDFTAttrs, z: Float32Array
 }
 
 /**
- * Z [nb, 2 m1, m2] (complex interleaved) -> y [nb, n1, n2]: Z is copied to
- * Z' [(j2, re|im, b), j1] (the box is small), then
- *   U [(j2, re|im, b), (c|s, x1)] = Z' leadInverse^T
- *   V [(j2, re|im), (b, x1)]      = (U[re, c] - U[im, s], U[im, c] + U[re, s])
- *   y [(b, x1), x2]               = V^T lastInverse.
+ * Z [nb, 2 m1, m2] (complex interleaved) -> y [nb, n1, n2], two products whose operands are
+ * read in place through index maps (sgemmIndexed: no reordering copy, no combining pass):
+ *   V [(j2, b), (re|im, x1)] = Z [(j2, b), (re|im, j1)] leadInverse     (K = 2 * 2 m1)
+ *   y [(b, x1), x2]          = V [(b, x1), (j2, re|im)] lastInverse     (K = 2 m2)
+ * The complex product of the first axis is the real 2 x 2 block form of e^{+i theta}, so both
+ * are plain real products.
  */
 function inverseCpu(z: Float32Array, nb: number, a: BoxDFTAttrs, y: Float32Array): void {
   const m = matrices(a);
@@ -165,33 +175,43 @@ function inverseCpu(z: Float32Array, nb: number, a: BoxDFTAttrs, y: Float32Array
     sgemm(nb, n2, 2 * m2, z, 0, m.lastInverse, 0, y, 0);
     return;
   }
-  const Z = scratch(0, 2 * m2 * nb * R);
-  for (let b = 0; b < nb; b++)
-    for (let j1 = 0; j1 < R; j1++) {
-      let from = (b * R + j1) * m2 * 2;
-      for (let j2 = 0; j2 < m2; j2++) {
-        const re = (2 * j2 * nb + b) * R + j1;
-        Z[re] = z[from];
-        Z[re + nb * R] = z[from + 1];
-        from += 2;
-      }
-    }
-  const U = scratch(1, 2 * m2 * nb * 2 * n1);
-  sgemm(2 * m2 * nb, 2 * n1, R, Z, 0, m.leadInverse, 0, U, 0, false, false, true);
-  // V reuses the first scratch (Z is consumed)
-  const V = scratch(0, 2 * m2 * nb * n1);
-  for (let j2 = 0; j2 < m2; j2++)
-    for (let b = 0; b < nb; b++) {
-      const ure = (2 * j2 * nb + b) * 2 * n1;
-      const uim = ure + nb * 2 * n1;
-      const vre = (2 * j2 * nb + b) * n1;
-      const vim = vre + nb * n1;
-      for (let x1 = 0; x1 < n1; x1++) {
-        V[vre + x1] = U[ure + x1] - U[uim + n1 + x1];
-        V[vim + x1] = U[uim + x1] + U[ure + n1 + x1];
-      }
-    }
-  sgemm(nb * n1, n2, 2 * m2, V, 0, m.lastInverse, 0, y, 0, false, true, false);
+  const zBatch = 2 * R * m2; // floats of one batch element of Z
+  const vRow = 2 * n1; // floats of one row (j2, b) of V
+  const V = scratch(0, m2 * nb * vRow);
+  sgemmIndexed(
+    m2 * nb,
+    vRow,
+    2 * R,
+    {
+      data: z,
+      floats: nb * zBatch,
+      // k = (re|im) R + j1: Z[b, j1, j2] is at b zBatch + 2 (j1 m2 + j2), its Im one further
+      kOff: (k) => (k < R ? 2 * m2 * k : 2 * m2 * (k - R) + 1),
+      wOff: (t) => {
+        const j2 = Math.floor(t / nb);
+        return (t - j2 * nb) * zBatch + 2 * j2;
+      },
+    },
+    { data: m.leadInverse, kOff: (k) => k * vRow, wOff: (t) => t },
+    V,
+  );
+  sgemmIndexed(
+    nb * n1,
+    n2,
+    2 * m2,
+    {
+      data: V,
+      floats: m2 * nb * vRow,
+      // k = 2 j2 + (re|im), the row order of lastInverse
+      kOff: (k) => (k >> 1) * nb * vRow + (k & 1) * n1,
+      wOff: (t) => {
+        const b = Math.floor(t / n1);
+        return b * vRow + (t - b * n1);
+      },
+    },
+    { data: m.lastInverse, kOff: (k) => k * n2, wOff: (t) => t },
+    y,
+  );
 }
 
 let registered = false;

@@ -3,14 +3,15 @@
  * no toolchain). For one frequency k: C[p, q] = sum_r op(A[p, r]) op(B[q, r]) over complex
  * numbers read straight from the tensors' layouts through byte strides, op a conjugation or not.
  *
- * Each complex number is one f64x2 (re, im) (complex64 entries are promoted on load, results
- * demoted once on store: float64 sums for both dtypes). Four outputs q..q+3 at a time share the
- * loads of A; per r:
+ * complex128 (dotsBody, float64 sums): each complex number is one f64x2 (re, im). Four outputs
+ * q..q+3 at a time share the loads of A; per r:
  *   acc1_j += (ar, ar) * (br_j, bi_j),   acc2_j += (ai, ai) * (br_j, bi_j)
  * and at the end C = (acc1 + swap(acc2) * s1) * s2, with (s1, s2) from the conjugation flags:
  *   a b:        s1 = (-1, 1), s2 = (1, 1)    [re = ar br - ai bi, im = ar bi + ai br]
  *   conj(a) b:  s1 = (1, -1), s2 = (1, 1)
  *   a conj(b):  s1 = (1, -1), s2 = (1, -1)   [= conj(conj(a) b)]
+ *
+ * complex64 (dotsC64Body, float32 sums) holds two complex numbers per f32x4 (see there).
  *
  * `mixWasm()` returns null where WebAssembly SIMD is unavailable or blocked; the caller then
  * composes einsums instead.
@@ -44,7 +45,7 @@ const Arg = {
   SBr: 9,
   SCp: 10,
   SCq: 11,
-  /** byte address of s1, s2 (two f64x2) */
+  /** byte address of the signs: s1, s2 (two f64x2, dotsBody) or sRe, sIm (two f32x4, dotsC64Body) */
   Signs: 12,
 } as const;
 const N_ARGS = 13;
@@ -58,72 +59,156 @@ function bump(f: FunctionBody, x: number, by: number | { local: number }): void 
   f.set(x);
 }
 
-/**
- * dots for one element type: f32 (complex64, 8 bytes per entry) or f64 (complex128, 16).
- */
-function dotsBody(f32: boolean): FunctionBody {
+/** The function and the locals both dots kernels share. */
+interface DotsFrame {
+  f: FunctionBody;
+  p: number;
+  q: number;
+  r: number;
+  ap: number;
+  aRow: number;
+  cRow: number;
+  /** B's row pointers of the 4 outputs of a block (4 locals). */
+  bp: number;
+  /** The accumulators of the 4 outputs of a block (4 + 4 v128 locals). */
+  acc1: number;
+  acc2: number;
+  /** The two sign vectors, loaded once from `Signs`. */
+  sign1: number;
+  sign2: number;
+}
+
+function dotsFrame(): DotsFrame {
   const f = new FunctionBody(N_ARGS);
-  const p = f.local(I32);
-  const q = f.local(I32);
-  const r = f.local(I32);
-  const ap = f.local(I32);
-  const aRow = f.local(I32);
-  const cRow = f.local(I32);
-  const bp = f.locals(I32, 4);
-  const acc1 = f.locals(V128, 4);
-  const acc2 = f.locals(V128, 4);
+  return {
+    f,
+    p: f.local(I32),
+    q: f.local(I32),
+    r: f.local(I32),
+    ap: f.local(I32),
+    aRow: f.local(I32),
+    cRow: f.local(I32),
+    bp: f.locals(I32, 4),
+    acc1: f.locals(V128, 4),
+    acc2: f.locals(V128, 4),
+    sign1: f.local(V128),
+    sign2: f.local(V128),
+  };
+}
+
+/** Pushes base + (q + j) stride (a local argument). */
+function qAddress(d: DotsFrame, base: number, j: number, stride: number): void {
+  const { f } = d;
+  f.get(base);
+  f.get(d.q);
+  if (j > 0) {
+    f.i32Const(j);
+    f.emit(Op.i32Add);
+  }
+  f.get(stride);
+  f.emit(Op.i32Mul);
+  f.emit(Op.i32Add);
+}
+
+/** Starts a block of `width` outputs: zero accumulators, bp_j = B + (q + j) sBq, ap = aRow. */
+function blockStart(d: DotsFrame, width: number): void {
+  const { f } = d;
+  for (let j = 0; j < width; j++) {
+    f.simd(Simd.const, ...new Array(16).fill(0));
+    f.set(d.acc1 + j);
+    f.simd(Simd.const, ...new Array(16).fill(0));
+    f.set(d.acc2 + j);
+    qAddress(d, Arg.B, j, Arg.SBq);
+    f.set(d.bp + j);
+  }
+  f.get(d.aRow);
+  f.set(d.ap);
+}
+
+/**
+ * The loops around the blocks: signs loaded, then for every row p (P >= 1) blocks of 4
+ * outputs while 4 remain, then blocks of 1; `block(width)` ends with q += width.
+ */
+function rowLoops(d: DotsFrame, block: (width: number) => void): FunctionBody {
+  const { f } = d;
+  f.get(Arg.Signs);
+  f.vload(0);
+  f.set(d.sign1);
+  f.get(Arg.Signs);
+  f.vload(16);
+  f.set(d.sign2);
+  f.i32Const(0);
+  f.set(d.p);
+  f.get(Arg.A);
+  f.set(d.aRow);
+  f.get(Arg.C);
+  f.set(d.cRow);
+  f.emit(Op.loop, BLOCK_VOID); // over p
+  f.i32Const(0);
+  f.set(d.q);
+  // while (q + 4 <= Q) block(4)
+  f.emit(Op.block, BLOCK_VOID);
+  f.emit(Op.loop, BLOCK_VOID);
+  f.get(d.q);
+  f.i32Const(4);
+  f.emit(Op.i32Add);
+  f.get(Arg.Q);
+  f.emit(Op.i32GtS);
+  f.emit(Op.brIf, 1);
+  block(4);
+  f.emit(Op.br, 0);
+  f.emit(Op.end);
+  f.emit(Op.end);
+  // while (q < Q) block(1)
+  f.emit(Op.block, BLOCK_VOID);
+  f.emit(Op.loop, BLOCK_VOID);
+  f.get(d.q);
+  f.get(Arg.Q);
+  f.emit(Op.i32GeS);
+  f.emit(Op.brIf, 1);
+  block(1);
+  f.emit(Op.br, 0);
+  f.emit(Op.end);
+  f.emit(Op.end);
+  bump(f, d.aRow, { local: Arg.SAp });
+  bump(f, d.cRow, { local: Arg.SCp });
+  f.get(d.p);
+  f.i32Const(1);
+  f.emit(Op.i32Add);
+  f.tee(d.p);
+  f.get(Arg.P);
+  f.emit(Op.i32Ne);
+  f.emit(Op.brIf, 0);
+  f.emit(Op.end);
+  return f;
+}
+
+/** dots for complex128 (16 bytes per entry), float64 sums; signs (s1, s2). */
+function dotsBody(): FunctionBody {
+  const d = dotsFrame();
+  const { f, q, r, ap, cRow, bp, acc1, acc2 } = d;
   const sr = f.local(V128);
   const si = f.local(V128);
   const bv = f.local(V128);
-  const s1 = f.local(V128);
-  const s2 = f.local(V128);
-  const half = f32 ? 4 : 8; // bytes of one real part
-
+  const half = 8; // bytes of one real part
   const loadSplat = (addr: number, offset: number) => {
     f.get(addr);
-    if (f32) {
-      f.simd(Simd.load32Splat, 2, offset);
-      f.simd(Simd.f64x2PromoteLowF32x4);
-    } else f.simd(Simd.load64Splat, 3, offset);
-  };
-  const loadComplex = (addr: number) => {
-    f.get(addr);
-    if (f32) {
-      f.simd(Simd.load64Zero, 3, 0);
-      f.simd(Simd.f64x2PromoteLowF32x4);
-    } else f.vload(0);
+    f.simd(Simd.load64Splat, 3, offset);
   };
 
   /** Outputs q .. q + width - 1 of row p (width 4 or 1), then q += width. */
   const block = (width: number) => {
-    for (let j = 0; j < width; j++) {
-      f.simd(Simd.const, ...new Array(16).fill(0));
-      f.set(acc1 + j);
-      f.simd(Simd.const, ...new Array(16).fill(0));
-      f.set(acc2 + j);
-      // bp_j = B + (q + j) sBq
-      f.get(Arg.B);
-      f.get(q);
-      if (j > 0) {
-        f.i32Const(j);
-        f.emit(Op.i32Add);
-      }
-      f.get(Arg.SBq);
-      f.emit(Op.i32Mul);
-      f.emit(Op.i32Add);
-      f.set(bp + j);
-    }
-    f.get(aRow);
-    f.set(ap);
+    blockStart(d, width);
     f.get(Arg.R);
     f.set(r);
-    f.emit(Op.loop, BLOCK_VOID);
+    f.emit(Op.loop, BLOCK_VOID); // R >= 1
     loadSplat(ap, 0);
     f.set(sr);
     loadSplat(ap, half);
     f.set(si);
     for (let j = 0; j < width; j++) {
-      loadComplex(bp + j);
+      f.get(bp + j);
+      f.vload(0);
       f.set(bv);
       f.get(acc1 + j);
       f.get(sr);
@@ -147,84 +232,142 @@ function dotsBody(f32: boolean): FunctionBody {
     f.emit(Op.brIf, 0);
     f.emit(Op.end);
     for (let j = 0; j < width; j++) {
-      // address: cRow + (q + j) sCq
-      f.get(cRow);
-      f.get(q);
-      if (j > 0) {
-        f.i32Const(j);
-        f.emit(Op.i32Add);
-      }
-      f.get(Arg.SCq);
-      f.emit(Op.i32Mul);
-      f.emit(Op.i32Add);
+      qAddress(d, cRow, j, Arg.SCq);
       // value: (acc1 + swap(acc2) s1) s2
       f.get(acc1 + j);
       f.get(acc2 + j);
       f.get(acc2 + j);
       f.simd(Simd.shuffle, ...SWAP_LANES);
-      f.get(s1);
+      f.get(d.sign1);
       f.simd(Simd.f64x2Mul);
       f.simd(Simd.f64x2Add);
-      f.get(s2);
+      f.get(d.sign2);
       f.simd(Simd.f64x2Mul);
-      if (f32) {
-        f.simd(Simd.f32x4DemoteF64x2Zero);
-        f.simd(Simd.store64Lane, 3, 0, 0);
-      } else f.vstore(0);
+      f.vstore(0);
     }
     bump(f, q, width);
   };
+  return rowLoops(d, block);
+}
 
-  f.get(Arg.Signs);
-  f.vload(0);
-  f.set(s1);
-  f.get(Arg.Signs);
-  f.vload(16);
-  f.set(s2);
-  f.i32Const(0);
-  f.set(p);
-  f.get(Arg.A);
-  f.set(aRow);
-  f.get(Arg.C);
-  f.set(cRow);
-  f.emit(Op.loop, BLOCK_VOID); // over p (P >= 1)
-  f.i32Const(0);
-  f.set(q);
-  // while (q + 4 <= Q) block(4)
-  f.emit(Op.block, BLOCK_VOID);
-  f.emit(Op.loop, BLOCK_VOID);
-  f.get(q);
-  f.i32Const(4);
-  f.emit(Op.i32Add);
-  f.get(Arg.Q);
-  f.emit(Op.i32GtS);
-  f.emit(Op.brIf, 1);
-  block(4);
-  f.emit(Op.br, 0);
-  f.emit(Op.end);
-  f.emit(Op.end);
-  // while (q < Q) block(1)
-  f.emit(Op.block, BLOCK_VOID);
-  f.emit(Op.loop, BLOCK_VOID);
-  f.get(q);
-  f.get(Arg.Q);
-  f.emit(Op.i32GeS);
-  f.emit(Op.brIf, 1);
-  block(1);
-  f.emit(Op.br, 0);
-  f.emit(Op.end);
-  f.emit(Op.end);
-  bump(f, aRow, { local: Arg.SAp });
-  bump(f, cRow, { local: Arg.SCp });
-  f.get(p);
-  f.i32Const(1);
-  f.emit(Op.i32Add);
-  f.tee(p);
-  f.get(Arg.P);
-  f.emit(Op.i32Ne);
-  f.emit(Op.brIf, 0);
-  f.emit(Op.end);
-  return f;
+/** Lanes of i8x16.shuffle: lanes (x0, x2, y0, y2) and (x1, x3, y1, y3) of two f32x4 x, y. */
+const EVEN_LANES = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
+const ODD_LANES = [4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31];
+/** Lanes (x1, x0, x3, x2) of one f32x4: swaps re and im of two complex64 numbers. */
+const SWAP_PAIRS = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
+
+/**
+ * dotsC64: the complex64 dots in float32, two complex numbers per vector. Rows of A and B are
+ * contiguous along r (SAr = SBr = 8 bytes; the packed layout). For a pair of r,
+ *   a = (ar0, ai0, ar1, ai1), b = (br0, bi0, br1, bi1):
+ *   acc1 += a * b          = (ar br, ai bi, ...)     -> re = sum of acc1 . sRe
+ *   acc2 += a * swap(b)    = (ar bi, ai br, ...)     -> im = sum of acc2 . sIm
+ * with the sign vectors (sRe, sIm) at `Signs` (f32x4 each) from the conjugation flags:
+ *   a b: (1, -1, 1, -1), (1, 1, 1, 1); conj(a) b: (1, 1, 1, 1), (1, -1, 1, -1);
+ *   a conj(b): (1, 1, 1, 1), (-1, 1, -1, 1).
+ * An odd R ends with one r loaded into the low half (the high half zero). float32 sums: each
+ * lane adds ceil(R / 2) products in order, then the four lanes in pairs.
+ */
+function dotsC64Body(): FunctionBody {
+  const d = dotsFrame();
+  const { f, q, r, ap, cRow, bp, acc1, acc2 } = d;
+  const av = f.local(V128);
+  const bv = f.local(V128);
+  const x = f.local(V128);
+
+  /** One r step of the width accumulators; `load` pushes a vector from the address local. */
+  const step = (width: number, load: (addr: number) => void) => {
+    load(ap);
+    f.set(av);
+    for (let j = 0; j < width; j++) {
+      load(bp + j);
+      f.set(bv);
+      f.get(acc1 + j);
+      f.get(av);
+      f.get(bv);
+      f.simd(Simd.f32x4Mul);
+      f.simd(Simd.f32x4Add);
+      f.set(acc1 + j);
+      f.get(acc2 + j);
+      f.get(av);
+      f.get(bv);
+      f.get(bv);
+      f.simd(Simd.shuffle, ...SWAP_PAIRS);
+      f.simd(Simd.f32x4Mul);
+      f.simd(Simd.f32x4Add);
+      f.set(acc2 + j);
+    }
+  };
+  const loadPair = (addr: number) => {
+    f.get(addr);
+    f.vload(0);
+  };
+  const loadOne = (addr: number) => {
+    f.get(addr);
+    f.simd(Simd.load64Zero, 3, 0);
+  };
+
+  /** Outputs q .. q + width - 1 of row p (width 4 or 1), then q += width. */
+  const block = (width: number) => {
+    blockStart(d, width);
+    // r = R >> 1 pairs; while (r != 0)
+    f.get(Arg.R);
+    f.i32Const(1);
+    f.emit(Op.i32ShrU);
+    f.set(r);
+    f.emit(Op.block, BLOCK_VOID);
+    f.emit(Op.loop, BLOCK_VOID);
+    f.get(r);
+    f.emit(Op.i32Eqz);
+    f.emit(Op.brIf, 1);
+    step(width, loadPair);
+    for (let j = 0; j < width; j++) bump(f, bp + j, 16);
+    bump(f, ap, 16);
+    f.get(r);
+    f.i32Const(1);
+    f.emit(Op.i32Sub);
+    f.set(r);
+    f.emit(Op.br, 0);
+    f.emit(Op.end);
+    f.emit(Op.end);
+    // if (R & 1) the last r alone
+    f.get(Arg.R);
+    f.i32Const(1);
+    f.emit(Op.i32And);
+    f.emit(Op.if, BLOCK_VOID);
+    step(width, loadOne);
+    f.emit(Op.end);
+    for (let j = 0; j < width; j++) {
+      qAddress(d, cRow, j, Arg.SCq);
+      // x = acc1 sRe, y = acc2 sIm; t = (x0 + x1, x2 + x3, y0 + y1, y2 + y3);
+      // (re, im) = (t0 + t1, t2 + t3) in the low half
+      f.get(acc1 + j);
+      f.get(d.sign1);
+      f.simd(Simd.f32x4Mul);
+      f.set(x);
+      f.get(acc2 + j);
+      f.get(d.sign2);
+      f.simd(Simd.f32x4Mul);
+      f.set(bv);
+      f.get(x);
+      f.get(bv);
+      f.simd(Simd.shuffle, ...EVEN_LANES);
+      f.get(x);
+      f.get(bv);
+      f.simd(Simd.shuffle, ...ODD_LANES);
+      f.simd(Simd.f32x4Add);
+      f.tee(x);
+      f.get(x);
+      f.simd(Simd.shuffle, ...EVEN_LANES.slice(0, 8), ...EVEN_LANES.slice(0, 8));
+      f.get(x);
+      f.get(x);
+      f.simd(Simd.shuffle, ...ODD_LANES.slice(0, 8), ...ODD_LANES.slice(0, 8));
+      f.simd(Simd.f32x4Add);
+      f.simd(Simd.store64Lane, 3, 0, 0);
+    }
+    bump(f, q, width);
+  };
+  return rowLoops(d, block);
 }
 
 /**
@@ -298,12 +441,15 @@ function packBody(f32: boolean): FunctionBody {
 
 /**
  * dots(a, b, c, P, Q, R, sAp, sAr, sBq, sBr, sCp, sCq, signs): byte addresses and byte strides
- * in the module's memory; P, Q, R >= 1.
+ * in the module's memory; P, Q, R >= 1. The complex64 kernel reads rows contiguous along r
+ * (sAr = sBr = 8, the packed layout) and ignores those two arguments.
  */
 export type Dots = (...args: number[]) => void;
 
 export interface MixWasm {
+  /** complex64, float32 sums (dotsC64Body); signs as two f32x4 (sRe, sIm). */
   dotsF32: Dots;
+  /** complex128, float64 sums (dotsBody); signs as two f64x2 (s1, s2). */
   dotsF64: Dots;
   /** pack(src, dst, d0, d1, K, s0, s1, sk) (see packBody). */
   packF32: Dots;
@@ -326,8 +472,8 @@ export function mixWasm(): MixWasm | null {
         { params: new Array(8).fill(I32), results: [] },
       ],
       functions: [
-        { type: 0, body: dotsBody(true) },
-        { type: 0, body: dotsBody(false) },
+        { type: 0, body: dotsC64Body() },
+        { type: 0, body: dotsBody() },
         { type: 1, body: packBody(true) },
         { type: 1, body: packBody(false) },
       ],

@@ -19,8 +19,9 @@
  *
  * The kernel (mix-wasm.ts, WebAssembly SIMD) copies both operands k-major with the summed index
  * innermost ([K, P, R] and [K, Q, R]), so every output entry is a contiguous complex dot
- * product accumulated in registers (float64 sums for complex64 too, rounded once); the
- * conjugations are signs applied once per output. Without WebAssembly SIMD no kernel is
+ * product accumulated in registers: complex64 in float32, two complex numbers per vector (as
+ * PyTorch's complex64 einsum; |error| <= gamma_{R+2}(2^-24) sum |a||b| per part), complex128 in
+ * float64. The conjugations are signs applied once per output. Without WebAssembly SIMD no kernel is
  * registered and the einsums run.
  */
 import {
@@ -63,11 +64,18 @@ const LAYOUT: Record<Variant, { tA: boolean; cA: boolean; tB: boolean; cB: boole
   gradW: { tA: true, cA: true, tB: true, cB: false },
 };
 
-/** (s1, s2) of mix-wasm.ts for the conjugation flags. */
-function signs(conjA: boolean, conjB: boolean): number[] {
+/** (s1, s2) of the float64 kernel (dotsBody) for the conjugation flags. */
+function signs64(conjA: boolean, conjB: boolean): number[] {
   if (conjB) return [1, -1, 1, -1];
   if (conjA) return [1, -1, 1, 1];
   return [-1, 1, 1, 1];
+}
+
+/** (sRe, sIm) of the float32 kernel (dotsC64Body) for the conjugation flags. */
+function signs32(conjA: boolean, conjB: boolean): number[] {
+  if (conjB) return [1, 1, 1, 1, -1, 1, -1, 1];
+  if (conjA) return [1, 1, 1, 1, 1, -1, 1, -1];
+  return [1, -1, 1, -1, 1, 1, 1, 1];
 }
 
 /** Output shape [P, Q, K] of a variant from its operand shapes. */
@@ -112,7 +120,8 @@ function ensureRegistered(): void {
     wasm.reserve(cAt + n * (e / 2));
     const buffer = wasm.memory.buffer;
     const View = f32 ? Float32Array : Float64Array;
-    new Float64Array(buffer, 0, 4).set(signs(cA, cB));
+    if (f32) new Float32Array(buffer, 0, 8).set(signs32(cA, cB));
+    else new Float64Array(buffer, 0, 4).set(signs64(cA, cB));
     new View(buffer, aRaw, a.length).set(a);
     new View(buffer, bRaw, b.length).set(b);
     const pack = f32 ? wasm.packF32 : wasm.packF64;

@@ -286,7 +286,9 @@ export class T1 extends Module {
   /**
    * The training loss: relative L2 between the predicted and the target coefficients, equal by
    * Parseval to the spatial relative L2 of `forward(x)` against y (see loss.ts). Runs one forward
-   * DCT of x, one of y, and no inverse transform.
+   * DCT of x, one of y, and no inverse transform. `opts.referenceNorm` (per sample) is a norm ON
+   * THE GRID of x, like ||y||; it is rescaled here as the coefficients are (to the training
+   * grid), so the loss is then ||forward(x) - y|| / referenceNorm on any grid.
    */
   frequencyLoss(x: Tensor, y: Tensor, opts: T1LossOptions = {}): Tensor {
     const fn = "T1.frequencyLoss";
@@ -304,8 +306,13 @@ export class T1 extends Module {
       const xFull = this.spectrum(x);
       const pred = this.forwardFrequency(this.keptModes(xFull));
       const yFull = this.spectrum(y);
-      if (!this.learnResidual) return t1FrequencyRelativeL2(pred, yFull, opts);
-      return t1FrequencyRelativeL2(pred, sub(yFull, xFull), { ...opts, referenceHat: yFull });
+      const s = this.gridScale(x.shape[2], x.shape[3]);
+      const o =
+        opts.referenceNorm && s !== 1
+          ? { ...opts, referenceNorm: mul(opts.referenceNorm, s) }
+          : opts;
+      if (!this.learnResidual) return t1FrequencyRelativeL2(pred, yFull, o);
+      return t1FrequencyRelativeL2(pred, sub(yFull, xFull), { ...o, referenceHat: yFull });
     });
   }
 

@@ -47,6 +47,9 @@ export class SgemmArena {
   }
 }
 
+/** Element offsets of one operand: element (k, t) is at kOff(k) + wOff(t) from its start. */
+export type IndexMap = (i: number) => number;
+
 /** Describes one operand of a product to the packers: element (p, t) = src + kTab[p] + wTab[t]. */
 export interface OperandTables {
   kTab: number;
@@ -65,16 +68,19 @@ export function operandTables(
   K: number,
   n: number,
   W: number,
-  kOff: (p: number) => number,
-  wOff: (t: number) => number,
+  kOff: IndexMap | Int32Array,
+  wOff: IndexMap | Int32Array,
 ): OperandTables {
   const np = padded(n, W);
   const kTab = arena.take(4 * K);
   const wTab = arena.take(4 * np);
   const desc = arena.take((4 * np) / W);
-  for (let p = 0, a = kTab >> 2; p < K; p++) i32[a + p] = 4 * kOff(p);
+  const k0 = kTab >> 2;
+  if (typeof kOff === "function") for (let p = 0; p < K; p++) i32[k0 + p] = 4 * kOff(p);
+  else for (let p = 0; p < K; p++) i32[k0 + p] = 4 * (kOff[p] as number);
   const w0 = wTab >> 2;
-  for (let t = 0; t < n; t++) i32[w0 + t] = 4 * wOff(t);
+  if (typeof wOff === "function") for (let t = 0; t < n; t++) i32[w0 + t] = 4 * wOff(t);
+  else for (let t = 0; t < n; t++) i32[w0 + t] = 4 * (wOff[t] as number);
   for (let t = n; t < np; t++) i32[w0 + t] = 0;
   for (let q = 0, d = desc >> 2; q < np / W; q++) {
     const valid = Math.min(W, n - q * W);
@@ -289,6 +295,181 @@ function stage(
 }
 
 /**
+ * Stages an M x N x K product whose operands are given by index maps (`aFloats` floats of A
+ * from aOff, `bFloats` of B from bOff; op(A)[t, k] = A[aOff + aK(k) + aW(t)], op(B)[k, t] =
+ * B[bOff + bK(k) + bW(t)]), runs it and returns where C is: `Np` floats per row from `c0` in
+ * `out`. Null (nothing done) where that does not fit the sgemm memory.
+ */
+function indexedProduct(
+  rt: SgemmRuntime,
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  aFloats: number,
+  aK: IndexMap | Int32Array,
+  aW: IndexMap | Int32Array,
+  B: Float32Array,
+  bOff: number,
+  bFloats: number,
+  bK: IndexMap | Int32Array,
+  bW: IndexMap | Int32Array,
+): { out: Float32Array; c0: number; Np: number } | null {
+  const Mp = padded(M, SGEMM_MR);
+  const Np = padded(N, SGEMM_NR);
+  const staged = stage(rt, M, N, K, Mp, Np, A, aOff, aFloats, B, bOff, bFloats);
+  if (staged === null) return null;
+  const { arena, aSrc, bSrc, cAddr, scratch } = staged;
+  const { i32 } = views(rt);
+  const a = operandTables(arena, i32, K, M, SGEMM_MR, aK, aW);
+  const b = operandTables(arena, i32, K, N, SGEMM_NR, bK, bW);
+  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, Np, false);
+  return { out: views(rt).f32, c0: cAddr >> 2, Np };
+}
+
+/** One operand of sgemmIndexed (see there). */
+export interface IndexedOperand {
+  data: Float32Array;
+  /** First element the maps are relative to (default 0). */
+  offset?: number;
+  /** Elements from `offset` that the maps may reach (default: the rest of `data`). */
+  floats?: number;
+  /** Offset of contraction index k (k < K). */
+  kOff: IndexMap;
+  /** Offset of row t of op(A) (t < M), or of column t of op(B) (t < N). */
+  wOff: IndexMap;
+}
+
+/**
+ * C[cOff ..] = op(A) @ op(B), M x N x K, C row-major contiguous, for operands in any layout
+ * whose element offsets separate into a contraction part and a row (column) part:
+ * op(A)[t, k] = A.data[A.offset + A.kOff(k) + A.wOff(t)] and op(B)[k, t] likewise. Gathers,
+ * permutations and interleaved complex parts are read in place (the maps fill the kernel's
+ * offset tables; no copy beyond the one every product makes). float32 accumulation on the
+ * SIMD kernel, the bound of sgemm; where it does not run (no WebAssembly SIMD, fewer than 4096
+ * multiply-adds, beyond the sgemm memory) a float64-accumulating loop, within the same bound.
+ * Every offset is checked to lie in [0, floats) (a RangeError names the operand otherwise).
+ * The `floats` elements from `offset` are what the product copies: give the extent the maps
+ * reach, not a whole large array, for a sparse gather.
+ */
+export function sgemmIndexed(
+  M: number,
+  N: number,
+  K: number,
+  A: IndexedOperand,
+  B: IndexedOperand,
+  C: Float32Array,
+  cOff = 0,
+): void {
+  for (const [name, v] of [
+    ["M", M],
+    ["N", N],
+    ["K", K],
+  ] as const)
+    if (!Number.isInteger(v) || v < 0)
+      throw new RangeError(`sgemmIndexed: ${name} must be a non-negative integer; got ${v}`);
+  const a = indexTables("A", A, K, M);
+  const b = indexTables("B", B, K, N);
+  if (!Number.isInteger(cOff) || cOff < 0 || cOff + M * N > C.length)
+    throw new RangeError(
+      `sgemmIndexed: C must hold ${M} x ${N} floats from ${cOff}; it has ${C.length}`,
+    );
+  if (M === 0 || N === 0) return;
+  const rt = sgemmRuntime();
+  if (rt !== null && M * N * K >= SMALL_MACS) {
+    const r = indexedProduct(
+      rt,
+      M,
+      N,
+      K,
+      A.data,
+      a.offset,
+      a.floats,
+      a.k,
+      a.w,
+      B.data,
+      b.offset,
+      b.floats,
+      b.k,
+      b.w,
+    );
+    if (r !== null) {
+      copyRows(r.out, r.c0, r.Np, C, cOff, N, M, N);
+      return;
+    }
+  }
+  const [x, y] = [A.data, B.data];
+  for (let i = 0; i < M; i++) {
+    const ai = a.offset + (a.w[i] as number);
+    for (let j = 0; j < N; j++) {
+      const bj = b.offset + (b.w[j] as number);
+      let acc = 0;
+      for (let k = 0; k < K; k++)
+        acc += (x[ai + (a.k[k] as number)] as number) * (y[bj + (b.k[k] as number)] as number);
+      C[cOff + i * N + j] = acc;
+    }
+  }
+}
+
+/**
+ * The offset tables of an indexed operand (relative to its offset), after checking that they
+ * are integers and stay inside [0, floats).
+ */
+function indexTables(
+  name: string,
+  o: IndexedOperand,
+  K: number,
+  W: number,
+): { offset: number; floats: number; k: Int32Array; w: Int32Array } {
+  const offset = o.offset ?? 0;
+  const floats = o.floats ?? o.data.length - offset;
+  if (
+    !Number.isInteger(offset) ||
+    !Number.isInteger(floats) ||
+    offset < 0 ||
+    floats < 0 ||
+    offset + floats > o.data.length
+  )
+    throw new RangeError(
+      `sgemmIndexed: operand ${name} (offset ${offset}, floats ${floats}) exceeds its data (${o.data.length} floats)`,
+    );
+  const k = tableOf(name, o.kOff, K);
+  const w = tableOf(name, o.wOff, W);
+  if (K > 0 && W > 0) {
+    if (k.min + w.min < 0 || k.max + w.max >= floats)
+      throw new RangeError(
+        `sgemmIndexed: operand ${name}'s offsets reach [${k.min + w.min}, ${k.max + w.max}], outside [0, ${floats})`,
+      );
+    // Shift so that both parts are >= 0 (the sums are unchanged): the packers load padded
+    // panel entries from kTab[p] + 0, which must stay inside the operand.
+    for (let i = 0; i < K; i++) k.table[i] = (k.table[i] as number) - k.min;
+    for (let i = 0; i < W; i++) w.table[i] = (w.table[i] as number) + k.min;
+  }
+  return { offset, floats, k: k.table, w: w.table };
+}
+
+/** n values of an index map as a table, with their range. */
+function tableOf(
+  name: string,
+  f: IndexMap,
+  n: number,
+): { table: Int32Array; min: number; max: number } {
+  const table = new Int32Array(n);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = f(i);
+    if (!Number.isInteger(v) || Math.abs(v) > 0x1fffffff)
+      throw new RangeError(`sgemmIndexed: operand ${name}'s map gives ${v} at ${i}, not an offset`);
+    table[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { table, min, max };
+}
+
+/**
  * C_b = op(A) @ op(B_b) for the nb batch elements b of B (B_b the K x N matrix at bOff + b K N,
  * C_b the M x N matrix at cOff + b M N), one A for all: a broadcast matmul W @ x[b], the
  * pointwise (kernel-1) convolution of channel MLPs, and its input gradient W^T @ dy[b]. Run as
@@ -320,37 +501,30 @@ export function sgemmSharedA(
   const NB = nb * N;
   if (rt === null || K === 0 || M === 0 || N === 0 || M * NB * K < SMALL_MACS) return false;
   // B's rows are N long (one batch slice); the folded product has NB columns
-  const { ars, acs, brs, bcs, Mp, Np } = operandLayout(M, NB, K, transA, transB, N);
-  const staged = stage(rt, M, NB, K, Mp, Np, A, aOff, M * K, B, bOff, NB * K);
-  if (staged === null) return false;
-  const { arena, aSrc, bSrc, cAddr, scratch } = staged;
-  const { i32 } = views(rt);
-  const a = operandTables(
-    arena,
-    i32,
-    K,
+  const { ars, acs, brs, bcs } = operandLayout(M, NB, K, transA, transB, N);
+  const KN = K * N;
+  const r = indexedProduct(
+    rt,
     M,
-    SGEMM_MR,
+    NB,
+    K,
+    A,
+    aOff,
+    M * K,
     (p) => p * acs,
     (i) => i * ars,
-  );
-  const KN = K * N;
-  const b = operandTables(
-    arena,
-    i32,
-    K,
-    NB,
-    SGEMM_NR,
+    B,
+    bOff,
+    NB * K,
     (p) => p * brs,
     (J) => {
       const bi = Math.floor(J / N);
       return bi * KN + (J - bi * N) * bcs;
     },
   );
-  runProduct(rt, scratch, M, NB, K, aSrc, a, bSrc, b, cAddr, Np, false);
+  if (r === null) return false;
   // Unfold: row i of the product holds row i of every C_b, one after the other.
-  const out = views(rt).f32;
-  const c0 = cAddr >> 2;
+  const { out, c0, Np } = r;
   for (let i = 0; i < M; i++)
     for (let bi = 0; bi < nb; bi++) {
       const s = c0 + i * Np + bi * N;
@@ -405,40 +579,34 @@ export function sgemmBatchSum(
     lastBatchSumPath = "dot";
     return true;
   }
-  const { ars, acs, brs, bcs, Mp, Np } = operandLayout(M, N, K, transA, transB);
-  const staged = stage(rt, M, N, KB, Mp, Np, A, aOff, nb * M * K, B, bOff, nb * K * N);
-  if (staged === null) return false;
-  const { arena, aSrc, bSrc, cAddr, scratch } = staged;
-  const { i32 } = views(rt);
+  const { ars, acs, brs, bcs } = operandLayout(M, N, K, transA, transB);
   const MK = M * K;
   const KN = K * N;
   // contraction index p = b K + k: batch b's element k
-  const a = operandTables(
-    arena,
-    i32,
-    KB,
+  const r = indexedProduct(
+    rt,
     M,
-    SGEMM_MR,
+    N,
+    KB,
+    A,
+    aOff,
+    nb * MK,
     (p) => {
       const bi = Math.floor(p / K);
       return bi * MK + (p - bi * K) * acs;
     },
     (i) => i * ars,
-  );
-  const b = operandTables(
-    arena,
-    i32,
-    KB,
-    N,
-    SGEMM_NR,
+    B,
+    bOff,
+    nb * KN,
     (p) => {
       const bi = Math.floor(p / K);
       return bi * KN + (p - bi * K) * brs;
     },
     (j) => j * bcs,
   );
-  runProduct(rt, scratch, M, N, KB, aSrc, a, bSrc, b, cAddr, Np, false);
-  copyRows(views(rt).f32, cAddr >> 2, Np, C, cOff, N, M, N);
+  if (r === null) return false;
+  copyRows(r.out, r.c0, r.Np, C, cOff, N, M, N);
   lastBatchSumPath = "sgemm";
   return true;
 }
