@@ -85,8 +85,8 @@ const CALIBRATION_STEPS = 30;
 /**
  * A budgeted run re-estimates its length a second time once it has run this fraction of the
  * steps left after the first estimate, from the rate measured since then. Thirty steps are
- * under two seconds of a fast model, still warming up (pools, compiled code, the threads): T1
- * runs on the 5-minute NS task ended after 233-290 s of their 300 s. At a fifth of the run a
+ * under two seconds of a fast model, still warming up (pools, compiled code, the threads): a T1
+ * run on the 5-minute NS task ended after 233 s of its 300 s. At a fifth of the run a
  * cosine schedule moves by about 4% of its range when the length changes by 20%.
  */
 const RECALIBRATION_FRACTION = 0.2;

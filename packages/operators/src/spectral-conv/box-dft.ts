@@ -118,7 +118,8 @@ function matrices(a: BoxDFTAttrs): Matrices {
   return m;
 }
 
-// Scratch arrays reused across calls (kernels run one at a time): no per-call garbage.
+// Scratch arrays reused across calls (kernels run one at a time): no per-call data-sized
+// garbage (sgemmIndexed allocates only its small index tables per call).
 const scratchArrays = [new Float32Array(0), new Float32Array(0)];
 function scratch(i: number, n: number): Float32Array {
   if (scratchArrays[i].length < n) scratchArrays[i] = new Float32Array(n);
