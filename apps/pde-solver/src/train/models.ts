@@ -178,9 +178,7 @@ export function buildModel(model: ModelName, hyper: unknown, ctx: ModelContext):
   const module = new Ctor(options);
   const { generator: _g, ...recorded } = options;
   const built: BuiltModel = { module, options: recorded };
-  const t1 = module as unknown as {
-    frequencyLoss?: (x: Tensor, y: Tensor, opts?: { referenceNorm?: Tensor }) => Tensor;
-  };
+  const t1 = module as unknown as { frequencyLoss?: BuiltModel["frequencyLoss"] };
   if (model === "t1" && typeof t1.frequencyLoss === "function")
     built.frequencyLoss = (x, y, opts) => t1.frequencyLoss?.call(module, x, y, opts) as Tensor;
   return built;

@@ -21,8 +21,8 @@
  * innermost ([K, P, R] and [K, Q, R]), so every output entry is a contiguous complex dot
  * product accumulated in registers: complex64 in float32, two complex numbers per vector (as
  * PyTorch's complex64 einsum; |error| <= gamma_{R+2}(2^-24) sum |a||b| per part), complex128 in
- * float64. The conjugations are signs applied once per output. Without WebAssembly SIMD no kernel is
- * registered and the einsums run.
+ * float64. The conjugations are signs applied once per output. Without WebAssembly SIMD no
+ * kernel is registered and the einsums run.
  */
 import {
   allocOutput,

@@ -45,9 +45,10 @@ export interface T1LossOptions {
   /**
    * Per-sample denominators [batch], in the units of the coefficients (T1.frequencyLoss takes
    * them on x's grid and rescales), replacing ||referenceHat||: the loss is then the error's
-   * norm over referenceNorm, not a relative L2 of the target. For a network that works on normalized data, this makes the loss the
-   * relative error of the physical field: the app passes ||physical target|| / std, computed on
-   * the grid (Parseval: the grid norm equals the coefficient norm, so no transform is needed).
+   * norm over referenceNorm, not a relative L2 of the target. For a network that works on
+   * normalized data, this makes the loss the relative error of the physical field: the app
+   * passes ||physical target|| / std, computed on the grid (Parseval: the grid norm equals the
+   * coefficient norm, so no transform is needed).
    */
   referenceNorm?: Tensor;
 }

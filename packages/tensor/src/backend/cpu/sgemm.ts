@@ -179,14 +179,12 @@ function operandLayout(
   transA: boolean,
   transB: boolean,
   bRowLength = N,
-): { ars: number; acs: number; brs: number; bcs: number; Mp: number; Np: number } {
+): { ars: number; acs: number; brs: number; bcs: number } {
   return {
     ars: transA ? 1 : K,
     acs: transA ? M : 1,
     brs: transB ? 1 : bRowLength,
     bcs: transB ? K : 1,
-    Mp: padded(M, SGEMM_MR),
-    Np: padded(N, SGEMM_NR),
   };
 }
 
@@ -216,89 +214,39 @@ export function sgemm(
     gemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate, transA, transB);
     return;
   }
-  const { ars, acs, brs, bcs, Mp, Np } = operandLayout(M, N, K, transA, transB);
-  const arena = new SgemmArena();
-  // Operand copies first (their size is known), then tables (which need the views).
-  const aSrc = arena.take(4 * M * K);
-  const bSrc = arena.take(4 * K * N);
-  const cAddr = arena.take(4 * Mp * Np);
-  const scratch = reserveScratch(arena, M, N, K);
-  // Tables need at most this much; reserve before filling so the views stay valid.
-  if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) {
+  const { ars, acs, brs, bcs } = operandLayout(M, N, K, transA, transB);
+  const r = indexedProduct(
+    rt,
+    M,
+    N,
+    K,
+    A,
+    aOff,
+    M * K,
+    (p) => p * acs,
+    (i) => i * ars,
+    B,
+    bOff,
+    K * N,
+    (p) => p * brs,
+    (j) => j * bcs,
+    accumulate ? { C, cOff } : undefined,
+  );
+  if (r === null) {
     // Beyond the sgemm memory (2 GiB): the float64-accumulating path, same bound.
     gemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate, transA, transB);
     return;
   }
-  const { f32, i32 } = views(rt);
-  f32.set(A.subarray(aOff, aOff + M * K), aSrc >> 2);
-  f32.set(B.subarray(bOff, bOff + K * N), bSrc >> 2);
-  const a = operandTables(
-    arena,
-    i32,
-    K,
-    M,
-    SGEMM_MR,
-    (p) => p * acs,
-    (i) => i * ars,
-  );
-  const b = operandTables(
-    arena,
-    i32,
-    K,
-    N,
-    SGEMM_NR,
-    (p) => p * brs,
-    (j) => j * bcs,
-  );
-  const c0 = cAddr >> 2;
-  if (accumulate) copyRows(C, cOff, N, f32, c0, Np, M, N);
-  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, Np, accumulate);
-  const out = views(rt).f32;
-  copyRows(out, c0, Np, C, cOff, N, M, N);
+  copyRows(r.out, r.c0, r.Np, C, cOff, N, M, N);
 }
 
 /**
- * Lays out an M x N x K product in the sgemm memory: copies of `aFloats` floats of A and
- * `bFloats` of B, the padded C block (Mp x Np) and the packing scratch, room for the offset
- * tables after them. Null where that is beyond the memory's maximum.
- */
-function stage(
-  rt: SgemmRuntime,
-  M: number,
-  N: number,
-  K: number,
-  Mp: number,
-  Np: number,
-  A: Float32Array,
-  aOff: number,
-  aFloats: number,
-  B: Float32Array,
-  bOff: number,
-  bFloats: number,
-): {
-  arena: SgemmArena;
-  aSrc: number;
-  bSrc: number;
-  cAddr: number;
-  scratch: ProductScratch;
-} | null {
-  const arena = new SgemmArena();
-  const aSrc = arena.take(4 * aFloats);
-  const bSrc = arena.take(4 * bFloats);
-  const cAddr = arena.take(4 * Mp * Np);
-  const scratch = reserveScratch(arena, M, N, K);
-  if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) return null;
-  const { f32 } = views(rt);
-  f32.set(A.subarray(aOff, aOff + aFloats), aSrc >> 2);
-  f32.set(B.subarray(bOff, bOff + bFloats), bSrc >> 2);
-  return { arena, aSrc, bSrc, cAddr, scratch };
-}
-
-/**
- * Stages an M x N x K product whose operands are given by index maps (`aFloats` floats of A
- * from aOff, `bFloats` of B from bOff; op(A)[t, k] = A[aOff + aK(k) + aW(t)], op(B)[k, t] =
- * B[bOff + bK(k) + bW(t)]), runs it and returns where C is: `Np` floats per row from `c0` in
- * `out`. Null (nothing done) where that does not fit the sgemm memory.
+ * Runs an M x N x K product whose operands are given by index maps, all in the sgemm memory:
+ * copies of `aFloats` floats of A from aOff and `bFloats` of B from bOff (op(A)[t, k] =
+ * A[aOff + aK(k) + aW(t)], op(B)[k, t] = B[bOff + bK(k) + bW(t)]), the padded C block
+ * (Mp x Np; with `initial`, C's current values are copied in and the product is added to
+ * them), the packing scratch and the offset tables. Returns where C is: `Np` floats per row
+ * from `c0` in `out`; null (nothing done) where that is beyond the memory's maximum.
  */
 function indexedProduct(
   rt: SgemmRuntime,
@@ -315,17 +263,27 @@ function indexedProduct(
   bFloats: number,
   bK: IndexMap | Int32Array,
   bW: IndexMap | Int32Array,
+  initial?: { C: Float32Array; cOff: number },
 ): { out: Float32Array; c0: number; Np: number } | null {
   const Mp = padded(M, SGEMM_MR);
   const Np = padded(N, SGEMM_NR);
-  const staged = stage(rt, M, N, K, Mp, Np, A, aOff, aFloats, B, bOff, bFloats);
-  if (staged === null) return null;
-  const { arena, aSrc, bSrc, cAddr, scratch } = staged;
-  const { i32 } = views(rt);
+  const arena = new SgemmArena();
+  // Operand copies first (their size is known), then tables (which need the views).
+  const aSrc = arena.take(4 * aFloats);
+  const bSrc = arena.take(4 * bFloats);
+  const cAddr = arena.take(4 * Mp * Np);
+  const scratch = reserveScratch(arena, M, N, K);
+  // Tables need at most this much; reserve before filling so the views stay valid.
+  if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) return null;
+  const { f32, i32 } = views(rt);
+  f32.set(A.subarray(aOff, aOff + aFloats), aSrc >> 2);
+  f32.set(B.subarray(bOff, bOff + bFloats), bSrc >> 2);
   const a = operandTables(arena, i32, K, M, SGEMM_MR, aK, aW);
   const b = operandTables(arena, i32, K, N, SGEMM_NR, bK, bW);
-  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, Np, false);
-  return { out: views(rt).f32, c0: cAddr >> 2, Np };
+  const c0 = cAddr >> 2;
+  if (initial) copyRows(initial.C, initial.cOff, N, f32, c0, Np, M, N);
+  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, Np, initial !== undefined);
+  return { out: views(rt).f32, c0, Np };
 }
 
 /** One operand of sgemmIndexed (see there). */
