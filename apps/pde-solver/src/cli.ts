@@ -173,6 +173,10 @@ program
     "--predict <target>",
     "field | increment: one-step models output the next field or the increment w_k+1 - w_k (default field)",
   )
+  .option(
+    "--augment <kind>",
+    "none | symmetries: move each training sample by a random exact symmetry of the PDE (Navier-Stokes, Burgers) every epoch (default none)",
+  )
   .option("--epochs <n>", "epochs (default 10 unless --budget is given)", num)
   .option("--budget <seconds>", "wall-clock budget of the whole run in seconds", num)
   .option("--batch-size <n>", "samples per step (default 20)", num)

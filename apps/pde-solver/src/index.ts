@@ -27,6 +27,13 @@ export { encodeGif } from "./plot/gif.js";
 export { renderLineChart, SERIES_COLORS, type Series } from "./plot/line-chart.js";
 export { Raster } from "./plot/raster.js";
 export { type ReportData, writeReports } from "./report.js";
+export {
+  applySymmetries,
+  epochElements,
+  type SymmetryElement,
+  type SymmetryGroup,
+  symmetryGroup,
+} from "./train/augment.js";
 export { type TrainConfig, trainSchema } from "./train/config.js";
 export {
   type FieldDataset,

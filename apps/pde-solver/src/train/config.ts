@@ -46,6 +46,12 @@ export const trainSchema = z
      * stays that of runs made before the option existed).
      */
     predict: z.enum(["field", "increment"]).optional(),
+    /**
+     * "symmetries": each training sample is moved by a random element of the problem's exact
+     * symmetry group every epoch (augment.ts: Navier-Stokes with this app's forcing, Burgers).
+     * Omitted = "none" (and the fingerprint of older run folders is unchanged).
+     */
+    augment: z.enum(["none", "symmetries"]).optional(),
     inSteps: int(1, 1000).default(10),
     outSteps: int(1, 1000).default(10),
     /** Fraction of the samples (trajectories for NS) held out for validation. */

@@ -30,6 +30,7 @@ import { Generator, tidy, ValueError } from "@modewise/tensor";
 import { validate } from "../config.js";
 import { renderLineChart, SERIES_COLORS } from "../plot/line-chart.js";
 import type { RGB } from "../plot/raster.js";
+import { applySymmetries, epochElements, symmetryGroup } from "./augment.js";
 import { epochOrder, gather } from "./batches.js";
 import { type LoopState, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import type { TrainConfig } from "./config.js";
@@ -68,9 +69,14 @@ export interface TrainResult {
 
 /** The configuration fields a resumed run must share with the one that started the folder. */
 function fingerprint(config: TrainConfig): string {
-  const { throttleMs: _t, maxSteps: _m, out: _o, predict, ...rest } = config;
-  // predict "field" is the default: spelled out or omitted, it is the same run.
-  return JSON.stringify(predict === undefined || predict === "field" ? rest : { ...rest, predict });
+  const { throttleMs: _t, maxSteps: _m, out: _o, predict, augment, ...rest } = config;
+  // predict "field" and augment "none" are the defaults: spelled out or omitted, it is the same
+  // run (and folders made before the options existed still resume).
+  return JSON.stringify({
+    ...rest,
+    ...(predict === undefined || predict === "field" ? {} : { predict }),
+    ...(augment === undefined || augment === "none" ? {} : { augment }),
+  });
 }
 
 function taskOf(config: TrainConfig, ds: FieldDataset): TaskSpec {
@@ -173,6 +179,8 @@ export async function runTrain(
   if (config.predict === "increment" && config.task !== undefined && config.task !== "one-step")
     throw incrementNeedsOneStep(config.task);
   const ds = await loadDataset(config.data);
+  // A dataset without a symmetry group fails here, before any training.
+  const group = config.augment === "symmetries" ? symmetryGroup(ds.problem, ds.spatial) : undefined;
   const task = taskOf(config, ds);
   const target = config.predict ?? "field";
   if (target === "increment" && task.kind !== "one-step") throw incrementNeedsOneStep(task.kind);
@@ -242,10 +250,24 @@ export async function runTrain(
   const nTrain = trainPairs.n;
   const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
   const lossOf = trainingLoss(built, norm);
-  const trainStep = (indices: Uint32Array): number =>
+  const plane = ds.spatial.reduce((a, b) => a * b, 1);
+  const innerOf = (shape: number[]) => shape.slice(1).reduce((a, b) => a * b, 1) / plane;
+  /** The pair tensors of a batch, each sample moved by its group element when augmenting. */
+  const batchOf = (indices: Uint32Array, elements: Uint32Array | undefined) => {
+    if (!group || !elements)
+      return { x: gather(xs, xShape, indices), y: gather(ys, yShape, indices) };
+    const yNorm = norm.increment ?? norm.y;
+    // Trajectory windows keep time as the last axis: `inner` steps per grid point.
+    const moved = (s: { mean: number; std: number }, shape: number[]) => (batch: Float32Array) =>
+      applySymmetries(group, batch, indices.length, elements, s.mean / s.std, innerOf(shape));
+    return {
+      x: gather(xs, xShape, indices, moved(norm.x, xShape)),
+      y: gather(ys, yShape, indices, moved(yNorm, yShape)),
+    };
+  };
+  const trainStep = (indices: Uint32Array, elements?: Uint32Array): number =>
     tidy(() => {
-      const x = gather(xs, xShape, indices);
-      const y = gather(ys, yShape, indices);
+      const { x, y } = batchOf(indices, elements);
       const { value, grads } = gradientsOfParameters(() => lossOf(x, y), model);
       optimizer.step(grads);
       return value.item();
@@ -318,7 +340,10 @@ export async function runTrain(
     saveCheckpoint(ckptPath, model, optimizer, state);
     writeFileSync(join(runDir, RUN_FILES.history), `${JSON.stringify(state.history, null, 1)}\n`);
   };
+  const elementsOf = (epoch: number) =>
+    group ? epochElements(nTrain, group.size, config.seed, epoch) : undefined;
   let order = epochOrder(nTrain, config.seed, Math.floor(state.step / stepsPerEpoch));
+  let elements = elementsOf(Math.floor(state.step / stepsPerEpoch));
   let lastVal = Number.NaN;
   const budgetLeft = () =>
     config.budgetSeconds === undefined ||
@@ -394,13 +419,14 @@ export async function runTrain(
   while (!state.done && state.step < stopAt && budgetLeft()) {
     const epoch = Math.floor(state.step / stepsPerEpoch);
     const k = state.step % stepsPerEpoch;
-    if (k === 0) order = epochOrder(nTrain, config.seed, epoch);
-    const indices = order.subarray(
-      k * config.batchSize,
-      Math.min(nTrain, (k + 1) * config.batchSize),
-    );
+    if (k === 0) {
+      order = epochOrder(nTrain, config.seed, epoch);
+      elements = elementsOf(epoch);
+    }
+    const from = k * config.batchSize;
+    const to = Math.min(nTrain, (k + 1) * config.batchSize);
     const lr = optimizer.lr;
-    const loss = trainStep(indices);
+    const loss = trainStep(order.subarray(from, to), elements?.subarray(from, to));
     if (!Number.isFinite(loss))
       throw new ValueError(
         "train",

@@ -1,0 +1,188 @@
+/**
+ * `train --augment symmetries`: every group element is an exact symmetry of the solver that made
+ * the data (solving from a moved initial field gives the moved solution, to round-off), the maps
+ * act on normalized samples as on physical ones, and an augmented run resumes bit for bit.
+ */
+import { readFileSync } from "node:fs";
+import { Burgers1d, gaussianRandomField2d, NavierStokes2d } from "@modewise/pde";
+import { ValueError } from "@modewise/tensor";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  applySymmetries,
+  epochElements,
+  runTrain,
+  type SymmetryElement,
+  symmetryGroup,
+  trainSchema,
+} from "../src/index.js";
+import { tempDir } from "./helpers.js";
+
+const tmp = tempDir("augment");
+afterAll(() => tmp.cleanup());
+
+const moved = (w: Float64Array, e: SymmetryElement) =>
+  Float64Array.from(e.source, (j) => e.sign * (w[j] as number));
+
+const maxAbs = (a: Float64Array, b: Float64Array) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+};
+
+describe("symmetry groups", () => {
+  it("Navier-Stokes with the FNO forcing: solve(g w0) = g solve(w0) for every generator", () => {
+    const s = 32;
+    const w0 = gaussianRandomField2d({ s, batch: 1, alpha: 2.5, tau: 7, seed: 5 });
+    const solve = (w: Float64Array) =>
+      new NavierStokes2d({ s, nu: 1e-3, batch: 1, forcing: "fno" }).run(w, { T: 1 }).w;
+    const truth = solve(w0);
+    const scale = Math.max(...truth.map(Math.abs));
+    const group = symmetryGroup("navier-stokes", [s, s]);
+    expect(group.size).toBe(4 * s);
+    // Shifts, the half-turn, the mirror, and composites of all three.
+    for (const e of [1, 7, s, s + 3, 2 * s, 2 * s + 11, 3 * s, 4 * s - 1]) {
+      const g = group.element(e);
+      const err = maxAbs(solve(moved(w0, g)), moved(truth, g));
+      // The two runs differ only in the order of FFT round-off: a few ulps of the field.
+      expect(err / scale, `element ${e}`).toBeLessThan(1e-13);
+    }
+    // A map that is NOT a symmetry (the diagonal shift moves x + y, hence the forcing) fails by
+    // orders of magnitude: the check above can fail.
+    const diagonal: SymmetryElement = {
+      sign: 1,
+      source: Int32Array.from({ length: s * s }, (_, i) => {
+        const [a, b] = [Math.floor(i / s), i % s];
+        return ((a + 3) % s) * s + ((b + 3) % s);
+      }),
+    };
+    expect(maxAbs(solve(moved(w0, diagonal)), moved(truth, diagonal)) / scale).toBeGreaterThan(
+      1e-2,
+    );
+    // And so is the mirror without its sign.
+    const mirror = group.element(2 * s);
+    const unsigned = { sign: 1 as const, source: mirror.source };
+    expect(maxAbs(solve(moved(w0, unsigned)), moved(truth, unsigned)) / scale).toBeGreaterThan(
+      1e-2,
+    );
+  });
+
+  it("Burgers: shifts and the signed mirror commute with the solver", () => {
+    const s = 64;
+    const u0 = new Float64Array(s);
+    for (let i = 0; i < s; i++) {
+      const x = i / s;
+      u0[i] = Math.sin(2 * Math.PI * x) + 0.5 * Math.cos(6 * Math.PI * x + 0.3) + 0.2;
+    }
+    const solve = (u: Float64Array) =>
+      new Burgers1d({ s, nu: 0.01 }).run(u, { T: 0.3, recordEvery: 0.3 }).u;
+    const truth = solve(u0);
+    const group = symmetryGroup("burgers", [s]);
+    expect(group.size).toBe(2 * s);
+    for (const e of [5, s, s + 9, 2 * s - 1]) {
+      const g = group.element(e);
+      expect(maxAbs(solve(moved(u0, g)), moved(truth, g)), `element ${e}`).toBeLessThan(1e-12);
+    }
+    const unsigned = { sign: 1 as const, source: group.element(s + 9).source };
+    expect(maxAbs(solve(moved(u0, unsigned)), moved(truth, unsigned))).toBeGreaterThan(1e-2);
+  });
+
+  it("has distinct elements, each a signed permutation, element 0 the identity", () => {
+    const s = 8;
+    const group = symmetryGroup("navier-stokes", [s, s]);
+    const keys = new Set<string>();
+    for (let e = 0; e < group.size; e++) {
+      const { sign, source } = group.element(e);
+      expect(new Set(source).size).toBe(s * s);
+      keys.add(`${sign}:${source.join(",")}`);
+    }
+    expect(keys.size).toBe(group.size);
+    const id = group.element(0);
+    expect(id.sign).toBe(1);
+    expect([...id.source]).toEqual(Array.from({ length: s * s }, (_, i) => i));
+  });
+
+  it("moves normalized samples as it moves the physical fields", () => {
+    const s = 8;
+    const group = symmetryGroup("navier-stokes", [s, s]);
+    const mean = 0.3;
+    const std = 1.7;
+    // [b = 2, c = 1, s, s, inner = 3] (a trajectory window: time last)
+    const inner = 3;
+    const phys = Float64Array.from({ length: 2 * s * s * inner }, (_, i) => Math.sin(i * 0.37));
+    const data = Float32Array.from(phys, (v) => (v - mean) / std);
+    const elements = [2 * s + 5, s + 1];
+    applySymmetries(group, data, 2, elements, mean / std, inner);
+    for (let k = 0; k < 2; k++) {
+      const { sign, source } = group.element(elements[k] as number);
+      for (let i = 0; i < s * s; i++)
+        for (let t = 0; t < inner; t++) {
+          const want =
+            (sign * (phys[(k * s * s + (source[i] as number)) * inner + t] as number) - mean) / std;
+          expect(data[(k * s * s + i) * inner + t]).toBeCloseTo(want, 6);
+        }
+    }
+  });
+
+  it("draws elements from the seed and the epoch only, within the group", () => {
+    const a = epochElements(500, 128, 3, 4);
+    expect([...a]).toEqual([...epochElements(500, 128, 3, 4)]);
+    expect([...a]).not.toEqual([...epochElements(500, 128, 3, 5)]);
+    expect(Math.max(...a)).toBeLessThan(128);
+    expect(new Set(a).size).toBeGreaterThan(100);
+  });
+
+  it("names the argument when a problem or grid has no group", () => {
+    expect(() => symmetryGroup("darcy", [32, 32])).toThrow(ValueError);
+    expect(() => symmetryGroup("darcy", [32, 32])).toThrow(/augment/);
+    expect(() => symmetryGroup("navier-stokes", [30, 30])).toThrow(/divisible by 4/);
+    expect(() => symmetryGroup("navier-stokes", [32, 16])).toThrow(/square/);
+  });
+});
+
+describe("train --augment symmetries", () => {
+  const config = (out: string, extra: object = {}) =>
+    trainSchema.parse({
+      modelName: "fno",
+      model: { modes: 4, width: 6, nLayers: 2 },
+      data: "ns-1e-3:n=5,s=16,T=3,burnIn=2,seed=3",
+      out,
+      epochs: 2,
+      batchSize: 4,
+      lr: 3e-3,
+      seed: 7,
+      valFraction: 0.2,
+      checkpointEvery: 1,
+      predict: "increment",
+      augment: "symmetries",
+      ...extra,
+    });
+
+  it("resumes to the same weights, differs from the unaugmented run, refuses a mismatch", async () => {
+    const whole = tmp.path("whole");
+    await runTrain(config(whole));
+    const out = tmp.path("resumed");
+    const first = await runTrain(config(out, { maxSteps: 2 }));
+    expect(first.loop.done).toBe(false);
+    const resumed = await runTrain(config(out));
+    expect(resumed.loop.done).toBe(true);
+    const weights = (dir: string) => readFileSync(`${dir}/model.safetensors`);
+    expect(Buffer.compare(weights(out), weights(whole))).toBe(0);
+    const plain = tmp.path("plain");
+    await runTrain(config(plain, { augment: "none" }));
+    expect(Buffer.compare(weights(plain), weights(whole))).not.toBe(0);
+    // A folder trained with augmentation does not resume without it.
+    await expect(runTrain(config(out, { augment: "none" }))).rejects.toThrow(ValueError);
+  }, 60_000);
+
+  it("rejects a dataset without a group before training", async () => {
+    const bad = trainSchema.parse({
+      modelName: "fno",
+      model: { modes: 4, width: 6, nLayers: 2 },
+      data: "darcy:n=4,s=16,seed=1",
+      out: tmp.path("darcy"),
+      epochs: 1,
+      augment: "symmetries",
+    });
+    await expect(runTrain(bad)).rejects.toThrow(/augment/);
+  });
+});
