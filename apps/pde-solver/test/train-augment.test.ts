@@ -136,6 +136,8 @@ describe("symmetry groups", () => {
     expect(() => symmetryGroup("darcy", [32, 32])).toThrow(/augment/);
     expect(() => symmetryGroup("navier-stokes", [30, 30])).toThrow(/divisible by 4/);
     expect(() => symmetryGroup("navier-stokes", [32, 16])).toThrow(/square/);
+    expect(() => symmetryGroup("navier-stokes", [32, 32], "kolmogorov")).toThrow(/forcing/);
+    expect(symmetryGroup("navier-stokes", [32, 32], "fno").size).toBe(128);
   });
 });
 

@@ -4,7 +4,7 @@
  * finite differences in spectral-conv.test.ts). Here the float32 forward and gradients are
  * compared with that float64 path on the same values.
  */
-import { SpectralConv } from "@modewise/operators";
+import { lastSpectralConvPath, SpectralConv } from "@modewise/operators";
 import {
   astype,
   Generator,
@@ -56,7 +56,10 @@ describe("SpectralConv float32, 1-D and 2-D (DFT matrix products)", () => {
             [xi, ...c.parameters().map((p) => p.value)],
           );
         const y32 = conv.forward(x).dataSync();
+        // the paths compared are the ones this file is about
+        expect(lastSpectralConvPath()).toBe("box-dft");
         const y64 = conv64.forward(astype(x, "float64")).dataSync();
+        expect(lastSpectralConvPath()).toBe("fft");
         const r32 = run(conv, x, dy);
         const r64 = run(conv64, astype(x, "float64"), astype(dy, "float64"));
         // Bounds (first order): each of the passes (n2, n1 terms forward; I + 2 in the float32

@@ -9,7 +9,8 @@
  * dealiasing box is invariant under the same maps).
  *
  * Navier-Stokes, vorticity form, FNO forcing f = 0.1 (sin 2 pi (x + y) + cos 2 pi (x + y)) on the
- * unit torus (the only forcing this app generates and refines with):
+ * unit torus (the forcing of `generate`'s datasets and of the published FNO data; data recorded
+ * with another forcing is refused):
  *   - shifts along the anti-diagonal, (x, y) -> (x + t, y - t): x + y is unchanged, so is f;
  *   - the half-turn (x, y) -> (1/4 - x, -y): a rotation (vorticity is a scalar under rotations),
  *     and f(1/4 - s) = 0.1 (cos 2 pi s + sin 2 pi s) = f(s) with s = x + y;
@@ -69,10 +70,25 @@ function sourceTable(map: AffineMap, rows: number, cols: number): Int32Array {
   return out;
 }
 
-/** The group of the problem on its grid, or throws (naming the reason) when there is none. */
-export function symmetryGroup(problem: Problem, spatial: number[]): SymmetryGroup {
+/**
+ * The group of the problem on its grid, or throws (naming the reason) when there is none.
+ * `forcing` (Navier-Stokes): the dataset's, where known; undefined is taken as the FNO forcing
+ * (files without the attribute, e.g. the published FNO data).
+ */
+export function symmetryGroup(
+  problem: Problem,
+  spatial: number[],
+  forcing?: string,
+): SymmetryGroup {
   const fn = "train";
   if (problem === "navier-stokes") {
+    if (forcing !== undefined && forcing !== "fno")
+      throw new ValueError(
+        fn,
+        "augment",
+        "Navier-Stokes data with the FNO forcing (the group is that forcing's)",
+        `forcing '${forcing}'`,
+      );
     const [s, s2] = spatial as [number, number];
     if (spatial.length !== 2 || s !== s2 || s % 4 !== 0)
       throw new ValueError(

@@ -46,6 +46,12 @@ export interface FieldDataset {
   nu?: number;
   /** Time between snapshots (Navier-Stokes). */
   dt?: number;
+  /**
+   * Navier-Stokes forcing, where known: the generator spec's, or a file's `forcing` attribute
+   * (`generate` records it). Undefined for a file without it, e.g. the published FNO data,
+   * whose forcing is the FNO one.
+   */
+  forcing?: string;
   /** Physical time of w_0 (Navier-Stokes generator specs with `burnIn`; 0 otherwise). */
   startTime?: number;
   /** Where it came from (file path or spec) and the solver time per sample when computed here. */
@@ -232,7 +238,10 @@ function fromArrays(
   spatial: number[],
   nt: number,
   subsample: number,
-  meta: Pick<FieldDataset, "nu" | "dt" | "source" | "solverSecondsPerSample" | "startTime">,
+  meta: Pick<
+    FieldDataset,
+    "nu" | "dt" | "source" | "solverSecondsPerSample" | "startTime" | "forcing"
+  >,
 ): FieldDataset {
   const a = subsampleFields(input, n, spatial, 1, subsample);
   const u = subsampleFields(output, n, spatial, problem === "navier-stokes" ? nt : 1, subsample);
@@ -279,6 +288,7 @@ export async function loadDataset(data: string): Promise<FieldDataset> {
           source: data,
           nu: typeof attr.nu === "number" ? attr.nu : undefined,
           dt: typeof attr.recordEvery === "number" ? attr.recordEvery : 1,
+          ...(typeof attr.forcing === "string" ? { forcing: attr.forcing } : {}),
         },
       );
     }
@@ -322,6 +332,7 @@ export async function loadDataset(data: string): Promise<FieldDataset> {
           nu: spec.nu,
           dt: spec.recordEvery,
           startTime: burnIn,
+          forcing: spec.forcing,
         },
       );
     }

@@ -180,7 +180,8 @@ export async function runTrain(
     throw incrementNeedsOneStep(config.task);
   const ds = await loadDataset(config.data);
   // A dataset without a symmetry group fails here, before any training.
-  const group = config.augment === "symmetries" ? symmetryGroup(ds.problem, ds.spatial) : undefined;
+  const group =
+    config.augment === "symmetries" ? symmetryGroup(ds.problem, ds.spatial, ds.forcing) : undefined;
   const task = taskOf(config, ds);
   const target = config.predict ?? "field";
   if (target === "increment" && task.kind !== "one-step") throw incrementNeedsOneStep(task.kind);

@@ -1,5 +1,10 @@
 export { embedAxis, embedBox, extractAxis, extractBox, hermitianProject } from "./box.js";
 export { CPWeight, type FactorizedWeightOptions, TuckerWeight } from "./factorized.js";
 export { boxShape, checkModes, checkSpectralInput, minGridSize } from "./modes.js";
-export { type Factorization, SpectralConv, type SpectralConvOptions } from "./spectral-conv.js";
+export {
+  type Factorization,
+  lastSpectralConvPath,
+  SpectralConv,
+  type SpectralConvOptions,
+} from "./spectral-conv.js";
 export { spectralMix } from "./spectral-mix.js";

@@ -58,6 +58,18 @@ function checkPositiveInt(fn: string, name: string, v: unknown): number {
  * with total standard deviation sqrt(2 / (in + out)) (real and imaginary parts each
  * sqrt(1 / (in + out))), bias N(0, 2 / (in + out)).
  */
+let lastPath: "box-dft" | "fft" | null = null;
+
+/**
+ * The transforms the last SpectralConv.forward ran: "box-dft" (float32 1-D / 2-D on a backend
+ * with the box kernels: DFT matrix products to and from the kept box, box-dft.ts) or "fft" (the
+ * pruned FFTs of @modewise/fft; every other case). null before the first call. Lets tests and
+ * benchmarks assert the path they measure.
+ */
+export function lastSpectralConvPath(): "box-dft" | "fft" | null {
+  return lastPath;
+}
+
 export class SpectralConv extends Module {
   readonly weight: Parameter | CPWeight | TuckerWeight;
   readonly bias: Parameter | undefined;
@@ -137,7 +149,9 @@ export class SpectralConv extends Module {
       const grid = x.shape.slice(2);
       const d = grid.length;
       const last = d + 1;
-      if (boxDFTApplies(x, this.modes)) {
+      const dense = boxDFTApplies(x, this.modes);
+      lastPath = dense ? "box-dft" : "fft";
+      if (dense) {
         // 1-D / 2-D float32 on the CPU: the transforms to and from the box as DFT matrix products
         // (box-dft.ts), one kernel each way, forward and backward.
         let box = hermitianProject(
