@@ -122,6 +122,8 @@ const NS_TEST = `ns-1e-3:n=${n(40)},s=32,T=10,burnIn=10,seed=1000`;
  * model (A/B comparisons).
  */
 const NS_AUGMENT = args["ns-augment"];
+if (NS_AUGMENT !== undefined && NS_AUGMENT !== "none" && NS_AUGMENT !== "symmetries")
+  throw new Error(`--ns-augment: expected none or symmetries, got '${NS_AUGMENT}'`);
 const nsModel =
   (model, hyper, { batchSize = NS_BATCH, lr = 3e-3, augment = "symmetries" } = {}) =>
   (seed) =>

@@ -120,6 +120,11 @@ program
   .option("--dtype <t>", "float32 | float64 (default float32)")
   .option("--format <f>", "fno-mat | pdebench (default fno-mat)")
   .option("--solver-s <n>", "Burgers solver grid (default 8192)", num)
+  .option(
+    "--burn-in <t>",
+    "Navier-Stokes: time units solved before the first stored field (default 0)",
+    num,
+  )
   .option("--fresh", "discard an interrupted run instead of resuming it")
   .option("--throttle-ms <ms>", "pause after each chunk (demos, tests)", num)
   .option("-o, --output <file>", "output file (default: FNO-style name)")

@@ -119,6 +119,11 @@ export const generateSchema = z.strictObject({
   dtype: z.enum(["float32", "float64"]).optional(),
   format: z.enum(["fno-mat", "pdebench"]).optional(),
   solverS: int(4, 65536).optional(),
+  /**
+   * Navier-Stokes: time units solved before the first stored field (a multiple of recordEvery),
+   * so the file starts on the developed flow (`a` = w(burnIn)); recorded in the attributes.
+   */
+  burnIn: z.number().min(0, { error: "expected a time >= 0" }).optional(),
   output: z.string().min(1).optional(),
   fresh: z.boolean().default(false),
   /** Pause after each chunk (ms): lets demos and tests interrupt a run at a known point. */

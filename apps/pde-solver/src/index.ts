@@ -29,6 +29,7 @@ export { Raster } from "./plot/raster.js";
 export { type ReportData, writeReports } from "./report.js";
 export {
   applySymmetries,
+  augmentedBatch,
   epochElements,
   type SymmetryElement,
   type SymmetryGroup,

@@ -4,16 +4,27 @@
  * the same solver without the cut), and bad values are typed errors naming the key.
  */
 import { ValueError } from "@modewise/tensor";
-import { describe, expect, it } from "vitest";
-import { loadDataset, makePairs, parseGeneratorSpec } from "../src/index.js";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  generateSchema,
+  loadDataset,
+  makePairs,
+  parseGeneratorSpec,
+  runGenerate,
+} from "../src/index.js";
+import { tempDir } from "./helpers.js";
+
+const tmp = tempDir("burn-in");
+afterAll(() => tmp.cleanup());
 
 describe("generator spec burnIn", () => {
   it("parses burnIn beside the dataset keys (default 0)", () => {
     expect(parseGeneratorSpec("ns-1e-3:n=2,s=16,T=3").burnIn).toBe(0);
     const p = parseGeneratorSpec("ns-1e-3:n=2,s=16,T=3,burnIn=4,recordEvery=0.5");
     expect(p.burnIn).toBe(4);
-    expect(p.spec).toMatchObject({ n: 2, s: 16, T: 3, recordEvery: 0.5 });
-    expect("burnIn" in p.spec).toBe(false);
+    // the dataset spec carries it to @modewise/pde's computeChunk (shared with `generate`)
+    expect(p.spec).toMatchObject({ n: 2, s: 16, T: 3, recordEvery: 0.5, burnIn: 4 });
+    expect("burnIn" in parseGeneratorSpec("ns-1e-3:n=2,s=16,T=3").spec).toBe(false);
   });
 
   it("rejects a negative burnIn, one that is not a multiple of recordEvery, or one without time steps", () => {
@@ -52,5 +63,34 @@ describe("generator spec burnIn", () => {
       }
     // One-step pairs: T per trajectory, starting at w(burnIn).
     expect(makePairs(cut, { kind: "one-step" }).n).toBe(2 * 3);
+  });
+
+  it("generate --burn-in writes the same fields as the in-memory spec, and records it", async () => {
+    const output = tmp.path("ns.mat");
+    await runGenerate(
+      generateSchema.parse({
+        preset: "ns-1e-3",
+        n: 3,
+        s: 16,
+        T: 2,
+        seed: 4,
+        burnIn: 3,
+        chunkSize: 3,
+        dtype: "float64",
+        output,
+      }),
+    );
+    const file = await loadDataset(output);
+    const memory = await loadDataset("ns-1e-3:n=3,s=16,T=2,burnIn=3,seed=4");
+    expect(file.startTime).toBe(3);
+    expect(file.forcing).toBe("fno");
+    const a = file.trajectories;
+    const b = memory.trajectories;
+    if (!a || !b) throw new Error("expected trajectories");
+    expect(a.steps).toBe(b.steps);
+    // float64 file and one chunk of 3 samples as in memory: the same solver run, bit for bit
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    const bad = generateSchema.parse({ preset: "burgers", n: 2, burnIn: 1, output: tmp.path("b") });
+    await expect(runGenerate(bad)).rejects.toThrow(/burnIn/);
   });
 });

@@ -6,6 +6,7 @@ import {
   type GenerateResult,
   generateDataset,
 } from "@modewise/pde/io";
+import { ValueError } from "@modewise/tensor";
 import type { GenerateConfig } from "../config.js";
 
 /** The dataset spec: the preset, overridden by the given options. */
@@ -25,6 +26,16 @@ export function specFromConfig(config: GenerateConfig): DatasetSpec {
     "solverS",
   ] as const) {
     if (config[key] !== undefined) overrides[key] = config[key];
+  }
+  if (config.burnIn !== undefined && config.burnIn > 0) {
+    if (base.problem !== "navier-stokes")
+      throw new ValueError(
+        "generate",
+        "burnIn",
+        "0 for a dataset without time steps",
+        `${config.burnIn} (${config.preset})`,
+      );
+    overrides.burnIn = config.burnIn;
   }
   return { ...base, ...overrides } as DatasetSpec;
 }

@@ -4,9 +4,13 @@
  * A symmetry maps every solution of the PDE to another solution of the same PDE (same forcing,
  * same boundary conditions) and the data's initial-condition distribution to itself, so a
  * transformed pair (g x, g y) is as valid a training pair as (x, y). On the periodic grid every
- * group element below is an index permutation of the grid, possibly with a sign, so it is exact
- * to the last bit, for the PDE and for its pseudo-spectral discretization alike (the 2/3
- * dealiasing box is invariant under the same maps).
+ * group element below is an index permutation of the grid, possibly with a sign, so it is a
+ * symmetry of the PDE and of its pseudo-spectral discretization alike (the 2/3 dealiasing box is
+ * invariant under the same maps): solving from a moved field gives the moved solution up to the
+ * order of round-off in the solver's FFTs (1e-16 relative after a time unit in the tests). One
+ * exception: the FNO generator's Crank-Nicolson scheme ("fno-cn", the published FNO data) keeps
+ * the Nyquist modes and treats the two axes' ones differently, so the mirror (which swaps the
+ * axes) holds there to ~1e-6 after half a time unit; this app's data uses "ifrk4".
  *
  * Navier-Stokes, vorticity form, FNO forcing f = 0.1 (sin 2 pi (x + y) + cos 2 pi (x + y)) on the
  * unit torus (the forcing of `generate`'s datasets and of the published FNO data; data recorded
@@ -16,14 +20,17 @@
  *     and f(1/4 - s) = 0.1 (cos 2 pi s + sin 2 pi s) = f(s) with s = x + y;
  *   - the mirror w -> -w(y + 1/2, x): a reflection flips the sign of vorticity and of the forcing
  *     (w' = -w o g solves the equation with forcing -f o g), and -f(s + 1/2) = f(s).
- *   On an s x s grid (s divisible by 4) they generate a group of 4 s elements.
+ *   On an s x s grid they generate a group of 4 s elements when 4 divides s (2 s for other even
+ *   s: shifts and the mirror; s shifts for odd s).
  * Burgers (periodic, unforced): every shift x -> x + t and the mirror u -> -u(-x) (u_t + u u_x
  *   = nu u_xx is invariant under x -> -x, u -> -u): 2 s elements.
  * Darcy has no augmentation here: its coefficient fields are not periodic and the solver's
  *   stencil is not checked for the square's symmetries.
  *
  * The maps act on normalized samples: with v = (w - m) / sigma, the transformed field
- * sign * w o g normalizes to sign * (v o g) + (sign - 1) m / sigma, which is what `apply` writes.
+ * sign * w o g normalizes to sign * (v o g) + (sign - 1) m / sigma, which is what
+ * `applySymmetries` writes. (The statistics stay those of the unaugmented data: the mirror's sign
+ * moves the augmented mean towards 0, an affine change of the inputs the model absorbs.)
  */
 import { Generator, ValueError } from "@modewise/tensor";
 import type { Problem } from "./data.js";
@@ -73,7 +80,8 @@ function sourceTable(map: AffineMap, rows: number, cols: number): Int32Array {
 /**
  * The group of the problem on its grid, or throws (naming the reason) when there is none.
  * `forcing` (Navier-Stokes): the dataset's, where known; undefined is taken as the FNO forcing
- * (files without the attribute, e.g. the published FNO data).
+ * (files without the attribute, e.g. the published FNO data). Elements are built on request and
+ * not kept: 4 s tables of s^2 indices would be 256 MiB at s = 256.
  */
 export function symmetryGroup(
   problem: Problem,
@@ -90,28 +98,30 @@ export function symmetryGroup(
         `forcing '${forcing}'`,
       );
     const [s, s2] = spatial as [number, number];
-    if (spatial.length !== 2 || s !== s2 || s % 4 !== 0)
+    if (spatial.length !== 2 || s !== s2)
       throw new ValueError(
         fn,
         "augment",
-        "a square Navier-Stokes grid with a side divisible by 4 (the half-turn shifts by 1/4)",
+        "a square Navier-Stokes grid (the mirror swaps the axes)",
         `a ${spatial.join(" x ")} grid`,
       );
-    const cache = new Map<number, SymmetryElement>();
+    // The linear parts the grid admits: the half-turn shifts by s / 4 and the mirror by s / 2
+    // grid points, so an s x s grid has 4 s elements when 4 divides s, 2 s when only 2 does
+    // (shifts and the mirror), s otherwise (shifts).
+    // Element t + s k: the shift by t after linear part k (identity, half-turn, mirror,
+    // half-turn after mirror; those the grid admits, in that order).
+    const id: AffineMap = { m: [1, 0, 0, 1], c: [0, 0], sign: 1 };
+    const turn: AffineMap = { m: [-1, 0, 0, -1], c: [s / 4, 0], sign: 1 };
+    const mirror: AffineMap = { m: [0, 1, 1, 0], c: [s / 2, 0], sign: -1 };
+    const parts =
+      s % 4 === 0 ? [id, turn, mirror, compose(turn, mirror)] : s % 2 === 0 ? [id, mirror] : [id];
     return {
-      size: 4 * s,
+      size: parts.length * s,
       element(index) {
-        const hit = cache.get(index);
-        if (hit) return hit;
         const t = index % s;
-        const turn = Math.floor(index / s) % 2 === 1;
-        const mirror = Math.floor(index / (2 * s)) === 1;
-        let g: AffineMap = { m: [1, 0, 0, 1], c: [t, -t], sign: 1 };
-        if (turn) g = compose(g, { m: [-1, 0, 0, -1], c: [s / 4, 0], sign: 1 });
-        if (mirror) g = compose(g, { m: [0, 1, 1, 0], c: [s / 2, 0], sign: -1 });
-        const e = { sign: g.sign, source: sourceTable(g, s, s) };
-        cache.set(index, e);
-        return e;
+        const shift: AffineMap = { m: [1, 0, 0, 1], c: [t, -t], sign: 1 };
+        const g = compose(shift, parts[Math.floor(index / s)] as AffineMap);
+        return { sign: g.sign, source: sourceTable(g, s, s) };
       },
     };
   }
@@ -159,11 +169,12 @@ export function applySymmetries(
   offset: number,
   inner = 1,
 ): void {
-  const block = group.element(0).source.length * inner;
   const perSample = data.length / batch;
-  const tmp = new Float32Array(block);
+  let tmp = new Float32Array(0);
   for (let k = 0; k < batch; k++) {
     const { sign, source } = group.element(elements[k] as number);
+    const block = source.length * inner;
+    if (tmp.length !== block) tmp = new Float32Array(block);
     const shift = (sign - 1) * offset;
     for (let p = k * perSample; p < (k + 1) * perSample; p += block) {
       tmp.set(data.subarray(p, p + block));
@@ -174,4 +185,43 @@ export function applySymmetries(
       }
     }
   }
+}
+
+/**
+ * The training batch of samples `indices` of normalized pairs (xs, ys), each pair moved by its
+ * element (`elements[k]` for sample k): x with the input's normalization, y with the target's
+ * (the increment's when the model predicts it; the increment transforms like the field, the
+ * maps being linear). `plane` = grid points per field; trailing axes after the grid (a
+ * trajectory window's time) move with their grid point.
+ */
+export function augmentedBatch(
+  group: SymmetryGroup,
+  pairs: {
+    xs: Float32Array;
+    ys: Float32Array;
+    xShape: number[];
+    yShape: number[];
+    plane: number;
+    xNorm: { mean: number; std: number };
+    yNorm: { mean: number; std: number };
+  },
+  indices: ArrayLike<number>,
+  elements: ArrayLike<number>,
+): { x: Float32Array; y: Float32Array } {
+  const one = (data: Float32Array, shape: number[], norm: { mean: number; std: number }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const out = new Float32Array(indices.length * size);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k] as number;
+      out.set(data.subarray(i * size, (i + 1) * size), k * size);
+    }
+    // shape = [channels, ...grid, trailing]: the trailing axes are `inner`
+    const inner = shape.slice(1).reduce((a, b) => a * b, 1) / pairs.plane;
+    applySymmetries(group, out, indices.length, elements, norm.mean / norm.std, inner);
+    return out;
+  };
+  return {
+    x: one(pairs.xs, pairs.xShape, pairs.xNorm),
+    y: one(pairs.ys, pairs.yShape, pairs.yNorm),
+  };
 }

@@ -17,15 +17,11 @@ export function epochOrder(n: number, seed: number, epoch: number): Uint32Array 
   return order;
 }
 
-/**
- * Samples `indices` of a [N, ...sampleShape] float32 array as a tensor [b, ...sampleShape];
- * `transform` may rewrite the gathered values in place first (augmentation).
- */
+/** Samples `indices` of a [N, ...sampleShape] float32 array as a tensor [b, ...sampleShape]. */
 export function gather(
   data: Float32Array,
   sampleShape: number[],
   indices: ArrayLike<number>,
-  transform?: (batch: Float32Array) => void,
 ): Tensor {
   const size = sampleShape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(indices.length * size);
@@ -33,7 +29,6 @@ export function gather(
     const i = indices[k] as number;
     out.set(data.subarray(i * size, (i + 1) * size), k * size);
   }
-  transform?.(out);
   return tensor(out, { shape: [indices.length, ...sampleShape], dtype: "float32" });
 }
 

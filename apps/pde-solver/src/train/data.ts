@@ -74,9 +74,9 @@ export type TaskSpec =
   | { kind: "trajectory"; inSteps: number; outSteps: number };
 
 /**
- * Keys of a generator spec: the dataset-spec fields `generate` also takes as flags, plus the two
- * that only the in-memory loader applies (`subsample`, `burnIn`; `generate` writes the solver's
- * trajectories from t = 0 at full resolution).
+ * Keys of a generator spec: the dataset-spec fields `generate` also takes as flags (`burnIn`
+ * included), plus `subsample`, which only the in-memory loader applies (`generate` writes the
+ * solver's grid).
  */
 const SPEC_KEYS = new Set([
   "n",
@@ -147,29 +147,10 @@ export function parseGeneratorSpec(text: string): GeneratorSpec {
         String(burnIn),
       );
   }
+  // The solver side of the burn-in is @modewise/pde's (NavierStokesSpec.burnIn), shared with
+  // `generate --burn-in`, so a file and the same spec in memory hold the same fields.
+  if (burnIn > 0 && parsed.problem === "navier-stokes") parsed.burnIn = burnIn;
   return { spec: parsed, subsample, burnIn };
-}
-
-/**
- * Drop the burn-in from a computed NS chunk: the solver recorded `total` snapshots (times
- * recordEvery..) per sample, time last; the new w_0 is snapshot `skip - 1` (time burnIn) and
- * the kept snapshots are skip..total-1.
- */
-function dropBurnIn(
-  output: Float64Array,
-  n: number,
-  plane: number,
-  total: number,
-  skip: number,
-): { input: Float64Array; output: Float64Array } {
-  const kept = total - skip;
-  const input = new Float64Array(n * plane);
-  const rest = new Float64Array(n * plane * kept);
-  for (let p = 0; p < n * plane; p++) {
-    input[p] = output[p * total + skip - 1] as number;
-    for (let t = 0; t < kept; t++) rest[p * kept + t] = output[p * total + skip + t] as number;
-  }
-  return { input, output: rest };
 }
 
 /** Keep every k-th point along each of the `dims` axes after `lead` leading values per field. */
@@ -289,6 +270,7 @@ export async function loadDataset(data: string): Promise<FieldDataset> {
           nu: typeof attr.nu === "number" ? attr.nu : undefined,
           dt: typeof attr.recordEvery === "number" ? attr.recordEvery : 1,
           ...(typeof attr.forcing === "string" ? { forcing: attr.forcing } : {}),
+          ...(typeof attr.burnIn === "number" ? { startTime: attr.burnIn } : {}),
         },
       );
     }
@@ -307,18 +289,13 @@ export async function loadDataset(data: string): Promise<FieldDataset> {
   }
   const { spec, subsample, burnIn } = parseGeneratorSpec(data);
   const started = performance.now();
-  // The burn-in is solved as the head of one longer trajectory to T + burnIn; its snapshot at
-  // t = burnIn becomes w_0.
-  const solved =
-    spec.problem === "navier-stokes" && burnIn > 0 ? { ...spec, T: spec.T + burnIn } : spec;
-  let chunk = computeChunk(solved, 0, spec.n);
+  // With a burn-in the solver runs to burnIn + T and w_0 is its snapshot at burnIn (computeChunk).
+  const chunk = computeChunk(spec, 0, spec.n);
   const solverSecondsPerSample = (performance.now() - started) / 1000 / spec.n;
   const meta = { source: data, solverSecondsPerSample };
   switch (spec.problem) {
     case "navier-stokes": {
       const nt = Math.round(spec.T / spec.recordEvery);
-      const skip = Math.round(burnIn / spec.recordEvery);
-      if (skip > 0) chunk = dropBurnIn(chunk.output, spec.n, spec.s * spec.s, nt + skip, skip);
       return fromArrays(
         "navier-stokes",
         chunk.input,

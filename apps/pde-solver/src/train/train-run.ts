@@ -26,11 +26,11 @@ import {
 } from "@modewise/nn";
 import { relL2 } from "@modewise/pde";
 import { writeFileAtomic } from "@modewise/pde/io";
-import { Generator, tidy, ValueError } from "@modewise/tensor";
+import { Generator, tensor, tidy, ValueError } from "@modewise/tensor";
 import { validate } from "../config.js";
 import { renderLineChart, SERIES_COLORS } from "../plot/line-chart.js";
 import type { RGB } from "../plot/raster.js";
-import { applySymmetries, epochElements, symmetryGroup } from "./augment.js";
+import { augmentedBatch, epochElements, symmetryGroup } from "./augment.js";
 import { epochOrder, gather } from "./batches.js";
 import { type LoopState, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import type { TrainConfig } from "./config.js";
@@ -42,6 +42,7 @@ import {
   loadDataset,
   makePairs,
   normalizeTo32,
+  parseGeneratorSpec,
   type TaskSpec,
 } from "./data.js";
 import { predict, trainingLoss } from "./inference.js";
@@ -178,8 +179,18 @@ export async function runTrain(
   // An explicit task is known before the (possibly minutes-long) data generation: fail first.
   if (config.predict === "increment" && config.task !== undefined && config.task !== "one-step")
     throw incrementNeedsOneStep(config.task);
+  // A generator spec without a symmetry group fails before its data is computed; a file's
+  // dataset as soon as it is read.
+  if (config.augment === "symmetries" && !existsSync(config.data)) {
+    const { spec, subsample } = parseGeneratorSpec(config.data);
+    const side = spec.s / subsample;
+    symmetryGroup(
+      spec.problem,
+      spec.problem === "burgers" ? [side] : [side, side],
+      spec.problem === "navier-stokes" ? spec.forcing : undefined,
+    );
+  }
   const ds = await loadDataset(config.data);
-  // A dataset without a symmetry group fails here, before any training.
   const group =
     config.augment === "symmetries" ? symmetryGroup(ds.problem, ds.spatial, ds.forcing) : undefined;
   const task = taskOf(config, ds);
@@ -251,19 +262,24 @@ export async function runTrain(
   const nTrain = trainPairs.n;
   const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
   const lossOf = trainingLoss(built, norm);
-  const plane = ds.spatial.reduce((a, b) => a * b, 1);
-  const innerOf = (shape: number[]) => shape.slice(1).reduce((a, b) => a * b, 1) / plane;
+  const pairsForAugmentation = group && {
+    xs,
+    ys,
+    xShape,
+    yShape,
+    plane: ds.spatial.reduce((a, b) => a * b, 1),
+    xNorm: norm.x,
+    yNorm: norm.increment ?? norm.y,
+  };
   /** The pair tensors of a batch, each sample moved by its group element when augmenting. */
   const batchOf = (indices: Uint32Array, elements: Uint32Array | undefined) => {
-    if (!group || !elements)
+    if (!group || !pairsForAugmentation || !elements)
       return { x: gather(xs, xShape, indices), y: gather(ys, yShape, indices) };
-    const yNorm = norm.increment ?? norm.y;
-    // Trajectory windows keep time as the last axis: `inner` steps per grid point.
-    const moved = (s: { mean: number; std: number }, shape: number[]) => (batch: Float32Array) =>
-      applySymmetries(group, batch, indices.length, elements, s.mean / s.std, innerOf(shape));
+    const { x, y } = augmentedBatch(group, pairsForAugmentation, indices, elements);
+    const n = indices.length;
     return {
-      x: gather(xs, xShape, indices, moved(norm.x, xShape)),
-      y: gather(ys, yShape, indices, moved(yNorm, yShape)),
+      x: tensor(x, { shape: [n, ...xShape], dtype: "float32" }),
+      y: tensor(y, { shape: [n, ...yShape], dtype: "float32" }),
     };
   };
   const trainStep = (indices: Uint32Array, elements?: Uint32Array): number =>

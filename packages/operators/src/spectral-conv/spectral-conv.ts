@@ -53,11 +53,6 @@ function checkPositiveInt(fn: string, name: string, v: unknown): number {
   return v as number;
 }
 
-/**
- * Initialization (neuraloperator's current default, `init_std="auto"`): complex normal weights
- * with total standard deviation sqrt(2 / (in + out)) (real and imaginary parts each
- * sqrt(1 / (in + out))), bias N(0, 2 / (in + out)).
- */
 let lastPath: "box-dft" | "fft" | null = null;
 
 /**
@@ -70,6 +65,11 @@ export function lastSpectralConvPath(): "box-dft" | "fft" | null {
   return lastPath;
 }
 
+/**
+ * Initialization (neuraloperator's current default, `init_std="auto"`): complex normal weights
+ * with total standard deviation sqrt(2 / (in + out)) (real and imaginary parts each
+ * sqrt(1 / (in + out))), bias N(0, 2 / (in + out)).
+ */
 export class SpectralConv extends Module {
   readonly weight: Parameter | CPWeight | TuckerWeight;
   readonly bias: Parameter | undefined;

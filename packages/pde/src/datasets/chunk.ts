@@ -49,6 +49,27 @@ function subsample1d(
   return out;
 }
 
+/**
+ * Snapshots [count, plane, skip + nt] (time last) of runs that include a burn-in of `skip`
+ * records: the new input is record skip - 1 (time burnIn), the output the nt records after it.
+ */
+function dropBurnIn(
+  w: Float64Array,
+  count: number,
+  plane: number,
+  skip: number,
+): { input: Float64Array; output: Float64Array } {
+  const total = w.length / (count * plane);
+  const nt = total - skip;
+  const input = new Float64Array(count * plane);
+  const output = new Float64Array(count * plane * nt);
+  for (let p = 0; p < count * plane; p++) {
+    input[p] = w[p * total + skip - 1] as number;
+    for (let t = 0; t < nt; t++) output[p * nt + t] = w[p * total + skip + t] as number;
+  }
+  return { input, output };
+}
+
 /** Compute samples [start, start + count). `onProgress(fraction)` reports progress within the chunk. */
 export function computeChunk(
   spec: DatasetSpec,
@@ -74,12 +95,14 @@ export function computeChunk(
         scheme: spec.scheme,
         ...(spec.dt !== undefined ? { dt: spec.dt } : {}),
       });
+      const burnIn = spec.burnIn ?? 0;
       const result = solver.run(w0, {
-        T: spec.T,
+        T: burnIn + spec.T,
         recordEvery: spec.recordEvery,
         onProgress: (t, T) => onProgress?.(t / T),
       });
-      return { input: w0, output: result.w };
+      if (burnIn === 0) return { input: w0, output: result.w };
+      return dropBurnIn(result.w, count, spec.s * spec.s, Math.round(burnIn / spec.recordEvery));
     }
     case "burgers": {
       const u0 = gaussianRandomField1d({

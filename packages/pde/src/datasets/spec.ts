@@ -33,6 +33,14 @@ export interface NavierStokesSpec extends CommonSpec {
   scheme: "ifrk4" | "fno-cn";
   /** Fixed time step (omit: adaptive CFL step for ifrk4). */
   dt?: number;
+  /**
+   * Time units solved before the first stored field (default 0): the input `a` is then
+   * w(burnIn) and the snapshots are w(burnIn + recordEvery), ..., w(burnIn + T), so the data
+   * skips the transient of the random initial condition (the FNO one-step task's regime). A
+   * multiple of recordEvery; solved as the head of one run to burnIn + T, so the snapshots are
+   * those of the longer trajectory exactly.
+   */
+  burnIn?: number;
 }
 
 export interface BurgersSpec extends CommonSpec {
@@ -151,6 +159,15 @@ export function checkSpec(spec: DatasetSpec, fn: string): void {
         String(spec.recordEvery),
       );
     }
+    const burnIn = spec.burnIn ?? 0;
+    const skip = burnIn / spec.recordEvery;
+    if (!(burnIn >= 0) || Math.abs(skip - Math.round(skip)) > 1e-9 * Math.max(1, skip))
+      throw new ValueError(
+        fn,
+        "spec.burnIn",
+        `a non-negative multiple of recordEvery = ${spec.recordEvery}`,
+        String(spec.burnIn),
+      );
   }
   if (spec.problem === "burgers" && (spec.solverS % spec.s !== 0 || spec.solverS < spec.s)) {
     throw new ValueError(fn, "spec.solverS", `a multiple of s = ${spec.s}`, String(spec.solverS));
