@@ -33,23 +33,34 @@ const maxAbs = (a: Float64Array, b: Float64Array) => {
   return m;
 };
 
+/**
+ * An NS run from a GRF field on an s x s grid with the FNO forcing, and the relative error of
+ * solve(g w0) against g solve(w0) for a map g (max abs over the field's max abs).
+ */
+function nsSetup(
+  s: number,
+  seed: number,
+  solver: { scheme?: "fno-cn"; dt?: number; T?: number } = {},
+) {
+  const w0 = gaussianRandomField2d({ s, batch: 1, alpha: 2.5, tau: 7, seed });
+  const { T = 1, ...options } = solver;
+  const solve = (w: Float64Array) =>
+    new NavierStokes2d({ s, nu: 1e-3, batch: 1, forcing: "fno", ...options }).run(w, { T }).w;
+  const truth = solve(w0);
+  const scale = Math.max(...truth.map(Math.abs));
+  return (g: SymmetryElement) => maxAbs(solve(moved(w0, g)), moved(truth, g)) / scale;
+}
+
 describe("symmetry groups", () => {
   it("Navier-Stokes with the FNO forcing: solve(g w0) = g solve(w0) for every generator", () => {
     const s = 32;
-    const w0 = gaussianRandomField2d({ s, batch: 1, alpha: 2.5, tau: 7, seed: 5 });
-    const solve = (w: Float64Array) =>
-      new NavierStokes2d({ s, nu: 1e-3, batch: 1, forcing: "fno" }).run(w, { T: 1 }).w;
-    const truth = solve(w0);
-    const scale = Math.max(...truth.map(Math.abs));
+    const error = nsSetup(s, 5);
     const group = symmetryGroup("navier-stokes", [s, s]);
     expect(group.size).toBe(4 * s);
-    // Shifts, the half-turn, the mirror, and composites of all three.
-    for (const e of [1, 7, s, s + 3, 2 * s, 2 * s + 11, 3 * s, 4 * s - 1]) {
-      const g = group.element(e);
-      const err = maxAbs(solve(moved(w0, g)), moved(truth, g));
-      // The two runs differ only in the order of FFT round-off: a few ulps of the field.
-      expect(err / scale, `element ${e}`).toBeLessThan(1e-13);
-    }
+    // Shifts, the half-turn, the mirror, and composites of all three. The two runs differ only
+    // in the order of FFT round-off: a few ulps of the field.
+    for (const e of [1, 7, s, s + 3, 2 * s, 2 * s + 11, 3 * s, 4 * s - 1])
+      expect(error(group.element(e)), `element ${e}`).toBeLessThan(1e-13);
     // A map that is NOT a symmetry (the diagonal shift moves x + y, hence the forcing) fails by
     // orders of magnitude: the check above can fail.
     const diagonal: SymmetryElement = {
@@ -59,15 +70,11 @@ describe("symmetry groups", () => {
         return ((a + 3) % s) * s + ((b + 3) % s);
       }),
     };
-    expect(maxAbs(solve(moved(w0, diagonal)), moved(truth, diagonal)) / scale).toBeGreaterThan(
-      1e-2,
-    );
+    expect(error(diagonal)).toBeGreaterThan(1e-2);
     // And so is the mirror without its sign.
     const mirror = group.element(2 * s);
     const unsigned = { sign: 1 as const, source: mirror.source };
-    expect(maxAbs(solve(moved(w0, unsigned)), moved(truth, unsigned)) / scale).toBeGreaterThan(
-      1e-2,
-    );
+    expect(error(unsigned)).toBeGreaterThan(1e-2);
   });
 
   // The FNO generator's scheme (the published data) keeps the Nyquist modes and treats the two
@@ -76,26 +83,15 @@ describe("symmetry groups", () => {
   // orders below any model's error, but not round-off. Shifts and the half-turn stay exact.
   it("for the FNO data generator's Crank-Nicolson scheme: exact shifts and half-turn", () => {
     const s = 32;
-    const w0 = gaussianRandomField2d({ s, batch: 1, alpha: 2.5, tau: 7, seed: 8 });
-    const solve = (w: Float64Array) =>
-      new NavierStokes2d({ s, nu: 1e-3, batch: 1, forcing: "fno", scheme: "fno-cn", dt: 1e-3 }).run(
-        w,
-        { T: 0.5 },
-      ).w;
-    const truth = solve(w0);
-    const scale = Math.max(...truth.map(Math.abs));
+    const error = nsSetup(s, 8, { scheme: "fno-cn", dt: 1e-3, T: 0.5 });
     const group = symmetryGroup("navier-stokes", [s, s]);
     for (const [e, bound] of [
       [3, 1e-13],
       [s + 1, 1e-13],
       [2 * s + 2, 1e-5],
       [3 * s + 9, 1e-5],
-    ] as const) {
-      const g = group.element(e);
-      expect(maxAbs(solve(moved(w0, g)), moved(truth, g)) / scale, `element ${e}`).toBeLessThan(
-        bound,
-      );
-    }
+    ] as const)
+      expect(error(group.element(e)), `element ${e}`).toBeLessThan(bound);
   });
 
   it("Burgers: shifts and the signed mirror commute with the solver", () => {
@@ -142,18 +138,9 @@ describe("symmetry groups", () => {
 
   it("the shifts-and-mirror group of a side 2 mod 4 commutes with the solver too", () => {
     const s = 30;
-    const w0 = gaussianRandomField2d({ s, batch: 1, alpha: 2.5, tau: 7, seed: 6 });
-    const solve = (w: Float64Array) =>
-      new NavierStokes2d({ s, nu: 1e-3, batch: 1, forcing: "fno" }).run(w, { T: 1 }).w;
-    const truth = solve(w0);
-    const scale = Math.max(...truth.map(Math.abs));
+    const error = nsSetup(s, 6);
     const group = symmetryGroup("navier-stokes", [s, s]);
-    for (const e of [4, s + 7]) {
-      const g = group.element(e);
-      expect(maxAbs(solve(moved(w0, g)), moved(truth, g)) / scale, `element ${e}`).toBeLessThan(
-        1e-13,
-      );
-    }
+    for (const e of [4, s + 7]) expect(error(group.element(e)), `element ${e}`).toBeLessThan(1e-13);
   });
 
   it("moves normalized samples as it moves the physical fields", () => {
