@@ -6,7 +6,6 @@ import {
   type GenerateResult,
   generateDataset,
 } from "@modewise/pde/io";
-import { ValueError } from "@modewise/tensor";
 import type { GenerateConfig } from "../config.js";
 
 /** The dataset spec: the preset, overridden by the given options. */
@@ -24,18 +23,9 @@ export function specFromConfig(config: GenerateConfig): DatasetSpec {
     "dtype",
     "format",
     "solverS",
+    "burnIn",
   ] as const) {
     if (config[key] !== undefined) overrides[key] = config[key];
-  }
-  if (config.burnIn !== undefined && config.burnIn > 0) {
-    if (base.problem !== "navier-stokes")
-      throw new ValueError(
-        "generate",
-        "burnIn",
-        "0 for a dataset without time steps",
-        `${config.burnIn} (${config.preset})`,
-      );
-    overrides.burnIn = config.burnIn;
   }
   return { ...base, ...overrides } as DatasetSpec;
 }

@@ -33,6 +33,7 @@
  * moves the augmented mean towards 0, an affine change of the inputs the model absorbs.)
  */
 import { Generator, ValueError } from "@modewise/tensor";
+import { gatherRows } from "./batches.js";
 import type { Problem } from "./data.js";
 
 /** One group element: the sign and, for every output grid point, the grid point it reads. */
@@ -209,12 +210,7 @@ export function augmentedBatch(
   elements: ArrayLike<number>,
 ): { x: Float32Array; y: Float32Array } {
   const one = (data: Float32Array, shape: number[], norm: { mean: number; std: number }) => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const out = new Float32Array(indices.length * size);
-    for (let k = 0; k < indices.length; k++) {
-      const i = indices[k] as number;
-      out.set(data.subarray(i * size, (i + 1) * size), k * size);
-    }
+    const out = gatherRows(data, shape, indices);
     // shape = [channels, ...grid, trailing]: the trailing axes are `inner`
     const inner = shape.slice(1).reduce((a, b) => a * b, 1) / pairs.plane;
     applySymmetries(group, out, indices.length, elements, norm.mean / norm.std, inner);

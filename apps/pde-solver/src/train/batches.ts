@@ -17,19 +17,31 @@ export function epochOrder(n: number, seed: number, epoch: number): Uint32Array 
   return order;
 }
 
-/** Samples `indices` of a [N, ...sampleShape] float32 array as a tensor [b, ...sampleShape]. */
-export function gather(
+/** Samples `indices` of a [N, ...sampleShape] float32 array, copied into one array. */
+export function gatherRows(
   data: Float32Array,
   sampleShape: number[],
   indices: ArrayLike<number>,
-): Tensor {
+): Float32Array {
   const size = sampleShape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(indices.length * size);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k] as number;
     out.set(data.subarray(i * size, (i + 1) * size), k * size);
   }
-  return tensor(out, { shape: [indices.length, ...sampleShape], dtype: "float32" });
+  return out;
+}
+
+/** Samples `indices` of a [N, ...sampleShape] float32 array as a tensor [b, ...sampleShape]. */
+export function gather(
+  data: Float32Array,
+  sampleShape: number[],
+  indices: ArrayLike<number>,
+): Tensor {
+  return tensor(gatherRows(data, sampleShape, indices), {
+    shape: [indices.length, ...sampleShape],
+    dtype: "float32",
+  });
 }
 
 /** A contiguous range [from, to) as a tensor. */

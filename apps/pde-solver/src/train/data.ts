@@ -21,6 +21,7 @@
  */
 import { existsSync } from "node:fs";
 import {
+  checkSpec,
   computeChunk,
   DATASET_PRESETS,
   type DatasetPreset,
@@ -128,28 +129,12 @@ export function parseGeneratorSpec(text: string): GeneratorSpec {
   }
   if (!Number.isInteger(subsample) || subsample < 1)
     throw new ValueError(fn, "subsample", "a positive integer", String(subsample));
+  // The burn-in belongs to the dataset spec (@modewise/pde's NavierStokesSpec.burnIn, solved by
+  // computeChunk as for `generate --burn-in`, so a file and the same spec in memory hold the same
+  // fields); checkSpec validates it with the other keys.
+  if (burnIn !== 0) spec.burnIn = burnIn;
   const parsed = spec as unknown as DatasetSpec;
-  if (burnIn !== 0) {
-    if (parsed.problem !== "navier-stokes")
-      throw new ValueError(
-        fn,
-        "burnIn",
-        "0 for a dataset without time steps",
-        `${burnIn} (${preset})`,
-      );
-    const every = parsed.recordEvery;
-    const k = burnIn / every;
-    if (!(burnIn >= 0) || Math.abs(k - Math.round(k)) > 1e-9 * Math.max(1, k))
-      throw new ValueError(
-        fn,
-        "burnIn",
-        `a non-negative multiple of recordEvery = ${every}`,
-        String(burnIn),
-      );
-  }
-  // The solver side of the burn-in is @modewise/pde's (NavierStokesSpec.burnIn), shared with
-  // `generate --burn-in`, so a file and the same spec in memory hold the same fields.
-  if (burnIn > 0 && parsed.problem === "navier-stokes") parsed.burnIn = burnIn;
+  checkSpec(parsed, fn);
   return { spec: parsed, subsample, burnIn };
 }
 

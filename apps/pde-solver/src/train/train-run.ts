@@ -262,20 +262,14 @@ export async function runTrain(
   const nTrain = trainPairs.n;
   const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
   const lossOf = trainingLoss(built, norm);
-  const pairsForAugmentation = group && {
-    xs,
-    ys,
-    xShape,
-    yShape,
-    plane: ds.spatial.reduce((a, b) => a * b, 1),
-    xNorm: norm.x,
-    yNorm: norm.increment ?? norm.y,
-  };
+  const plane = ds.spatial.reduce((a, b) => a * b, 1);
+  const yNorm = norm.increment ?? norm.y;
   /** The pair tensors of a batch, each sample moved by its group element when augmenting. */
   const batchOf = (indices: Uint32Array, elements: Uint32Array | undefined) => {
-    if (!group || !pairsForAugmentation || !elements)
+    if (!group || !elements)
       return { x: gather(xs, xShape, indices), y: gather(ys, yShape, indices) };
-    const { x, y } = augmentedBatch(group, pairsForAugmentation, indices, elements);
+    const pairs = { xs, ys, xShape, yShape, plane, xNorm: norm.x, yNorm };
+    const { x, y } = augmentedBatch(group, pairs, indices, elements);
     const n = indices.length;
     return {
       x: tensor(x, { shape: [n, ...xShape], dtype: "float32" }),

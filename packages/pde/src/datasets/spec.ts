@@ -169,6 +169,14 @@ export function checkSpec(spec: DatasetSpec, fn: string): void {
         String(spec.burnIn),
       );
   }
+  const burnIn = (spec as { burnIn?: number }).burnIn;
+  if (spec.problem !== "navier-stokes" && burnIn !== undefined && burnIn !== 0)
+    throw new ValueError(
+      fn,
+      "spec.burnIn",
+      "0 for a dataset without time steps",
+      `${burnIn} (${spec.problem})`,
+    );
   if (spec.problem === "burgers" && (spec.solverS % spec.s !== 0 || spec.solverS < spec.s)) {
     throw new ValueError(fn, "spec.solverS", `a multiple of s = ${spec.s}`, String(spec.solverS));
   }
