@@ -29,6 +29,30 @@ export {
   workerUnitsDone,
 } from "./backend/cpu/gemm-threads.js";
 /**
+ * Resident float32 storage: where WebAssembly memory can be shared (Node; cross-origin
+ * isolated pages), the CPU backend's float32 and complex64 outputs of at least 4096 floats live
+ * in the memory of its SIMD kernels, which then read and write them in place instead of
+ * copying. `residentStats()` reports it (and which kernels worked in place);
+ * `setResidentFloat32(false)` (or env MODEWISE_RESIDENT=0) keeps new outputs in plain arrays.
+ * Same results either way.
+ */
+/**
+ * For other packages' WebAssembly kernels on resident arrays: `residentAddress(a)` is the byte
+ * address of a resident Float32Array (or of its element `offset`), -1 for a plain array;
+ * `instantiateOnResidentMemory(module)` instantiates a module whose memory import (env.mem) is
+ * declared as `residentMemoryImport()` says, over that memory. Kernels read their inputs and
+ * write their (resident) outputs there in place; they must not touch other addresses.
+ */
+export {
+  type InPlaceKernel,
+  instantiateOnResidentMemory,
+  type ResidentStats,
+  residentAddress,
+  residentMemoryImport,
+  residentStats,
+  setResidentFloat32,
+} from "./backend/cpu/resident.js";
+/**
  * sgemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate = false, transA = false, transB = false):
  * C[cOff ..] (+)= op(A) @ op(B) on Float32Arrays, C [M x N] row-major contiguous. op(A) is
  * A [M x K] row-major from aOff, or A stored [K x M] when transA; op(B) is B [K x N] from

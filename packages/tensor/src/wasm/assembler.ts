@@ -99,6 +99,7 @@ export const Op = {
   f32Div: 0x95,
   f64Ceil: 0x9b,
   f64Floor: 0x9c,
+  f64Sqrt: 0x9f,
   f64Add: 0xa0,
   f64Sub: 0xa1,
   f64Mul: 0xa2,

@@ -2,15 +2,26 @@ import { allocate, type DataArray, type DType } from "../../dtype.js";
 import { type Shape, sizeOf } from "../../shape.js";
 import type { Backend, DataId, KernelTable, TensorInfo } from "../backend.js";
 import { CPU_KERNELS } from "./kernels.js";
+import { isResident, residentAlloc, residentFree } from "./resident.js";
 
 /** CPU storage: one typed array per buffer (complex interleaved). */
 export class CpuData {
   constructor(
-    readonly values: DataArray,
+    /** Replaced only by share(), which moves resident values to a plain array of equal contents. */
+    public values: DataArray,
     /** Allocated by the backend and never handed out: may be recycled once released. */
     public poolable = false,
   ) {}
 }
+
+/**
+ * Resident blocks of storage that was dropped without release (a tensor never disposed) go back
+ * to the sgemm memory when the storage is collected; plain arrays are simply collected.
+ */
+const residentRegistry =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<Float32Array>((values) => residentFree(values))
+    : null;
 
 /** Arrays below this many elements are cheap to allocate and are not pooled. */
 const POOL_MIN_ELEMENTS = 4096;
@@ -52,6 +63,20 @@ export class CpuBackend implements Backend {
   alloc(shape: Shape, dtype: DType, zeroed = true): { info: TensorInfo; values: DataArray } {
     const fresh = allocate(dtype, 0);
     const length = sizeOf(shape) * (dtype === "complex64" || dtype === "complex128" ? 2 : 1);
+    // float32 storage in the sgemm memory (resident.ts): its SIMD kernels then work in place
+    if (
+      length >= POOL_MIN_ELEMENTS &&
+      (dtype === "float32" || dtype === "complex64") &&
+      residentRegistry !== null
+    ) {
+      const resident = residentAlloc(length);
+      if (resident !== null) {
+        if (zeroed) resident.fill(0);
+        const data = new CpuData(resident, true);
+        residentRegistry.register(data, resident, data);
+        return { info: { dataId: data, shape, dtype }, values: resident };
+      }
+    }
     const stack = length >= POOL_MIN_ELEMENTS ? this.pool.get(poolKey(fresh, length)) : undefined;
     let values = stack?.pop();
     if (values) {
@@ -66,8 +91,20 @@ export class CpuBackend implements Backend {
   /** The stored array, handed out for zero-copy views: it will never be recycled. */
   share(dataId: DataId): DataArray {
     const data = dataId as CpuData;
+    // A resident block must return to the sgemm memory when the tensor is released, so the view
+    // handed out is a plain copy, which the tensor keeps from now on (same contents; tensors are
+    // immutable).
+    if (data.poolable && isResident(data.values)) this.evict(data);
     data.poolable = false;
     return data.values;
+  }
+
+  /** Moves resident values to a plain array and frees their block. */
+  private evict(data: CpuData): void {
+    const resident = data.values as Float32Array;
+    data.values = resident.slice();
+    residentRegistry?.unregister(data);
+    residentFree(resident);
   }
 
   /** Bytes held by released arrays waiting for reuse (not counted as live memory). */
@@ -103,6 +140,12 @@ export class CpuBackend implements Backend {
   release(dataId: DataId): void {
     const data = dataId as CpuData;
     const v = data.values;
+    if (data.poolable && isResident(v)) {
+      data.poolable = false;
+      residentRegistry?.unregister(data);
+      residentFree(v as Float32Array);
+      return;
+    }
     if (
       !data.poolable ||
       v.length < POOL_MIN_ELEMENTS ||

@@ -45,7 +45,7 @@ const MAX_THREADS = 16;
 /** Bytes of the control area (slots), before the first allocation. */
 export const CONTROL_BYTES = MAX_THREADS * SLOT_INTS * 4;
 /** 4 GiB address space is the wasm32 limit; reserve at most 2 GiB for a shared memory. */
-const MAX_PAGES = 32768;
+export const MAX_PAGES = 32768;
 /** Products below this many multiply-adds run on one thread (thread hand-off costs ~20-50 us). */
 export const THREAD_MIN_MACS = 1 << 20;
 
@@ -451,6 +451,8 @@ function runOnThreads(
     w.ctl[JobField.thread] = t;
     w.ctl[JobField.staticThreads] = job[JobField.staticThreads];
     w.ctl[JobField.kind] = job[JobField.kind];
+    w.ctl[JobField.cBatchCols] = job[JobField.cBatchCols];
+    w.ctl[JobField.cBatchStride] = job[JobField.cBatchStride];
     w.seq = (w.seq + 1) | 0 || 1;
     Atomics.store(w.ctl, JobField.claim, -w.seq);
     Atomics.store(w.ctl, JobField.seq, w.seq);

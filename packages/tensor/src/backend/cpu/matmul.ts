@@ -6,7 +6,9 @@ import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
 import { type Floats, gemm, gemmComplex, transposeMatrix } from "./gemm.js";
 import { broadcastOffsets } from "./indexing.js";
+import { residentAddress } from "./resident.js";
 import { sgemm, sgemmBatchSum, sgemmSharedA } from "./sgemm.js";
+import { SGEMM_MR, SGEMM_NR } from "./sgemm-module.js";
 
 /** M, K, N of op(A) @ op(B) for operands [..., M, K] / [..., K, N] (or transposed), and B's K. */
 function productDims(
@@ -29,9 +31,14 @@ function productDims(
  * Broadcast products W @ x[b] with at most this many rows run as one product with the batch
  * folded into the columns (sgemmSharedA). Its unfolding copies M nb rows of C one by one, which
  * past ~64 rows costs more than the nb - 1 product setups it saves (measured on [20, K, 1024]
- * batches: 20 x 20 and 20 x 128 gain 7-20%, 128 x 20 loses 10%).
+ * batches: 20 x 20 and 20 x 128 gain 7-20%, 128 x 20 loses 10%). Where C is resident and the
+ * blocks are whole tiles the product writes each C_b in place (no unfolding): then any M folds.
  */
 const FOLD_MAX_ROWS = 64;
+
+function foldsInPlace(M: number, N: number, C: Float32Array): boolean {
+  return residentAddress(C) >= 0 && M % SGEMM_MR === 0 && N % SGEMM_NR === 0;
+}
 
 /**
  * [..., M, K] @ [..., K, N] with broadcast batch axes. Real products hand the transposes to
@@ -75,10 +82,10 @@ export function batchMatMul(
     };
     if (
       nb > 1 &&
-      M <= FOLD_MAX_ROWS &&
       sizeOf(batchA) === 1 &&
       ob === null &&
       out instanceof Float32Array &&
+      (M <= FOLD_MAX_ROWS || foldsInPlace(M, N, out)) &&
       sgemmSharedA(
         M,
         N,

@@ -67,6 +67,13 @@ export const JobField = {
   claim: 27,
   /** What the job is: JobKind (a product, or a map job of map-job.ts). */
   kind: 28,
+  /**
+   * 0: column j of C at byte 4 j of its row. Else C is a batch of blocks folded into the columns
+   * (sgemmSharedA writing in place): column j is column j % cBatchCols of block
+   * floor(j / cBatchCols), blocks cBatchStride bytes apart; cBatchCols is a multiple of NR.
+   */
+  cBatchCols: 29,
+  cBatchStride: 30,
 } as const;
 
 /** Job kinds: a float32 product (this file) or the GELU kernels over parts of arrays (map-job.ts). */
@@ -146,6 +153,14 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
   const Mp = Math.ceil(M / MR) * MR;
   const Np = Math.ceil(N / NR) * NR;
   const fixed = slot[JobField.staticThreads];
+  const batchCols = slot[JobField.cBatchCols];
+  const batchStride = slot[JobField.cBatchStride];
+  /** Byte offset of column j (a multiple of NR) in C's rows. */
+  const col = (j: number): number => {
+    if (batchCols === 0) return 4 * j;
+    const b = Math.floor(j / batchCols);
+    return b * batchStride + 4 * (j - b * batchCols);
+  };
   for (let next = slot[JobField.thread]; ; next += fixed) {
     const u = fixed > 0 ? next : Atomics.add(counter, COUNTER_INDEX, 1);
     if (u >= units) return;
@@ -162,9 +177,9 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
         for (let ic = 0; ic < M; ic += SGEMM_MC) {
           const tiles = Math.ceil(Math.min(SGEMM_MC, M - ic) / MR);
           const a = packed + 4 * (pc * Mp + ic * kc);
-          const c0 = cAddr + ic * ldc + 4 * j0;
+          const c0 = cAddr + ic * ldc;
           for (let q = 0; q < panels; q++)
-            x.kernel(kc, tiles, a, pack + 4 * q * kc * NR, c0 + 4 * q * NR, ldc, acc);
+            x.kernel(kc, tiles, a, pack + 4 * q * kc * NR, c0 + col(j0 + q * NR), ldc, acc);
         }
       }
     } else {
@@ -179,7 +194,7 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
         x.packA(kc, tiles, slot[JobField.aSrc], slot[JobField.aK] + 4 * pc, aW, aDesc, pack);
         const b = packed + 4 * pc * Np;
         for (let q = 0; q < Np / NR; q++)
-          x.kernel(kc, tiles, pack, b + 4 * q * kc * NR, c0 + 4 * q * NR, ldc, acc);
+          x.kernel(kc, tiles, pack, b + 4 * q * kc * NR, c0 + col(q * NR), ldc, acc);
       }
     }
   }

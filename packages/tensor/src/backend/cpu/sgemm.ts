@@ -20,6 +20,7 @@ import {
   type SgemmRuntime,
   sgemmRuntime,
 } from "./gemm-threads.js";
+import { noteInPlace, residentAddress, residentTop } from "./resident.js";
 import { JobField, kChunk, packFloats, SLOT_INTS } from "./sgemm-job.js";
 import { PANEL_CONTIGUOUS, SGEMM_MR, SGEMM_NR } from "./sgemm-module.js";
 import { DOT_K_STEP, DOT_ROWS_A, DOT_ROWS_B, type DotKernels } from "./simd-dot-module.js";
@@ -33,9 +34,12 @@ import { DOT_K_STEP, DOT_ROWS_A, DOT_ROWS_B, type DotKernels } from "./simd-dot-
  */
 const SMALL_MACS = 4096;
 
-/** Bump allocator over the sgemm memory for one call (64-byte aligned blocks). */
+/**
+ * Bump allocator over the sgemm memory for one call (64-byte aligned blocks), above the
+ * resident tensors (resident.ts).
+ */
 export class SgemmArena {
-  private top = CONTROL_BYTES;
+  private top = Math.max(CONTROL_BYTES, Math.ceil(residentTop() / 64) * 64);
   /** Reserves `bytes`; returns the address. */
   take(bytes: number): number {
     const at = this.top;
@@ -110,7 +114,8 @@ export function reserveScratch(arena: SgemmArena, M: number, N: number, K: numbe
 /**
  * Runs C (+)= op(A) @ op(B), M x N x K, all in the sgemm memory: C at cAddr with rows
  * `ldcFloats` apart (at least N rounded up to NR, ceil(M / MR) MR rows), `scratch` from
- * reserveScratch (same M, N, K), the memory already large enough for all of it.
+ * reserveScratch (same M, N, K), the memory already large enough for all of it. With `fold`,
+ * C is a batch of blocks folded into the columns (see JobField.cBatchCols).
  */
 export function runProduct(
   rt: SgemmRuntime,
@@ -125,8 +130,11 @@ export function runProduct(
   cAddr: number,
   ldcFloats: number,
   accumulate: boolean,
+  fold?: { cols: number; strideFloats: number },
 ): void {
   const job = jobScratch;
+  job[JobField.cBatchCols] = fold?.cols ?? 0;
+  job[JobField.cBatchStride] = 4 * (fold?.strideFloats ?? 0);
   job[JobField.K] = K;
   job[JobField.kc] = kChunk(K);
   job[JobField.aSrc] = aSrc;
@@ -230,23 +238,34 @@ export function sgemm(
     K * N,
     (p) => p * brs,
     (j) => j * bcs,
-    accumulate ? { C, cOff } : undefined,
+    { C, cOff, accumulate },
   );
-  if (r === null) {
-    // Beyond the sgemm memory (2 GiB): the float64-accumulating path, same bound.
-    gemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate, transA, transB);
-    return;
-  }
-  copyRows(r.out, r.c0, r.Np, C, cOff, N, M, N);
+  // Beyond the sgemm memory (2 GiB): the float64-accumulating path, same bound.
+  if (!r) gemm(M, N, K, A, aOff, B, bOff, C, cOff, accumulate, transA, transB);
+}
+
+/**
+ * Where a product writes C: `C` from `cOff`, M x N row-major (or, with `fold`, nb = N / cols
+ * blocks of M x cols, `strideFloats` apart: sgemmSharedA's batch), added to C's values with
+ * `accumulate`.
+ */
+interface ProductTarget {
+  C: Float32Array;
+  cOff: number;
+  accumulate: boolean;
+  fold?: { cols: number; strideFloats: number };
+  /** Copies the padded block (Np floats per row from c0 in out) to C, instead of copyRows. */
+  unfold?: (out: Float32Array, c0: number, Np: number) => void;
 }
 
 /**
  * Runs an M x N x K product whose operands are given by index maps, all in the sgemm memory:
- * copies of `aFloats` floats of A from aOff and `bFloats` of B from bOff (op(A)[t, k] =
- * A[aOff + aK(k) + aW(t)], op(B)[k, t] = B[bOff + bK(k) + bW(t)]), the padded C block
- * (Mp x Np; with `initial`, C's current values are copied in and the product is added to
- * them), the packing scratch and the offset tables. Returns where C is: `Np` floats per row
- * from `c0` in `out`; null (nothing done) where that is beyond the memory's maximum.
+ * op(A)[t, k] = A[aOff + aK(k) + aW(t)], op(B)[k, t] = B[bOff + bK(k) + bW(t)], read in place
+ * where A (B) is resident (resident.ts), else from a copy of its `aFloats` (`bFloats`) floats
+ * from aOff (bOff); C written into `target` in place where it is resident and M, N are whole
+ * tiles, else through a padded Mp x Np block copied out (with `fold`, the caller must pass a
+ * resident target of whole tiles: nothing else unfolds). Returns false (nothing done) where
+ * the memory cannot hold it.
  */
 function indexedProduct(
   rt: SgemmRuntime,
@@ -263,27 +282,39 @@ function indexedProduct(
   bFloats: number,
   bK: IndexMap | Int32Array,
   bW: IndexMap | Int32Array,
-  initial?: { C: Float32Array; cOff: number },
-): { out: Float32Array; c0: number; Np: number } | null {
+  target: ProductTarget,
+): boolean {
   const Mp = padded(M, SGEMM_MR);
   const Np = padded(N, SGEMM_NR);
+  const { C, cOff, accumulate, fold, unfold } = target;
+  const aAt = residentAddress(A, aOff);
+  const bAt = residentAddress(B, bOff);
+  // (a target with its own unfold has another layout than the product's rows: never in place)
+  const cAt = Mp === M && Np === N && unfold === undefined ? residentAddress(C, cOff) : -1;
+  if (fold !== undefined && cAt < 0) return false;
   const arena = new SgemmArena();
   // Operand copies first (their size is known), then tables (which need the views).
-  const aSrc = arena.take(4 * aFloats);
-  const bSrc = arena.take(4 * bFloats);
-  const cAddr = arena.take(4 * Mp * Np);
+  const aSrc = aAt >= 0 ? aAt : arena.take(4 * aFloats);
+  const bSrc = bAt >= 0 ? bAt : arena.take(4 * bFloats);
+  const cAddr = cAt >= 0 ? cAt : arena.take(4 * Mp * Np);
   const scratch = reserveScratch(arena, M, N, K);
   // Tables need at most this much; reserve before filling so the views stay valid.
-  if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) return null;
+  if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) return false;
   const { f32, i32 } = views(rt);
-  f32.set(A.subarray(aOff, aOff + aFloats), aSrc >> 2);
-  f32.set(B.subarray(bOff, bOff + bFloats), bSrc >> 2);
+  if (aAt < 0) f32.set(A.subarray(aOff, aOff + aFloats), aSrc >> 2);
+  if (bAt < 0) f32.set(B.subarray(bOff, bOff + bFloats), bSrc >> 2);
   const a = operandTables(arena, i32, K, M, SGEMM_MR, aK, aW);
   const b = operandTables(arena, i32, K, N, SGEMM_NR, bK, bW);
   const c0 = cAddr >> 2;
-  if (initial) copyRows(initial.C, initial.cOff, N, f32, c0, Np, M, N);
-  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, Np, initial !== undefined);
-  return { out: views(rt).f32, c0, Np };
+  if (accumulate && cAt < 0) copyRows(C, cOff, N, f32, c0, Np, M, N);
+  if (fold !== undefined) noteInPlace("sgemmFolded");
+  else if (aAt >= 0 || bAt >= 0 || cAt >= 0) noteInPlace("sgemm");
+  const ldc = fold !== undefined ? fold.cols : Np;
+  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, ldc, accumulate, fold);
+  if (cAt >= 0) return true;
+  if (unfold) unfold(views(rt).f32, c0, Np);
+  else copyRows(views(rt).f32, c0, Np, C, cOff, N, M, N);
+  return true;
 }
 
 /** One operand of sgemmIndexed (see there). */
@@ -351,11 +382,9 @@ export function sgemmIndexed(
       b.floats,
       b.k,
       b.w,
+      { C, cOff, accumulate: false },
     );
-    if (r !== null) {
-      copyRows(r.out, r.c0, r.Np, C, cOff, N, M, N);
-      return;
-    }
+    if (r) return;
   }
   const [x, y] = [A.data, B.data];
   for (let i = 0; i < M; i++) {
@@ -479,16 +508,25 @@ export function sgemmSharedA(
       const bi = Math.floor(J / N);
       return bi * KN + (J - bi * N) * bcs;
     },
+    // In place where C is resident and the blocks are whole tiles (column tiles then never
+    // straddle two batch elements); else row i of the product holds row i of every C_b, one
+    // after the other, unfolded on the way out.
+    residentAddress(C) >= 0 && M % SGEMM_MR === 0 && N % SGEMM_NR === 0
+      ? { C, cOff, accumulate: false, fold: { cols: N, strideFloats: M * N } }
+      : {
+          C,
+          cOff,
+          accumulate: false,
+          unfold: (out, c0, Np) => {
+            for (let i = 0; i < M; i++)
+              for (let bi = 0; bi < nb; bi++) {
+                const s = c0 + i * Np + bi * N;
+                C.set(out.subarray(s, s + N), cOff + (bi * M + i) * N);
+              }
+          },
+        },
   );
-  if (r === null) return false;
-  // Unfold: row i of the product holds row i of every C_b, one after the other.
-  const { out, c0, Np } = r;
-  for (let i = 0; i < M; i++)
-    for (let bi = 0; bi < nb; bi++) {
-      const s = c0 + i * Np + bi * N;
-      C.set(out.subarray(s, s + N), cOff + (bi * M + i) * N);
-    }
-  return true;
+  return r;
 }
 
 let lastBatchSumPath: "dot" | "sgemm" | null = null;
@@ -562,9 +600,9 @@ export function sgemmBatchSum(
       return bi * KN + (p - bi * K) * brs;
     },
     (j) => j * bcs,
+    { C, cOff, accumulate: false },
   );
-  if (r === null) return false;
-  copyRows(r.out, r.c0, r.Np, C, cOff, N, M, N);
+  if (!r) return false;
   lastBatchSumPath = "sgemm";
   return true;
 }
@@ -602,13 +640,17 @@ function dotBatchSum(
   const Kp = padded(K, DOT_K_STEP);
   const Mp = padded(M, DOT_ROWS_A);
   const Np = padded(N, DOT_ROWS_B);
+  // Operands already laid out as the kernel reads them (resident, no padding) are read in place.
+  const aIn = Kp === K && Mp === M ? residentAddress(A, aOff) : -1;
+  const bIn = Kp === K && Np === N ? residentAddress(B, bOff) : -1;
   const arena = new SgemmArena();
-  const aAt = arena.take(4 * nb * Mp * Kp);
-  const bAt = arena.take(4 * nb * Np * Kp);
+  const aAt = aIn >= 0 ? aIn : arena.take(4 * nb * Mp * Kp);
+  const bAt = bIn >= 0 ? bIn : arena.take(4 * nb * Np * Kp);
   const cAt = arena.take(4 * Mp * Np);
   if (!ensureBytes(rt, arena.end)) return false;
   const { f32 } = views(rt);
   const place = (src: Float32Array, off: number, rows: number, rowsP: number, at: number) => {
+    if (at === aIn || at === bIn) return;
     for (let b = 0; b < nb; b++) {
       const dst = (at >> 2) + b * rowsP * Kp;
       const from = off + b * rows * K;
@@ -621,6 +663,7 @@ function dotBatchSum(
       f32.fill(0, dst + rows * Kp, dst + rowsP * Kp);
     }
   };
+  if (aIn >= 0 || bIn >= 0) noteInPlace("dot");
   place(A, aOff, M, Mp, aAt);
   place(B, bOff, N, Np, bAt);
   for (let i = 0; i < Mp; i += DOT_ROWS_A)

@@ -81,8 +81,15 @@ export const ARITH_FUNCTIONS: readonly { name: string; op: ArithOp; form: Form }
     ),
   );
 
-/** The module bytes: `pages` pages of its own memory (exported as `memory`) and the functions. */
-export function arithModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
+/**
+ * The module bytes: `pages` pages of its own memory (exported as `memory`) and the functions,
+ * or, with `imported`, the functions over the memory imported as env.mem (the sgemm memory,
+ * where resident arrays are computed in place: simd-arith.ts).
+ */
+export function arithModuleBytes(
+  pages: number,
+  imported?: { shared: boolean; maxPages: number },
+): Uint8Array<ArrayBuffer> {
   return assembleModule({
     types: [
       { params: [I32, I32, I32, I32], results: [] },
@@ -92,9 +99,19 @@ export function arithModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
       type: f.form === "VV" ? 0 : 1,
       body: arithBody(f.op, f.form),
     })),
-    memory: { minPages: pages },
+    ...(imported
+      ? {
+          importMemory: {
+            module: "env",
+            name: "mem",
+            minPages: 1,
+            maxPages: imported.maxPages,
+            shared: imported.shared,
+          },
+        }
+      : { memory: { minPages: pages } }),
     exports: [
-      { name: "memory", kind: "memory", index: 0 },
+      ...(imported ? [] : [{ name: "memory", kind: "memory" as const, index: 0 }]),
       ...ARITH_FUNCTIONS.map((f, i) => ({ name: f.name, kind: "func" as const, index: i })),
     ],
   });

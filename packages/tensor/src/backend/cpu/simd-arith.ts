@@ -2,11 +2,14 @@
  * float32 add / sub / mul / div on the WebAssembly SIMD module (simd-arith-module.ts) for the CPU
  * backend's binary kernel: whole arrays, an array and a scalar, and rows against one scalar per
  * row (a bias [C, 1] against [N, C, L]). Operands pass through the module's memory in chunks of
- * CHUNK floats (copy in, kernel, copy out: the chunk stays in cache, nothing allocates). Same
+ * CHUNK floats (copy in, kernel, copy out: the chunk stays in cache, nothing allocates), or,
+ * where they are resident in the sgemm memory (resident.ts), in place in one call. Same
  * values as the JavaScript loops (see the module; NaN payloads aside). Where WebAssembly SIMD is missing the callers
  * keep their loops: every function returns false and writes nothing.
  */
 import { instantiateSync } from "../../wasm/assembler.js";
+import { MAX_PAGES, sgemmRuntime } from "./gemm-threads.js";
+import { noteInPlace, residentAddress, residentBlockAddress } from "./resident.js";
 import { ARITH_FUNCTIONS, type ArithOp, arithModuleBytes } from "./simd-arith-module.js";
 
 export type { ArithOp } from "./simd-arith-module.js";
@@ -23,8 +26,7 @@ const PAGES = 2;
 type VV = (a: number, b: number, out: number, vectors: number) => void;
 type VS = (a: number, s: number, out: number, vectors: number) => void;
 
-interface ArithRuntime {
-  readonly heap: Float32Array;
+interface ArithKernels {
   readonly vv: Record<ArithOp, VV>;
   /** a op s */
   readonly vs: Record<ArithOp, VS>;
@@ -32,7 +34,13 @@ interface ArithRuntime {
   readonly sv: Record<ArithOp, VS>;
 }
 
+interface ArithRuntime extends ArithKernels {
+  readonly heap: Float32Array;
+}
+
 let runtime: ArithRuntime | null | undefined;
+/** The kernels over the sgemm memory (for resident arrays), once some array is resident. */
+let inPlaceKernels: ArithKernels | null | undefined;
 let enabled = true;
 let lastPath: "simd" | "scalar" | null = null;
 
@@ -49,29 +57,79 @@ export function noteArithScalar(n: number): void {
   if (n >= ARITH_SIMD_MIN_ELEMENTS) lastPath = "scalar";
 }
 
+/** The exported functions sorted by operand form. */
+function kernelsOf(exports: Record<string, unknown>): ArithKernels {
+  const pick = (form: string) =>
+    Object.fromEntries(
+      ARITH_FUNCTIONS.filter((f) => f.form === form).map((f) => [f.op, exports[f.name]]),
+    );
+  const vs = pick("VS") as Record<ArithOp, VS>;
+  return {
+    vv: pick("VV") as Record<ArithOp, VV>,
+    vs,
+    sv: { ...vs, ...(pick("SV") as Partial<Record<ArithOp, VS>>) },
+  };
+}
+
 function arithRuntime(): ArithRuntime | null {
   if (runtime === undefined) {
     try {
       const exports = instantiateSync(arithModuleBytes(PAGES)).exports as unknown as Record<
         string,
-        VV | VS
+        unknown
       > & { memory: WebAssembly.Memory };
-      const pick = (form: string) =>
-        Object.fromEntries(
-          ARITH_FUNCTIONS.filter((f) => f.form === form).map((f) => [f.op, exports[f.name]]),
-        );
-      const vs = pick("VS") as Record<ArithOp, VS>;
-      runtime = {
-        heap: new Float32Array(exports.memory.buffer),
-        vv: pick("VV") as Record<ArithOp, VV>,
-        vs,
-        sv: { ...vs, ...(pick("SV") as Partial<Record<ArithOp, VS>>) },
-      };
+      runtime = { heap: new Float32Array(exports.memory.buffer), ...kernelsOf(exports) };
     } catch {
       runtime = null;
     }
   }
   return runtime;
+}
+
+/**
+ * The kernels over the sgemm memory; only asked for once an operand is resident (so the sgemm
+ * runtime exists).
+ */
+function sgemmMemoryKernels(): ArithKernels | null {
+  if (inPlaceKernels === undefined) {
+    inPlaceKernels = null;
+    const rt = sgemmRuntime();
+    if (rt !== null)
+      try {
+        const module = new WebAssembly.Module(
+          arithModuleBytes(0, { shared: rt.shared, maxPages: MAX_PAGES }),
+        );
+        const instance = new WebAssembly.Instance(module, { env: { mem: rt.memory } });
+        inPlaceKernels = kernelsOf(instance.exports as unknown as Record<string, unknown>);
+      } catch {
+        inPlaceKernels = null; // the chunked path serves
+      }
+  }
+  return inPlaceKernels;
+}
+
+/**
+ * Addresses of an in-place call: the inputs resident, `out` a whole resident block that the
+ * call fills to its end (the kernels write whole vector pairs: up to 7 floats past n, into the
+ * block's slack). Null where the call must take the chunked path.
+ */
+function inPlaceOperands(
+  a: Float32Array,
+  ia: number,
+  b: Float32Array | null,
+  ib: number,
+  out: Float32Array,
+  end: number,
+): { kernels: ArithKernels; aAt: number; bAt: number; outAt: number } | null {
+  const outAt = end === out.length ? residentBlockAddress(out) : -1;
+  if (outAt < 0) return null;
+  const aAt = residentAddress(a, ia);
+  const bAt = b === null ? 0 : residentAddress(b, ib);
+  if (aAt < 0 || bAt < 0) return null;
+  const kernels = sgemmMemoryKernels();
+  if (kernels === null) return null;
+  noteInPlace("arith");
+  return { kernels, aAt, bAt, outAt };
 }
 
 /** Turns the SIMD arithmetic off (false) or back on (tests compare the paths); returns the previous setting. */
@@ -110,6 +168,11 @@ export function arithF32(
 ): boolean {
   const rt = usable(n);
   if (!rt) return false;
+  const here = inPlaceOperands(a, ia, b, ib, out, o + n);
+  if (here !== null) {
+    here.kernels.vv[op](here.aAt, here.bAt, here.outAt + 4 * o, vectors(n));
+    return true;
+  }
   const f = rt.vv[op];
   overChunks(rt.heap, a, ia, b, ib, out, o, n, (v) => f(4 * A_AT, 4 * B_AT, 4 * OUT_AT, v));
   return true;
@@ -128,6 +191,12 @@ export function arithScalarF32(
 ): boolean {
   const rt = usable(n);
   if (!rt) return false;
+  const here = inPlaceOperands(a, ia, null, 0, out, o + n);
+  if (here !== null) {
+    const k = scalarFirst ? here.kernels.sv[op] : here.kernels.vs[op];
+    k(here.aAt, s, here.outAt + 4 * o, vectors(n));
+    return true;
+  }
   const f = scalarFirst ? rt.sv[op] : rt.vs[op];
   overChunks(rt.heap, a, ia, null, 0, out, o, n, (v) => f(4 * A_AT, s, 4 * OUT_AT, v));
   return true;
@@ -175,15 +244,24 @@ export function arithRowScalarsF32(
 ): boolean {
   const rt = usable(rows * n);
   // rows shorter than two vectors: a call per row costs more than the loop it replaces
-  if (!rt || n < 8 || n > CHUNK) return false;
+  if (!rt || n < 8) return false;
+  // A row's call computes whole vector pairs: past the row's end it writes into the next
+  // row's output, which that row's call (made after) overwrites; the last row's excess stays
+  // inside the memory (the chunk buffer, or a resident block's slack) and is not copied out.
+  // Rows of n % 4 != 0 start unaligned, which WebAssembly allows (the alignment in v128.load
+  // is a hint).
+  const v = vectors(n);
+  const here = inPlaceOperands(a, ia, null, 0, out, rows * n);
+  if (here !== null) {
+    const k = scalarFirst ? here.kernels.sv[op] : here.kernels.vs[op];
+    for (let q = 0; q < rows; q++)
+      k(here.aAt + 4 * q * n, s[offS[q]] as number, here.outAt + 4 * q * n, v);
+    return true;
+  }
+  if (n > CHUNK) return false;
   const { heap } = rt;
   const f = scalarFirst ? rt.sv[op] : rt.vs[op];
   const per = Math.floor(CHUNK / n);
-  // A row's call computes whole vector pairs: past the row's end it writes into the next
-  // row's output, which that row's call (made after) overwrites; the last row's excess stays
-  // inside the memory and is not copied out. Rows of n % 4 != 0 start unaligned, which
-  // WebAssembly allows (the alignment in v128.load is a hint).
-  const v = vectors(n);
   for (let q0 = 0; q0 < rows; q0 += per) {
     const k = Math.min(per, rows - q0);
     heap.set(a.subarray(ia + q0 * n, ia + (q0 + k) * n), A_AT);

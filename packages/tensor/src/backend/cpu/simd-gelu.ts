@@ -20,6 +20,7 @@ import {
   sgemmRuntime,
 } from "./gemm-threads.js";
 import { MAP_ITERATION_BYTES, MapCall, MapField, runGeluCall } from "./map-job.js";
+import { noteInPlace, residentAddress, residentBlockAddress } from "./resident.js";
 import { batchSumPath, SgemmArena, views } from "./sgemm.js";
 import { SLOT_INTS } from "./sgemm-job.js";
 import { arithSimdAvailable, lastArithPath } from "./simd-arith.js";
@@ -164,6 +165,38 @@ function threaded(
   return true;
 }
 
+/**
+ * The call in place on resident arrays (resident.ts): x (and dy) read and out (and d) written
+ * where they lie in the sgemm memory, on the gemm threads when they are up, else on this one.
+ * False (nothing written) unless x and dy are resident and out and d are whole resident blocks
+ * (the kernel writes whole groups of 12 floats, past the end into the block's slack).
+ */
+function inPlace(
+  call: number,
+  x: Float32Array,
+  dy: Float32Array | null,
+  out: Float32Array,
+  d: Float32Array | null,
+): boolean {
+  const xAt = residentAddress(x);
+  const outAt = residentBlockAddress(out);
+  const secondAt = dy ? residentAddress(dy) : d ? residentBlockAddress(d) : 0;
+  if (xAt < 0 || outAt < 0 || secondAt < 0) return false;
+  const rt = sgemmRuntime();
+  const k = rt?.gelu ?? null;
+  if (rt === null || k === null) return false;
+  const iterations = Math.ceil(x.length / STEP);
+  mapJob[MapField.call] = call;
+  mapJob[MapField.x] = xAt;
+  mapJob[MapField.second] = secondAt;
+  mapJob[MapField.out] = outAt;
+  mapJob[MapField.iterations] = iterations;
+  if (!(mapJobThreaded(rt, iterations) && runMapJob(rt, mapJob)))
+    runGeluCall(k, call, xAt, secondAt, outAt, iterations);
+  noteInPlace("gelu");
+  return true;
+}
+
 /** Every array of a call has x's length (a typed error naming the argument otherwise). */
 function sameLength(fn: string, arg: string, x: Float32Array, other: Float32Array): void {
   if (other.length !== x.length)
@@ -198,7 +231,10 @@ export function geluF32(src: Float32Array, out: Float32Array): boolean {
   sameLength("geluF32", "out", src, out);
   const rt = usable(src.length, "forward");
   if (!rt) return false;
-  if (!threaded(MapCall.forward, src, null, out, null))
+  if (
+    !inPlace(MapCall.forward, src, null, out, null) &&
+    !threaded(MapCall.forward, src, null, out, null)
+  )
     chunked(rt, MapCall.forward, src, null, out, null);
   return true;
 }
@@ -213,7 +249,10 @@ export function geluWithGradF32(src: Float32Array, out: Float32Array, d: Float32
   sameLength("geluWithGradF32", "d", src, d);
   const rt = usable(src.length, "forwardWithGrad");
   if (!rt) return false;
-  if (!threaded(MapCall.forwardWithGrad, src, null, out, d))
+  if (
+    !inPlace(MapCall.forwardWithGrad, src, null, out, d) &&
+    !threaded(MapCall.forwardWithGrad, src, null, out, d)
+  )
     chunked(rt, MapCall.forwardWithGrad, src, null, out, d);
   return true;
 }
@@ -224,6 +263,7 @@ export function geluGradF32(x: Float32Array, dy: Float32Array, out: Float32Array
   sameLength("geluGradF32", "out", x, out);
   const rt = usable(x.length, "grad");
   if (!rt) return false;
-  if (!threaded(MapCall.grad, x, dy, out, null)) chunked(rt, MapCall.grad, x, dy, out, null);
+  if (!inPlace(MapCall.grad, x, dy, out, null) && !threaded(MapCall.grad, x, dy, out, null))
+    chunked(rt, MapCall.grad, x, dy, out, null);
   return true;
 }
