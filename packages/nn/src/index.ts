@@ -63,6 +63,7 @@ export {
   Parameter,
 } from "./module.js";
 export { Adam, type AdamOptions, AdamW } from "./optim/adam.js";
+export { lastAdamPath, setAdamWasm } from "./optim/adam-wasm.js";
 export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from "./optim/clip.js";
 export {
   Optimizer,

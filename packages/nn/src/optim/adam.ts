@@ -21,6 +21,7 @@ import {
   ValueError,
 } from "@modewise/tensor";
 import { show } from "../util.js";
+import { adamOperands } from "./adam-wasm.js";
 import {
   Optimizer,
   type ParamGroup,
@@ -110,6 +111,22 @@ function ensureRegistered(): void {
     const m = out.values as Floats;
     const { beta, sign, l2 } = a;
     const c = 1 - beta;
+    const w = adamOperands([x, d, prev, m]);
+    if (w !== null) {
+      w.k.first(
+        w.at[0],
+        w.at[1],
+        w.at[2],
+        w.at[3],
+        m.length,
+        prev === null ? 0 : 1,
+        beta,
+        c,
+        sign,
+        l2,
+      );
+      return out.finish();
+    }
     if (prev === null) for (let j = 0; j < m.length; j++) m[j] = c * (sign * d[j] + l2 * x[j]);
     else for (let j = 0; j < m.length; j++) m[j] = beta * prev[j] + c * (sign * d[j] + l2 * x[j]);
     return out.finish();
@@ -119,6 +136,22 @@ function ensureRegistered(): void {
     const v = out.values as Floats;
     const { beta, sign, l2 } = a;
     const c = 1 - beta;
+    const w = adamOperands([x, d, prev, v]);
+    if (w !== null) {
+      w.k.second(
+        w.at[0],
+        w.at[1],
+        w.at[2],
+        w.at[3],
+        v.length,
+        prev === null ? 0 : 1,
+        beta,
+        c,
+        sign,
+        l2,
+      );
+      return out.finish();
+    }
     for (let j = 0; j < v.length; j++) {
       const dj = sign * d[j] + l2 * x[j];
       v[j] = (prev === null ? 0 : beta * prev[j]) + c * dj * dj;
@@ -141,6 +174,21 @@ function ensureRegistered(): void {
     const out = allocOutput(p.shape, p.dtype, backend, false);
     const y = out.values as Floats;
     const { decay, stepSize, biasCorrection2Sqrt, eps } = a;
+    const w = adamOperands([x, mv, sv, y]);
+    if (w !== null) {
+      w.k.step(
+        w.at[0],
+        w.at[1],
+        w.at[2],
+        w.at[3],
+        y.length,
+        decay,
+        stepSize,
+        biasCorrection2Sqrt,
+        eps,
+      );
+      return out.finish();
+    }
     for (let j = 0; j < y.length; j++)
       y[j] = x[j] * decay - (stepSize * mv[j]) / (Math.sqrt(sv[j]) / biasCorrection2Sqrt + eps);
     return out.finish();
