@@ -32,22 +32,25 @@ export {
  * Resident float32 storage: where WebAssembly memory can be shared (Node; cross-origin
  * isolated pages), the CPU backend's float32 and complex64 outputs of at least 4096 floats live
  * in the memory of its SIMD kernels, which then read and write them in place instead of
- * copying. `residentStats()` reports it (and which kernels worked in place);
- * `setResidentFloat32(false)` (or env MODEWISE_RESIDENT=0) keeps new outputs in plain arrays.
- * Same results either way.
- */
-/**
- * For other packages' WebAssembly kernels on resident arrays: `residentAddress(a)` is the byte
- * address of a resident Float32Array (or of its element `offset`), -1 for a plain array;
- * `instantiateOnResidentMemory(module)` instantiates a module whose memory import (env.mem) is
- * declared as `residentMemoryImport()` says, over that memory. Kernels read their inputs and
- * write their (resident) outputs there in place; they must not touch other addresses.
+ * copying. Same results either way.
+ * - `residentStats()` reports it (and which kernels worked in place); `setResidentFloat32(false)`
+ *   (or env MODEWISE_RESIDENT=0) keeps new outputs in plain arrays.
+ * - For other packages' WebAssembly kernels: `residentAddress(a)` is the byte address of a
+ *   resident Float32Array (or of its element `offset`), -1 for a plain array;
+ *   `instantiateOnResidentMemory(module)` instantiates a module whose memory import (env.mem) is
+ *   declared as `residentMemoryImport()` says, over that memory. Such kernels read their inputs
+ *   and write their (resident) outputs in place, and touch no other address.
+ * - Scratch that a kernel keeps between calls: `allocResident(length)` (null where there is no
+ *   resident memory: use a plain array) and `freeResident(a)` (once). Allocate before running
+ *   products, never from inside one.
  */
 export {
   type InPlaceKernel,
   instantiateOnResidentMemory,
   type ResidentStats,
   residentAddress,
+  residentAlloc as allocResident,
+  residentFree as freeResident,
   residentMemoryImport,
   residentStats,
   setResidentFloat32,

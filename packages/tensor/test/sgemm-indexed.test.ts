@@ -8,8 +8,13 @@ import { type IndexedOperand, sgemmIndexed } from "@modewise/tensor/cpu-kernels"
 import { describe, expect, it } from "vitest";
 import { gamma, randomF32, rng } from "./helpers.js";
 
+/** An offset map's value at i (a function, or floor(i / len) outer + (i mod len) inner). */
+const offset = (m: IndexedOperand["kOff"], i: number): number =>
+  typeof m === "function"
+    ? m(i)
+    : Math.floor(i / (m.len ?? Infinity)) * (m.outer ?? 0) + (i % (m.len ?? Infinity)) * m.inner;
 const at = (o: IndexedOperand, k: number, t: number) =>
-  o.data[(o.offset ?? 0) + o.kOff(k) + o.wOff(t)] as number;
+  o.data[(o.offset ?? 0) + offset(o.kOff, k) + offset(o.wOff, t)] as number;
 
 /** Checks C (from cOff) against the float64 product; untouched floats around it stay. */
 function check(M: number, N: number, K: number, A: IndexedOperand, B: IndexedOperand): void {
@@ -96,5 +101,67 @@ describe("sgemmIndexed", () => {
     expect(() => sgemmIndexed(4, 4, 4, { ...ok, offset: 1, floats: 16 }, ok, C)).toThrow(
       /exceeds its data/,
     );
+  });
+
+  it("strided maps (the box inverse DFT's) give the function maps' bits, and are validated", () => {
+    const nb = 37;
+    const R = 6;
+    const m2 = 5;
+    const zBatch = 2 * R * m2;
+    const z = randomF32(nb * zBatch, 11);
+    const L = randomF32(2 * R * 40, 12);
+    const run = (strided: boolean): Float32Array => {
+      const C = new Float32Array(m2 * nb * 40);
+      sgemmIndexed(
+        m2 * nb,
+        40,
+        2 * R,
+        strided
+          ? {
+              data: z,
+              kOff: { inner: 2 * m2, len: R, outer: 1 },
+              wOff: { inner: zBatch, len: nb, outer: 2 },
+            }
+          : {
+              data: z,
+              kOff: (k) => (k < R ? 2 * m2 * k : 2 * m2 * (k - R) + 1),
+              wOff: (t) => (t % nb) * zBatch + 2 * Math.floor(t / nb),
+            },
+        strided
+          ? { data: L, kOff: { inner: 40 }, wOff: { inner: 1 } }
+          : { data: L, kOff: (k) => k * 40, wOff: (t) => t },
+        C,
+      );
+      return C;
+    };
+    const a = run(true);
+    const b = run(false);
+    for (let i = 0; i < a.length; i++) expect(Object.is(a[i], b[i])).toBe(true);
+    check(
+      m2 * nb,
+      40,
+      2 * R,
+      {
+        data: z,
+        kOff: { inner: 2 * m2, len: R, outer: 1 },
+        wOff: { inner: zBatch, len: nb, outer: 2 },
+      },
+      { data: L, kOff: { inner: 40 }, wOff: { inner: 1 } },
+    );
+    const C = new Float32Array(64);
+    const B = { data: L, kOff: { inner: 40 }, wOff: { inner: 1 } };
+    expect(() =>
+      sgemmIndexed(8, 8, 4, { data: z, kOff: { inner: 1.5 }, wOff: { inner: 1 } }, B, C),
+    ).toThrow(RangeError);
+    expect(() =>
+      sgemmIndexed(8, 8, 4, { data: z, kOff: { inner: 1, len: 0 }, wOff: { inner: 1 } }, B, C),
+    ).toThrow(RangeError);
+    expect(() =>
+      sgemmIndexed(8, 8, 4, { data: z, kOff: { inner: 2 ** 29 }, wOff: { inner: 1 } }, B, C),
+    ).toThrow(RangeError);
+    // reaching past the data is refused as for function maps
+    expect(() =>
+      sgemmIndexed(8, 8, 4, { data: z, kOff: { inner: zBatch * nb }, wOff: { inner: 1 } }, B, C),
+    ).toThrow(RangeError);
   });
 });

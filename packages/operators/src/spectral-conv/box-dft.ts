@@ -37,7 +37,7 @@ import {
   runKernel,
   type Tensor,
 } from "@modewise/tensor";
-import { sgemm, sgemmIndexed } from "@modewise/tensor/cpu-kernels";
+import { allocResident, freeResident, sgemm, sgemmIndexed } from "@modewise/tensor/cpu-kernels";
 
 interface BoxDFTAttrs {
   n1: number;
@@ -119,10 +119,18 @@ function matrices(a: BoxDFTAttrs): Matrices {
 }
 
 // Scratch arrays reused across calls (kernels run one at a time): no per-call data-sized
-// garbage (sgemmIndexed allocates only its small index tables per call).
-const scratchArrays = [new Float32Array(0), new Float32Array(0)];
+// garbage (sgemmIndexed allocates only its small index tables per call). Resident in the
+// products' memory where the CPU backend has one, so the products write and read them in
+// place; they only grow (to the largest transform run so far).
+const scratchArrays: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
+const scratchResident = [false, false];
 function scratch(i: number, n: number): Float32Array {
-  if (scratchArrays[i].length < n) scratchArrays[i] = new Float32Array(n);
+  if (scratchArrays[i].length < n) {
+    if (scratchResident[i]) freeResident(scratchArrays[i]);
+    const resident = allocResident(n);
+    scratchResident[i] = resident !== null;
+    scratchArrays[i] = resident ?? new Float32Array(n);
+  }
   return scratchArrays[i];
 }
 
@@ -187,13 +195,11 @@ function inverseCpu(z: Float32Array, nb: number, a: BoxDFTAttrs, y: Float32Array
       data: z,
       floats: nb * zBatch,
       // k = (re|im) R + j1: Z[b, j1, j2] is at b zBatch + 2 (j1 m2 + j2), its Im one further
-      kOff: (k) => (k < R ? 2 * m2 * k : 2 * m2 * (k - R) + 1),
-      wOff: (t) => {
-        const j2 = Math.floor(t / nb);
-        return (t - j2 * nb) * zBatch + 2 * j2;
-      },
+      kOff: { inner: 2 * m2, len: R, outer: 1 },
+      // t = j2 nb + b
+      wOff: { inner: zBatch, len: nb, outer: 2 },
     },
-    { data: m.leadInverse, kOff: (k) => k * vRow, wOff: (t) => t },
+    { data: m.leadInverse, kOff: { inner: vRow }, wOff: { inner: 1 } },
     V,
   );
   sgemmIndexed(
@@ -204,13 +210,11 @@ function inverseCpu(z: Float32Array, nb: number, a: BoxDFTAttrs, y: Float32Array
       data: V,
       floats: m2 * nb * vRow,
       // k = 2 j2 + (re|im), the row order of lastInverse
-      kOff: (k) => (k >> 1) * nb * vRow + (k & 1) * n1,
-      wOff: (t) => {
-        const b = Math.floor(t / n1);
-        return b * vRow + (t - b * n1);
-      },
+      kOff: { inner: n1, len: 2, outer: nb * vRow },
+      // t = b n1 + x1
+      wOff: { inner: 1, len: n1, outer: vRow },
     },
-    { data: m.lastInverse, kOff: (k) => k * n2, wOff: (t) => t },
+    { data: m.lastInverse, kOff: { inner: n2 }, wOff: { inner: 1 } },
     y,
   );
 }

@@ -125,13 +125,19 @@ export function ensureBytes(rt: SgemmRuntime, bytes: number): boolean {
 
 let requestedThreads: number | undefined;
 
+/** env MODEWISE_THREADS, read once (process.env is a slow lookup, and products ask per call). */
+let envRead = false;
+let envValue: number | undefined;
 function envThreads(): number | undefined {
+  if (envRead) return envValue;
+  envRead = true;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env;
   const v = env?.MODEWISE_THREADS;
   if (v === undefined || v === "") return undefined;
   const n = Number(v);
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_THREADS) : undefined;
+  envValue = Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_THREADS) : undefined;
+  return envValue;
 }
 
 /** os.availableParallelism() in Node, once node:os is loaded (see loadNodeWorker). */

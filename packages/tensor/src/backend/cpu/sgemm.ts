@@ -54,6 +54,33 @@ export class SgemmArena {
 /** Element offsets of one operand: element (k, t) is at kOff(k) + wOff(t) from its start. */
 export type IndexMap = (i: number) => number;
 
+/**
+ * Offsets i -> floor(i / len) outer + (i mod len) inner (len absent: i inner): the maps of
+ * plain, transposed and batch-folded operands, filled by a plain loop (calling a closure per
+ * entry costs more: these tables have up to nb K entries, every call).
+ */
+export interface Strided {
+  inner: number;
+  len?: number;
+  outer?: number;
+}
+
+/** An offset map as a function, a finished table, or a strided description. */
+export type OffsetMap = IndexMap | Int32Array | Strided;
+
+/** Writes scale map(t) for t < n into i32 from index `at` (scale 4: byte offsets). */
+function fillTable(i32: Int32Array, at: number, n: number, map: OffsetMap, scale = 4): void {
+  if (typeof map === "function") for (let t = 0; t < n; t++) i32[at + t] = scale * map(t);
+  else if (map instanceof Int32Array) for (let t = 0; t < n; t++) i32[at + t] = scale * map[t];
+  else {
+    const inner = scale * map.inner;
+    const outer = scale * (map.outer ?? 0);
+    const len = map.len ?? n;
+    for (let t = 0, base = 0; t < n; base += outer)
+      for (let j = 0, o = base; j < len && t < n; j++, t++, o += inner) i32[at + t] = o;
+  }
+}
+
 /** Describes one operand of a product to the packers: element (p, t) = src + kTab[p] + wTab[t]. */
 export interface OperandTables {
   kTab: number;
@@ -72,19 +99,16 @@ export function operandTables(
   K: number,
   n: number,
   W: number,
-  kOff: IndexMap | Int32Array,
-  wOff: IndexMap | Int32Array,
+  kOff: OffsetMap,
+  wOff: OffsetMap,
 ): OperandTables {
   const np = padded(n, W);
   const kTab = arena.take(4 * K);
   const wTab = arena.take(4 * np);
   const desc = arena.take((4 * np) / W);
-  const k0 = kTab >> 2;
-  if (typeof kOff === "function") for (let p = 0; p < K; p++) i32[k0 + p] = 4 * kOff(p);
-  else for (let p = 0; p < K; p++) i32[k0 + p] = 4 * (kOff[p] as number);
+  fillTable(i32, kTab >> 2, K, kOff);
   const w0 = wTab >> 2;
-  if (typeof wOff === "function") for (let t = 0; t < n; t++) i32[w0 + t] = 4 * wOff(t);
-  else for (let t = 0; t < n; t++) i32[w0 + t] = 4 * (wOff[t] as number);
+  fillTable(i32, w0, n, wOff);
   for (let t = n; t < np; t++) i32[w0 + t] = 0;
   for (let q = 0, d = desc >> 2; q < np / W; q++) {
     const valid = Math.min(W, n - q * W);
@@ -231,13 +255,13 @@ export function sgemm(
     A,
     aOff,
     M * K,
-    (p) => p * acs,
-    (i) => i * ars,
+    { inner: acs },
+    { inner: ars },
     B,
     bOff,
     K * N,
-    (p) => p * brs,
-    (j) => j * bcs,
+    { inner: brs },
+    { inner: bcs },
     { C, cOff, accumulate },
   );
   // Beyond the sgemm memory (2 GiB): the float64-accumulating path, same bound.
@@ -275,13 +299,13 @@ function indexedProduct(
   A: Float32Array,
   aOff: number,
   aFloats: number,
-  aK: IndexMap | Int32Array,
-  aW: IndexMap | Int32Array,
+  aK: OffsetMap,
+  aW: OffsetMap,
   B: Float32Array,
   bOff: number,
   bFloats: number,
-  bK: IndexMap | Int32Array,
-  bW: IndexMap | Int32Array,
+  bK: OffsetMap,
+  bW: OffsetMap,
   target: ProductTarget,
 ): boolean {
   const Mp = padded(M, SGEMM_MR);
@@ -324,10 +348,13 @@ export interface IndexedOperand {
   offset?: number;
   /** Elements from `offset` that the maps may reach (default: the rest of `data`). */
   floats?: number;
-  /** Offset of contraction index k (k < K). */
-  kOff: IndexMap;
-  /** Offset of row t of op(A) (t < M), or of column t of op(B) (t < N). */
-  wOff: IndexMap;
+  /**
+   * Offset of contraction index k (k < K): a function, or a Strided description (offsets
+   * floor(k / len) outer + (k mod len) inner, filled without a call per entry).
+   */
+  kOff: IndexMap | Strided;
+  /** Offset of row t of op(A) (t < M), or of column t of op(B) (t < N); likewise. */
+  wOff: IndexMap | Strided;
 }
 
 /**
@@ -439,14 +466,33 @@ function indexTables(
 /** n values of an index map as a table, with their range. */
 function tableOf(
   name: string,
-  f: IndexMap,
+  f: IndexMap | Strided,
   n: number,
 ): { table: Int32Array; min: number; max: number } {
   const table = new Int32Array(n);
   let min = Infinity;
   let max = -Infinity;
+  if (typeof f !== "function") {
+    for (const v of [f.inner, f.len ?? n, f.outer ?? 0])
+      if (!Number.isInteger(v))
+        throw new RangeError(
+          `sgemmIndexed: operand ${name}'s strided map has ${v}, not an integer`,
+        );
+    const len = f.len ?? n;
+    if (len < 1)
+      throw new RangeError(`sgemmIndexed: operand ${name}'s strided map has len ${f.len}`);
+    // every offset within +-2^29 (so the int32 table cannot wrap)
+    const reach =
+      Math.abs(f.inner) * (Math.min(len, n) - 1) +
+      Math.abs(f.outer ?? 0) * Math.floor(Math.max(n - 1, 0) / len);
+    if (reach > 0x1fffffff)
+      throw new RangeError(
+        `sgemmIndexed: operand ${name}'s strided map reaches ${reach}, not an offset`,
+      );
+    fillTable(table, 0, n, f, 1);
+  }
   for (let i = 0; i < n; i++) {
-    const v = f(i);
+    const v = typeof f === "function" ? f(i) : (table[i] as number);
     if (!Number.isInteger(v) || Math.abs(v) > 0x1fffffff)
       throw new RangeError(`sgemmIndexed: operand ${name}'s map gives ${v} at ${i}, not an offset`);
     table[i] = v;
@@ -498,16 +544,14 @@ export function sgemmSharedA(
     A,
     aOff,
     M * K,
-    (p) => p * acs,
-    (i) => i * ars,
+    { inner: acs },
+    { inner: ars },
     B,
     bOff,
     NB * K,
-    (p) => p * brs,
-    (J) => {
-      const bi = Math.floor(J / N);
-      return bi * KN + (J - bi * N) * bcs;
-    },
+    { inner: brs },
+    // column J = b N + j: batch b's column j
+    { inner: bcs, len: N, outer: KN },
     // In place where C is resident and the blocks are whole tiles (column tiles then never
     // straddle two batch elements); else row i of the product holds row i of every C_b, one
     // after the other, unfolded on the way out.
@@ -587,19 +631,13 @@ export function sgemmBatchSum(
     A,
     aOff,
     nb * MK,
-    (p) => {
-      const bi = Math.floor(p / K);
-      return bi * MK + (p - bi * K) * acs;
-    },
-    (i) => i * ars,
+    { inner: acs, len: K, outer: MK },
+    { inner: ars },
     B,
     bOff,
     nb * KN,
-    (p) => {
-      const bi = Math.floor(p / K);
-      return bi * KN + (p - bi * K) * brs;
-    },
-    (j) => j * bcs,
+    { inner: brs, len: K, outer: KN },
+    { inner: bcs },
     { C, cOff, accumulate: false },
   );
   if (!r) return false;
