@@ -29,6 +29,12 @@ export {
   workerUnitsDone,
 } from "./backend/cpu/gemm-threads.js";
 /**
+ * float32 sums (reductions over trailing runs and leading rows: losses, bias gradients, batch
+ * sums) on resident arrays run as WebAssembly float64 loops with the JavaScript loops' trees
+ * and order (same bits); `setSumWasm(false)` forces the JavaScript loops.
+ */
+export { setSumWasm } from "./backend/cpu/reduce-wasm.js";
+/**
  * Resident float32 storage: where WebAssembly memory can be shared (Node; cross-origin
  * isolated pages), the CPU backend's float32 and complex64 outputs of at least 4096 floats live
  * in the memory of its SIMD kernels, which then read and write them in place instead of

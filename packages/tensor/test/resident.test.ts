@@ -27,6 +27,7 @@ import {
   type InPlaceKernel,
   residentStats,
   setResidentFloat32,
+  setSumWasm,
 } from "@modewise/tensor/cpu-kernels";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -243,5 +244,60 @@ describe("kernels in place on resident arrays give the copying paths' bits", () 
     expect(residentStats().liveBytes).toBeGreaterThan(base);
     dispose(z);
     expect(residentStats().liveBytes).toBe(base);
+  });
+});
+
+describe("sums of resident float32 arrays (WebAssembly float64 loops)", () => {
+  afterEach(() => {
+    setResidentFloat32(true);
+    setSumWasm(true);
+  });
+
+  /** sum on the WebAssembly loops and on the JavaScript loops: the same bits. */
+  function sameSums(shape: number[], axes: number[], seed: number, complexInput = false): void {
+    const run = (wasm: boolean) => {
+      const was = setSumWasm(wasm);
+      try {
+        return tidy(() => {
+          const x = complexInput
+            ? add(complex(t(shape, seed), t(shape, seed + 1)), 0)
+            : resident(shape, seed);
+          return sum(x, axes).dataSync() as Float32Array;
+        });
+      } finally {
+        setSumWasm(was);
+      }
+    };
+    const before = residentStats().inPlace.sum;
+    const a = run(true);
+    expect(residentStats().inPlace.sum).toBeGreaterThan(before);
+    const b = run(false);
+    expect(residentStats().inPlace.sum - before).toBeGreaterThan(0);
+    expectSameBits(a, b);
+  }
+
+  it("bias gradients (trailing runs, then leading rows), losses, odd and power-of-two runs", () => {
+    sameSums([20, 128, 1024], [0, 2], 40); // runs of 1024 (subtrees of 64), then 20 rows
+    sameSums([7, 33, 1000], [0, 2], 41); // runs of 1000: leaves of 16 and of fewer
+    sameSums([4100], [0], 42); // one run
+    sameSums([3, 5, 17, 64], [2, 3], 43); // runs of 1088 over two axes
+  });
+
+  it("batch sums over leading rows (17 to 300 rows: one to five levels of halves)", () => {
+    for (const rows of [17, 33, 100, 300]) sameSums([rows, 4096], [0], 44 + rows);
+    sameSums([20, 20, 16, 8], [0], 45, true); // complex: interleaved pairs as reals
+  });
+
+  it("matches a float64 reference within float32 rounding", () => {
+    const x = resident([20, 64, 1024], 46);
+    const got = sum(x, [0, 2]).dataSync() as Float32Array;
+    const v = x.dataSync();
+    for (let c = 0; c < 64; c++) {
+      let ref = 0;
+      for (let b = 0; b < 20; b++) for (let j = 0; j < 1024; j++) ref += v[(b * 64 + c) * 1024 + j];
+      // float64 pairwise sums of float32 values, rounded once: within one float32 rounding
+      expect(Math.abs(got[c] - ref)).toBeLessThanOrEqual(Math.abs(ref) * 2 ** -24 + 1e-9);
+    }
+    dispose(x);
   });
 });

@@ -4,6 +4,7 @@ import { sizeOf, stridesOf } from "../../shape.js";
 import type { TensorInfo } from "../backend.js";
 import type { CpuBackend } from "./cpu-backend.js";
 import { stridedOffsets } from "./indexing.js";
+import { leadingRowsF32, pairwiseRunsF32 } from "./reduce-wasm.js";
 
 /**
  * Offsets of the input elements grouped by output element: kept axes outer, reduced axes inner,
@@ -98,8 +99,12 @@ function sumTrailingRuns(
   if (first === shape.length || !axes.includes(shape.length - 1)) return null;
   const run = sizeOf(shape.slice(first));
   const count = sizeOf(shape.slice(0, first));
-  const partial = new Float64Array(count);
-  if (run > 0) for (let o = 0; o < count; o++) partial[o] = pairwiseSumContiguous(xv, o * run, run);
+  let partial = run > 0 ? pairwiseRunsF32(xv, count, run) : null;
+  if (partial === null) {
+    partial = new Float64Array(count);
+    if (run > 0)
+      for (let o = 0; o < count; o++) partial[o] = pairwiseSumContiguous(xv, o * run, run);
+  }
   return { partial, shape: shape.slice(0, first), axes: axes.filter((a) => a < first) };
 }
 
@@ -121,6 +126,8 @@ function sumLeadingRows(
   if (k === 0 || k === shape.length) return null;
   const rows = sizeOf(shape.slice(0, k));
   const inner = sizeOf(shape.slice(k));
+  const inPlace = leadingRowsF32(xv, rows, inner);
+  if (inPlace !== null) return inPlace;
   const scratch: Float64Array[] = [];
   const rowsInto = (start: number, len: number, acc: Float64Array, depth: number): void => {
     if (len <= 16) {

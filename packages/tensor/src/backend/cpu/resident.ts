@@ -169,13 +169,14 @@ export function setResidentFloat32(on: boolean): boolean {
 }
 
 /** The kernels that can work in place on resident arrays. */
-export type InPlaceKernel = "sgemm" | "sgemmFolded" | "dot" | "gelu" | "arith";
+export type InPlaceKernel = "sgemm" | "sgemmFolded" | "dot" | "gelu" | "arith" | "sum";
 const inPlaceCounts: Record<InPlaceKernel, number> = {
   sgemm: 0,
   sgemmFolded: 0,
   dot: 0,
   gelu: 0,
   arith: 0,
+  sum: 0,
 };
 
 /** Counts a kernel call that read or wrote resident arrays in place (for residentStats). */
