@@ -110,11 +110,17 @@ export function operandTables(
   const w0 = wTab >> 2;
   fillTable(i32, w0, n, wOff);
   for (let t = n; t < np; t++) i32[w0 + t] = 0;
+  const strided = typeof wOff !== "function" && !(wOff instanceof Int32Array) ? wOff : null;
   for (let q = 0, d = desc >> 2; q < np / W; q++) {
     const valid = Math.min(W, n - q * W);
     let contiguous = valid === W;
-    for (let t = 1; contiguous && t < W; t++)
-      contiguous = i32[w0 + q * W + t] === i32[w0 + q * W] + 4 * t;
+    if (strided !== null) {
+      // consecutive within runs of len when inner is 1: a whole panel inside one run
+      const len = strided.len ?? n;
+      contiguous &&= strided.inner === 1 && ((q * W) % len) + W <= len;
+    } else
+      for (let t = 1; contiguous && t < W; t++)
+        contiguous = i32[w0 + q * W + t] === i32[w0 + q * W] + 4 * t;
     i32[d + q] = valid | (contiguous ? PANEL_CONTIGUOUS : 0);
   }
   return { kTab, wTab, desc };
@@ -414,16 +420,25 @@ export function sgemmIndexed(
     if (r) return;
   }
   const [x, y] = [A.data, B.data];
+  const [ak, aw, bk, bw] = [asTable(a.k, K), asTable(a.w, M), asTable(b.k, K), asTable(b.w, N)];
   for (let i = 0; i < M; i++) {
-    const ai = a.offset + (a.w[i] as number);
+    const ai = a.offset + (aw[i] as number);
     for (let j = 0; j < N; j++) {
-      const bj = b.offset + (b.w[j] as number);
+      const bj = b.offset + (bw[j] as number);
       let acc = 0;
       for (let k = 0; k < K; k++)
-        acc += (x[ai + (a.k[k] as number)] as number) * (y[bj + (b.k[k] as number)] as number);
+        acc += (x[ai + (ak[k] as number)] as number) * (y[bj + (bk[k] as number)] as number);
       C[cOff + i * N + j] = acc;
     }
   }
+}
+
+/** A table of element offsets (a strided map's n entries written out). */
+function asTable(map: Int32Array | Strided, n: number): Int32Array {
+  if (map instanceof Int32Array) return map;
+  const t = new Int32Array(n);
+  fillTable(t, 0, n, map, 1);
+  return t;
 }
 
 /**
@@ -435,7 +450,7 @@ function indexTables(
   o: IndexedOperand,
   K: number,
   W: number,
-): { offset: number; floats: number; k: Int32Array; w: Int32Array } {
+): { offset: number; floats: number; k: Int32Array | Strided; w: Int32Array | Strided } {
   const offset = o.offset ?? 0;
   const floats = o.floats ?? o.data.length - offset;
   if (
@@ -448,6 +463,17 @@ function indexTables(
     throw new RangeError(
       `sgemmIndexed: operand ${name} (offset ${offset}, floats ${floats}) exceeds its data (${o.data.length} floats)`,
     );
+  const kS = stridedRange(name, o.kOff, K);
+  const wS = stridedRange(name, o.wOff, W);
+  if (kS !== null && wS !== null) {
+    // Strided maps with non-negative steps start at 0 (no shift needed) and reach their
+    // largest offset at the last entry of the last run: checked without a table.
+    if (K > 0 && W > 0 && kS.max + wS.max >= floats)
+      throw new RangeError(
+        `sgemmIndexed: operand ${name}'s offsets reach [0, ${kS.max + wS.max}], outside [0, ${floats})`,
+      );
+    return { offset, floats, k: o.kOff as Strided, w: o.wOff as Strided };
+  }
   const k = tableOf(name, o.kOff, K);
   const w = tableOf(name, o.wOff, W);
   if (K > 0 && W > 0) {
@@ -461,6 +487,28 @@ function indexTables(
     for (let i = 0; i < W; i++) w.table[i] = (w.table[i] as number) + k.min;
   }
   return { offset, floats, k: k.table, w: w.table };
+}
+
+/**
+ * The largest offset of a strided map with non-negative integer steps over n entries (its
+ * smallest is 0); null for a function or a map with a negative step (tableOf checks those).
+ */
+function stridedRange(name: string, f: IndexMap | Strided, n: number): { max: number } | null {
+  if (typeof f === "function") return null;
+  const len = f.len ?? n;
+  const outer = f.outer ?? 0;
+  for (const v of [f.inner, len, outer])
+    if (!Number.isInteger(v))
+      throw new RangeError(`sgemmIndexed: operand ${name}'s strided map has ${v}, not an integer`);
+  if (len < 1) throw new RangeError(`sgemmIndexed: operand ${name}'s strided map has len ${len}`);
+  if (f.inner < 0 || outer < 0) return null;
+  if (n === 0) return { max: 0 };
+  const max = Math.floor((n - 1) / len) * outer + (Math.min(len, n) - 1) * f.inner;
+  if (max > 0x1fffffff)
+    throw new RangeError(
+      `sgemmIndexed: operand ${name}'s strided map reaches ${max}, not an offset`,
+    );
+  return { max };
 }
 
 /** n values of an index map as a table, with their range. */
