@@ -11,22 +11,20 @@
 import { fft, ifft, irfft, rfft } from "@modewise/fft/tensor";
 import { init, Module, Parameter } from "@modewise/nn";
 import {
-  add,
   type ComplexDType,
   type Generator,
   getDefaultFloatDType,
-  mul,
   pad,
   type RealFloatDType,
   type Tensor,
   tidy,
-  toComplex,
   ValueError,
 } from "@modewise/tensor";
 import { embedAxis, extractAxis, hermitianProject, sliceAxis } from "./box.js";
 import { boxDFT, boxDFTApplies, boxIDFT } from "./box-dft.js";
 import { CPWeight, TuckerWeight } from "./factorized.js";
 import { boxShape, checkModes, checkSpectralInput } from "./modes.js";
+import { addSpectralBias } from "./spectral-bias.js";
 import { spectralMix } from "./spectral-mix.js";
 
 export type Factorization = "cp" | "tucker";
@@ -130,18 +128,6 @@ export class SpectralConv extends Module {
     return this.weight instanceof Parameter ? this.weight.value : this.weight.forward();
   }
 
-  /** The bias as a box-shaped spectrum [out, ...box]: b * N at frequency 0, zero elsewhere. */
-  private spectralBias(grid: readonly number[]): Tensor {
-    const n = grid.reduce((a, b) => a * b, 1);
-    const d = this.modes.length;
-    const dc = toComplex(mul((this.bias as Parameter).value, n));
-    // frequency 0 sits at box index m_i on the leading axes and 0 on the last
-    const padding: [number, number][] = this.modes.map((m, i) =>
-      i === d - 1 ? [0, m - 1] : [m, m - 1],
-    );
-    return pad(dc, [[0, 0], ...padding]);
-  }
-
   /** [batch, in, ...spatial] -> [batch, out, ...spatial]. */
   forward(x: Tensor): Tensor {
     checkSpectralInput("SpectralConv.forward", x.shape, this.inChannels, this.modes);
@@ -159,7 +145,7 @@ export class SpectralConv extends Module {
           this.modes,
           grid,
         );
-        if (this.bias !== undefined) box = add(box, this.spectralBias(grid));
+        if (this.bias !== undefined) box = addSpectralBias(box, this.bias.value, this.modes, grid);
         return boxIDFT(box, this.modes, grid);
       }
       // rfftn, pruned: the real FFT along the last axis, keep its m_d columns; then, axis by
@@ -171,7 +157,8 @@ export class SpectralConv extends Module {
       let mixed = hermitianProject(spectralMix(t, this.denseWeight()), this.modes, grid);
       // The bias is constant in space: added to the zero-frequency bin as b * N (the inverse
       // transform divides by N), which costs a box-sized add instead of a grid-sized one.
-      if (this.bias !== undefined) mixed = add(mixed, this.spectralBias(grid));
+      if (this.bias !== undefined)
+        mixed = addSpectralBias(mixed, this.bias.value, this.modes, grid);
       // irfftn, pruned likewise in reverse: zero-embed and inverse FFT one leading axis at a
       // time, then the inverse real FFT along the last axis.
       let yHat = mixed;
