@@ -2,8 +2,9 @@
  * spectralMix's CPU kernel (WebAssembly SIMD, three variants: the product and its two
  * gradients) against direct float64 sums, and its gradients of gradients by finite differences.
  */
-import { spectralMix } from "@modewise/operators";
+import { lastSpectralMixPath, spectralMix } from "@modewise/operators";
 import {
+  add,
   complex,
   conj,
   Generator,
@@ -15,6 +16,7 @@ import {
   type Tensor,
   tidy,
 } from "@modewise/tensor";
+import { setResidentFloat32 } from "@modewise/tensor/cpu-kernels";
 import { describe, expect, it } from "vitest";
 import { checkGrad } from "../../tensor/test/helpers.js";
 
@@ -170,6 +172,37 @@ describe("spectralMix kernel", () => {
       checkGrad((a, b) => gradientsOf(() => energy(a, b), [a]).grads[0], [x, w]);
       checkGrad((a, b) => gradientsOf(() => energy(a, b), [b]).grads[0], [x, w]);
     });
+    expect(memory().numTensors).toBe(base);
+  });
+
+  it("complex64 in the resident memory: the copying path's bits, product and gradients", () => {
+    const base = memory().numTensors;
+    // [20, 20, 16, 8]: an FNO layer's box, large enough for resident storage
+    const run = (resident: boolean): Float32Array[] => {
+      const was = setResidentFloat32(resident);
+      try {
+        return tidy(() => {
+          const g = new Generator(21);
+          const c = (s: number[]) =>
+            add(complex(g.normal(s, { dtype: "float32" }), g.normal(s, { dtype: "float32" })), 0);
+          const x = c([20, 20, 16, 8]);
+          const w = c([20, 20, 16, 8]);
+          const dy = c([20, 20, 16, 8]);
+          const y = spectralMix(x, w);
+          expect(lastSpectralMixPath()).toBe(resident ? "resident" : "copy");
+          const { grads } = gradientsOf(() => sum(real(mul(spectralMix(x, w), dy))), [x, w]);
+          return [y, ...grads].map((t) => t.dataSync() as Float32Array);
+        });
+      } finally {
+        setResidentFloat32(was);
+      }
+    };
+    const inPlace = run(true);
+    const copied = run(false);
+    for (let t = 0; t < 3; t++)
+      for (let i = 0; i < copied[t].length; i++)
+        if (!Object.is(inPlace[t][i], copied[t][i]))
+          throw new Error(`output ${t} element ${i}: ${inPlace[t][i]} vs ${copied[t][i]}`);
     expect(memory().numTensors).toBe(base);
   });
 });

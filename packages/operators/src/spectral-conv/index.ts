@@ -8,4 +8,4 @@ export {
   SpectralConv,
   type SpectralConvOptions,
 } from "./spectral-conv.js";
-export { spectralMix } from "./spectral-mix.js";
+export { lastSpectralMixPath, spectralMix } from "./spectral-mix.js";

@@ -16,6 +16,8 @@
  * `mixWasm()` returns null where WebAssembly SIMD is unavailable or blocked; the caller then
  * composes einsums instead.
  */
+
+import { instantiateOnResidentMemory, residentMemoryImport } from "@modewise/tensor/cpu-kernels";
 import {
   assembleModule,
   BLOCK_VOID,
@@ -460,33 +462,39 @@ export interface MixWasm {
   reserve(bytes: number): void;
 }
 
+/** The module bytes over its own memory, or over the memory imported as env.mem. */
+function mixModuleBytes(imported?: { shared: true; maxPages: number }): Uint8Array<ArrayBuffer> {
+  return assembleModule({
+    types: [
+      { params: new Array(N_ARGS).fill(I32), results: [] },
+      { params: new Array(8).fill(I32), results: [] },
+    ],
+    functions: [
+      { type: 0, body: dotsC64Body() },
+      { type: 0, body: dotsBody() },
+      { type: 1, body: packBody(true) },
+      { type: 1, body: packBody(false) },
+    ],
+    ...(imported
+      ? { importMemory: { module: "env", name: "mem", minPages: 1, ...imported } }
+      : { memory: { minPages: 1 } }),
+    exports: [
+      { name: "dotsF32", kind: "func", index: 0 },
+      { name: "dotsF64", kind: "func", index: 1 },
+      { name: "packF32", kind: "func", index: 2 },
+      { name: "packF64", kind: "func", index: 3 },
+      ...(imported ? [] : [{ name: "memory", kind: "memory" as const, index: 0 }]),
+    ],
+  });
+}
+
 let cached: MixWasm | null | undefined;
 
 /** The assembled kernels, or null where WebAssembly SIMD cannot run. */
 export function mixWasm(): MixWasm | null {
   if (cached !== undefined) return cached;
   try {
-    const bytes = assembleModule({
-      types: [
-        { params: new Array(N_ARGS).fill(I32), results: [] },
-        { params: new Array(8).fill(I32), results: [] },
-      ],
-      functions: [
-        { type: 0, body: dotsC64Body() },
-        { type: 0, body: dotsBody() },
-        { type: 1, body: packBody(true) },
-        { type: 1, body: packBody(false) },
-      ],
-      memory: { minPages: 1 },
-      exports: [
-        { name: "dotsF32", kind: "func", index: 0 },
-        { name: "dotsF64", kind: "func", index: 1 },
-        { name: "packF32", kind: "func", index: 2 },
-        { name: "packF64", kind: "func", index: 3 },
-        { name: "memory", kind: "memory", index: 0 },
-      ],
-    });
-    const inst = instantiateSync(bytes);
+    const inst = instantiateSync(mixModuleBytes());
     const memory = inst.exports.memory as WebAssembly.Memory;
     cached = {
       dotsF32: inst.exports.dotsF32 as Dots,
@@ -503,4 +511,35 @@ export function mixWasm(): MixWasm | null {
     cached = null;
   }
   return cached;
+}
+
+/** The kernels over the CPU backend's resident memory (@modewise/tensor/cpu-kernels). */
+export interface ResidentMixWasm {
+  dotsF32: Dots;
+  packF32: Dots;
+}
+
+let residentCached: ResidentMixWasm | null | undefined;
+
+/**
+ * The kernels instantiated over the memory that the CPU backend's resident arrays live in, so
+ * that they read resident operands and write resident outputs in place; null where there is no
+ * such memory (or the module fails).
+ */
+export function residentMixWasm(): ResidentMixWasm | null {
+  if (residentCached !== undefined) return residentCached;
+  residentCached = null;
+  const memory = residentMemoryImport();
+  if (memory === null) return null;
+  try {
+    const inst = instantiateOnResidentMemory(new WebAssembly.Module(mixModuleBytes(memory)));
+    if (inst !== null)
+      residentCached = {
+        dotsF32: inst.exports.dotsF32 as Dots,
+        packF32: inst.exports.packF32 as Dots,
+      };
+  } catch {
+    residentCached = null;
+  }
+  return residentCached;
 }

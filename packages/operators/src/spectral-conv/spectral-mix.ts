@@ -41,7 +41,8 @@ import {
   tidy,
   writeOutput,
 } from "@modewise/tensor";
-import { mixWasm } from "./mix-wasm.js";
+import { allocResident, freeResident, residentAddress } from "@modewise/tensor/cpu-kernels";
+import { mixWasm, residentMixWasm } from "./mix-wasm.js";
 
 const KERNEL = "SpectralMix";
 
@@ -85,6 +86,91 @@ function outputShape(variant: Variant, s0: readonly number[], s1: readonly numbe
   return [s0[1], s1[1], s0[2]]; // x [B, I, K], g [B, O, K]
 }
 
+let lastPath: "resident" | "copy" | null = null;
+
+/**
+ * Which memory the last complex64 CPU spectral mix ran in: "resident" (the backend's resident
+ * memory, no copies) or "copy" (the kernels' own memory, operands copied in and out); null
+ * before the first. For tests and diagnostics.
+ */
+export function lastSpectralMixPath(): "resident" | "copy" | null {
+  return lastPath;
+}
+
+/** Scratch in the resident memory (signs and the packed operands), grown as needed. */
+let scratch: Float32Array | null = null;
+
+/**
+ * The complex64 kernel in the CPU backend's resident memory: resident operands read in place,
+ * packed into resident scratch, the dots written straight into the (resident) output: no copy
+ * in or out. Null (nothing done) where that memory, the kernels or a resident output are
+ * unavailable; then the copying path runs. Same kernels, same bits.
+ */
+function inResidentMemory(
+  a: Float32Array,
+  b: Float32Array,
+  variant: Variant,
+  P: number,
+  Q: number,
+  K: number,
+  R: number,
+  aShape: readonly number[],
+  bShape: readonly number[],
+  backend: Parameters<typeof allocOutput>[2],
+): ReturnType<ReturnType<typeof allocOutput>["finish"]> | null {
+  const wasm = residentMixWasm();
+  if (wasm === null) return null;
+  const out = allocOutput([P, Q, K], "complex64", backend, false);
+  const cAt = residentAddress(out.values as Float32Array);
+  if (cAt < 0) return null; // (the output is released with the rest of the call's garbage)
+  let aRaw = residentAddress(a);
+  let bRaw = residentAddress(b);
+  // floats: signs 8, packed A and B, then copies of operands that are not resident
+  const need = 8 + a.length + b.length + (aRaw < 0 ? a.length : 0) + (bRaw < 0 ? b.length : 0);
+  if (scratch === null || scratch.length < need) {
+    if (scratch !== null) freeResident(scratch);
+    scratch = allocResident(need);
+    if (scratch === null) return null;
+  }
+  const base = residentAddress(scratch);
+  scratch.set(signs32(LAYOUT[variant].cA, LAYOUT[variant].cB), 0);
+  const aAt = base + 4 * 8;
+  const bAt = aAt + 4 * a.length;
+  let extra = bAt + 4 * b.length;
+  if (aRaw < 0) {
+    scratch.set(a, (extra - base) / 4);
+    aRaw = extra;
+    extra += 4 * a.length;
+  }
+  if (bRaw < 0) {
+    scratch.set(b, (extra - base) / 4);
+    bRaw = extra;
+  }
+  const { tA, tB } = LAYOUT[variant];
+  const e = 8;
+  const [a0, a1] = aShape;
+  const [b0, b1] = bShape;
+  wasm.packF32(aRaw, aAt, a0, a1, K, tA ? e : a1 * e, tA ? a0 * e : e, a0 * a1 * e);
+  wasm.packF32(bRaw, bAt, b0, b1, K, tB ? e : b1 * e, tB ? b0 * e : e, b0 * b1 * e);
+  for (let k = 0; k < K; k++)
+    wasm.dotsF32(
+      aAt + k * P * R * e,
+      bAt + k * Q * R * e,
+      cAt + k * e,
+      P,
+      Q,
+      R,
+      R * e,
+      e,
+      R * e,
+      e,
+      Q * K * e,
+      K * e,
+      base,
+    );
+  return out.finish();
+}
+
 let registered = false;
 function ensureRegistered(): void {
   if (registered) return;
@@ -109,6 +195,22 @@ function ensureRegistered(): void {
       );
     const a = borrowSync(ai, backend) as Float32Array | Float64Array;
     const b = borrowSync(bi, backend) as Float32Array | Float64Array;
+    if (f32) {
+      const done = inResidentMemory(
+        a as Float32Array,
+        b as Float32Array,
+        attrs.variant,
+        P,
+        Q,
+        K,
+        R,
+        ai.shape,
+        bi.shape,
+        backend,
+      );
+      lastPath = done === null ? "copy" : "resident";
+      if (done !== null) return done;
+    }
     // memory: signs (32 bytes); the operands as copied; packed k-major [K, P, R] and
     // [K, Q, R]; the output [P, Q, K]
     const e = f32 ? 8 : 16; // bytes per complex entry
