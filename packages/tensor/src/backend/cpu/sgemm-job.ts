@@ -161,25 +161,55 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
     const b = Math.floor(j / batchCols);
     return b * batchStride + 4 * (j - b * batchCols);
   };
+  /**
+   * The kernel on `count` panels of B from packed panel b (kc NR floats each) against the A
+   * tiles at a, C from column j: one kernelPanels call per run of panels whose C columns are
+   * consecutive (all of them, unless a folded batch's block ends inside).
+   */
+  const runPanels = (
+    kc: number,
+    tiles: number,
+    a: number,
+    b: number,
+    c0: number,
+    j: number,
+    count: number,
+    acc: number,
+  ) => {
+    for (let q = 0; q < count; ) {
+      let run = count - q;
+      if (batchCols !== 0) run = Math.min(run, (batchCols - ((j + q * NR) % batchCols)) / NR);
+      x.kernelPanels(
+        kc,
+        tiles,
+        a,
+        b + 4 * q * kc * NR,
+        c0 + col(j + q * NR),
+        ldc,
+        acc,
+        run,
+        4 * NR,
+      );
+      q += run;
+    }
+  };
   for (let next = slot[JobField.thread]; ; next += fixed) {
     const u = fixed > 0 ? next : Atomics.add(counter, COUNTER_INDEX, 1);
     if (u >= units) return;
     slot[JobField.unitsDone]++;
     if (splitN) {
       const j0 = u * unit;
-      const panels = Math.ceil((Math.min(N, j0 + unit) - j0) / NR);
+      const count = Math.ceil((Math.min(N, j0 + unit) - j0) / NR);
       const bW = slot[JobField.bW] + 4 * j0;
       const bDesc = slot[JobField.bDesc] + (4 * j0) / NR;
       for (let pc = 0; pc < K; pc += kc0) {
         const kc = Math.min(kc0, K - pc);
         const acc = pc > 0 || accumulate !== 0 ? 1 : 0;
-        x.packB(kc, panels, slot[JobField.bSrc], slot[JobField.bK] + 4 * pc, bW, bDesc, pack);
+        x.packB(kc, count, slot[JobField.bSrc], slot[JobField.bK] + 4 * pc, bW, bDesc, pack);
         for (let ic = 0; ic < M; ic += SGEMM_MC) {
           const tiles = Math.ceil(Math.min(SGEMM_MC, M - ic) / MR);
           const a = packed + 4 * (pc * Mp + ic * kc);
-          const c0 = cAddr + ic * ldc;
-          for (let q = 0; q < panels; q++)
-            x.kernel(kc, tiles, a, pack + 4 * q * kc * NR, c0 + col(j0 + q * NR), ldc, acc);
+          runPanels(kc, tiles, a, pack, cAddr + ic * ldc, j0, count, acc);
         }
       }
     } else {
@@ -193,8 +223,7 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
         const acc = pc > 0 || accumulate !== 0 ? 1 : 0;
         x.packA(kc, tiles, slot[JobField.aSrc], slot[JobField.aK] + 4 * pc, aW, aDesc, pack);
         const b = packed + 4 * pc * Np;
-        for (let q = 0; q < Np / NR; q++)
-          x.kernel(kc, tiles, pack, b + 4 * q * kc * NR, c0 + col(q * NR), ldc, acc);
+        runPanels(kc, tiles, pack, b, c0, 0, Np / NR, acc);
       }
     }
   }

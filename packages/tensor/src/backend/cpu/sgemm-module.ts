@@ -75,6 +75,18 @@ export interface SgemmExports {
   ): void;
   packA: SgemmPackFn;
   packB: SgemmPackFn;
+  /** The kernel on `panels` consecutive B panels, C columns cStep bytes apart (see there). */
+  kernelPanels(
+    kc: number,
+    tiles: number,
+    a: number,
+    b: number,
+    c: number,
+    ldc: number,
+    acc: number,
+    panels: number,
+    cStep: number,
+  ): void;
 }
 
 const get = localGet;
@@ -156,6 +168,25 @@ function kernelBody(MR: number): FunctionBody {
   return body;
 }
 
+/**
+ * kernelPanels(kc, tiles, a, b, c, ldc, acc, panels, cStep): the micro-kernel on `panels`
+ * consecutive packed B panels (kc NR floats apart), their C columns cStep bytes apart. One call
+ * from JavaScript per run of panels instead of one per panel: with small M and K (an FNO's
+ * 20 x 20 weights) a panel is only a few thousand multiply-adds, and the call from JavaScript
+ * cost about as much as the arithmetic.
+ */
+function kernelPanelsBody(): FunctionBody {
+  const body = new FunctionBody(9);
+  const code: number[] = [Op.loop, 0x40];
+  for (let i = 0; i < 7; i++) code.push(...get(i));
+  code.push(Op.call, 0);
+  code.push(...get(3), ...get(0), ...i32(4 * SGEMM_NR), Op.i32Mul, ADD, ...set(3));
+  code.push(...get(4), ...get(8), ADD, ...set(4));
+  code.push(...countDown(7));
+  body.emit(...code);
+  return body;
+}
+
 function packBody(W: number): FunctionBody {
   // params 0..6: kc, panels, src, kTab, wTab, desc, dst
   const body = new FunctionBody(7);
@@ -226,17 +257,19 @@ export function sgemmModuleBytes(
 ): Uint8Array<ArrayBuffer> {
   const sig = { params: new Array<number>(7).fill(I32), results: [] };
   return assembleModule({
-    types: [sig],
+    types: [sig, { params: new Array<number>(9).fill(I32), results: [] }],
     functions: [
       { type: 0, body: kernelBody(MR) },
       { type: 0, body: packBody(MR) },
       { type: 0, body: packBody(SGEMM_NR) },
+      { type: 1, body: kernelPanelsBody() },
     ],
     importMemory: { module: "env", name: "mem", minPages: 1, maxPages, shared },
     exports: [
       { name: "kernel", kind: "func", index: 0 },
       { name: "packA", kind: "func", index: 1 },
       { name: "packB", kind: "func", index: 2 },
+      { name: "kernelPanels", kind: "func", index: 3 },
     ],
   });
 }
