@@ -72,13 +72,33 @@ export type OffsetMap = IndexMap | Int32Array | Strided;
 function fillTable(i32: Int32Array, at: number, n: number, map: OffsetMap, scale = 4): void {
   if (typeof map === "function") for (let t = 0; t < n; t++) i32[at + t] = scale * map(t);
   else if (map instanceof Int32Array) for (let t = 0; t < n; t++) i32[at + t] = scale * map[t];
-  else {
+  else i32.set(stridedTable(map, n, scale), at);
+}
+
+/**
+ * The entries of a strided map, cached: a training step asks for the same few tables (up to
+ * nb K entries each) every step, and a copy costs a fraction of the loop that fills one.
+ */
+const stridedTables = new Map<string, Int32Array>();
+const STRIDED_TABLES_MAX = 64;
+/** Larger tables are not kept (at most 64 x 1 MiB cached). */
+const STRIDED_TABLE_MAX_ENTRIES = 1 << 18;
+function stridedTable(map: Strided, n: number, scale: number): Int32Array {
+  const len = map.len ?? n;
+  const key = `${map.inner},${len},${map.outer ?? 0},${n},${scale}`;
+  let table = stridedTables.get(key);
+  if (table === undefined) {
+    table = new Int32Array(n);
     const inner = scale * map.inner;
     const outer = scale * (map.outer ?? 0);
-    const len = map.len ?? n;
     for (let t = 0, base = 0; t < n; base += outer)
-      for (let j = 0, o = base; j < len && t < n; j++, t++, o += inner) i32[at + t] = o;
+      for (let j = 0, o = base; j < len && t < n; j++, t++, o += inner) table[t] = o;
+    if (n <= STRIDED_TABLE_MAX_ENTRIES) {
+      if (stridedTables.size >= STRIDED_TABLES_MAX) stridedTables.clear();
+      stridedTables.set(key, table);
+    }
   }
+  return table;
 }
 
 /** Describes one operand of a product to the packers: element (p, t) = src + kTab[p] + wTab[t]. */
