@@ -4,8 +4,9 @@
  * finite differences in spectral-conv.test.ts). Here the float32 forward and gradients are
  * compared with that float64 path on the same values.
  */
-import { lastSpectralConvPath, SpectralConv } from "@modewise/operators";
+import { lastSpectralConvPath, lastSpectralMixPath, SpectralConv } from "@modewise/operators";
 import {
+  add,
   astype,
   Generator,
   gradientsOf,
@@ -15,6 +16,7 @@ import {
   type Tensor,
   tidy,
 } from "@modewise/tensor";
+import { setResidentFloat32 } from "@modewise/tensor/cpu-kernels";
 import { describe, expect, it } from "vitest";
 
 const U32 = 2 ** -24;
@@ -99,4 +101,45 @@ describe("SpectralConv float32, 1-D and 2-D (DFT matrix products)", () => {
       });
       expect(memory().numTensors).toBe(base);
     });
+
+  it("in the resident memory (no copies) gives the copying paths' bits, forward and gradients", () => {
+    // an FNO layer's size: box DFT scratch, spectral mix, bias and the combining pass all
+    // resident and in place; with residency off every kernel takes its copying path
+    const run = (resident: boolean): Float32Array[] => {
+      const was = setResidentFloat32(resident);
+      try {
+        return tidy(() => {
+          const g = new Generator(31);
+          const conv = new SpectralConv({
+            inChannels: 20,
+            outChannels: 20,
+            modes: [8, 8],
+            dtype: "float32",
+            generator: g,
+          });
+          const x = add(g.normal([20, 20, 32, 32], { dtype: "float32" }), 0);
+          const w = g.normal([20, 20, 32, 32], { dtype: "float32" });
+          const y = conv.forward(x);
+          expect(lastSpectralConvPath()).toBe("box-dft");
+          expect(lastSpectralMixPath()).toBe(resident ? "resident" : "copy");
+          const params = conv.parameters().map((p) => p.value);
+          const { grads } = gradientsOf(() => sum(mul(conv.forward(x), w)), [x, ...params]);
+          const out = [y, ...grads].map((t) => t.dataSync() as Float32Array);
+          conv.dispose();
+          return out;
+        });
+      } finally {
+        setResidentFloat32(was);
+      }
+    };
+    const base = memory().numTensors;
+    const inPlace = run(true);
+    const copied = run(false);
+    expect(inPlace.length).toBe(copied.length);
+    for (let t = 0; t < copied.length; t++)
+      for (let i = 0; i < copied[t].length; i++)
+        if (!Object.is(inPlace[t][i], copied[t][i]))
+          throw new Error(`output ${t} element ${i}: ${inPlace[t][i]} vs ${copied[t][i]}`);
+    expect(memory().numTensors).toBe(base);
+  });
 });

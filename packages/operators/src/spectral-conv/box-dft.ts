@@ -38,6 +38,7 @@ import {
   type Tensor,
 } from "@modewise/tensor";
 import { allocResident, freeResident, sgemm, sgemmIndexed } from "@modewise/tensor/cpu-kernels";
+import { combineBoxResident } from "./box-combine-wasm.js";
 
 interface BoxDFTAttrs {
   n1: number;
@@ -154,6 +155,7 @@ function forwardCpu(x: Float32Array, nb: number, a: BoxDFTAttrs, z: Float32Array
   sgemm(2 * m2, nb * n1, n2, m.lastForward, 0, x, 0, T, 0, false, true, true);
   const U = scratch(1, 2 * m2 * nb * 2 * R);
   sgemm(2 * m2 * nb, 2 * R, n1, T, 0, m.leadForward, 0, U, 0, false, false, true);
+  if (combineBoxResident(U, z, nb, R, m2)) return;
   for (let j2 = 0; j2 < m2; j2++)
     for (let b = 0; b < nb; b++) {
       const re = (2 * j2 * nb + b) * 2 * R;
