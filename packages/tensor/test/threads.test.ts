@@ -6,7 +6,17 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ValueError } from "@modewise/tensor";
+import {
+  dispose,
+  grad,
+  matmul,
+  mul,
+  sum,
+  type Tensor,
+  tensor,
+  tidy,
+  ValueError,
+} from "@modewise/tensor";
 import {
   convF32,
   cpuKernelInfo,
@@ -146,6 +156,34 @@ describe("gemm threads", { timeout: 60_000 }, () => {
       expect(sameBits(one[k], dynamic[k])).toBe(true);
     }
     expect(sameBits(one[0], one[2])).toBe(true); // GELU alone and beside GELU'
+  });
+
+  it("batch-summed dot products (a shared weight's gradient) on the threads: same bits as one thread", async () => {
+    // dW = sum_b dy_b x_b^T for W [20, 20] over x [20, 20, 1024]: 8.2 M multiply-adds, above
+    // the threading threshold; 50 tiles of 4 x 2
+    const x = tensor(random(20 * 20 * 1024, 31), { shape: [20, 20, 1024], dtype: "float32" });
+    const dy = tensor(random(20 * 20 * 1024, 32), { shape: [20, 20, 1024], dtype: "float32" });
+    const w = tensor(random(400, 33), { shape: [20, 20], dtype: "float32" });
+    const run = () =>
+      tidy(() => {
+        const g = grad((v: Tensor) => sum(mul(matmul(v, x), dy)))(w).dataSync() as Float32Array;
+        expect(cpuKernelInfo().lastBatchSumPath).toBe("dot");
+        return g;
+      });
+    setNumThreads(1);
+    const one = run();
+    setNumThreads(2);
+    expect(await threadsReady(10000)).toBe(2);
+    setThreadSchedule("static");
+    const done0 = workerUnitsDone()[0];
+    const two = run();
+    // static schedule: the worker takes units 1, 3, ... of the dot job
+    expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
+    setThreadSchedule("dynamic");
+    const dynamic = run();
+    expect(sameBits(one, two)).toBe(true);
+    expect(sameBits(one, dynamic)).toBe(true);
+    dispose([x, dy, w]);
   });
 
   it("dynamic schedule (the default) gives the same bits as one thread", async () => {

@@ -25,6 +25,7 @@
  *   parts of a large array that the caller copied into the memory (JobField.kind).
  */
 import { DeviceError, ValueError } from "../../errors.js";
+import { dotTiles, runDotUnits } from "./dot-job.js";
 import { MapField, runMapUnits } from "./map-job.js";
 import {
   COUNTER_INDEX,
@@ -57,7 +58,8 @@ export interface SgemmRuntime {
   /** The GELU kernels over this memory, for map jobs (null where they failed to compile). */
   geluModule: WebAssembly.Module | null;
   gelu: GeluKernels | null;
-  /** The batched dot-product kernel over this memory (simd-dot-module.ts), main thread only. */
+  /** The batched dot-product kernel over this memory (simd-dot-module.ts), and its module for the workers (dot jobs, dot-job.ts). */
+  dotModule: WebAssembly.Module | null;
   dot: DotKernels | null;
 }
 
@@ -85,15 +87,17 @@ export function sgemmRuntime(): SgemmRuntime | null {
         geluModule = null; // products still run; GELU stays on its own single-thread path
       }
       let dot: DotKernels | null = null;
+      let dotModule: WebAssembly.Module | null = null;
       try {
-        const dotModule = new WebAssembly.Module(dotModuleBytes(shared, MAX_PAGES));
+        dotModule = new WebAssembly.Module(dotModuleBytes(shared, MAX_PAGES));
         dot = new WebAssembly.Instance(dotModule, { env: { mem: memory } })
           .exports as unknown as DotKernels;
       } catch {
         dot = null; // the folded sgemm product serves instead
+        dotModule = null;
       }
       const exports = instance.exports as unknown as SgemmExports;
-      runtime = { memory, shared, module, exports, geluModule, gelu, dot };
+      runtime = { memory, shared, module, exports, geluModule, gelu, dotModule, dot };
       break;
     } catch {
       // Shared memory refused (e.g. a browser page that is not cross-origin isolated): try plain.
@@ -254,7 +258,13 @@ function workerUrl(): URL {
 function spawn(rt: SgemmRuntime, slot: number): boolean {
   const ctl = new Int32Array(rt.memory.buffer, slot * SLOT_INTS * 4, SLOT_INTS);
   ctl.fill(0);
-  const init = { memory: rt.memory, module: rt.module, geluModule: rt.geluModule, slot };
+  const init = {
+    memory: rt.memory,
+    module: rt.module,
+    geluModule: rt.geluModule,
+    dotModule: rt.dotModule,
+    slot,
+  };
   try {
     if (isNode()) {
       if (!nodeWorkerCtor) return false;
@@ -432,6 +442,32 @@ function runMapOn(
   // a map job overwrites its outputs only: a failed worker's units are simply recomputed
   if (runOnThreads(rt, job, pool, packs, () => runMapUnits(gelu, job, controlView(rt))))
     rerunHere(rt, job, () => runMapUnits(gelu, job, controlView(rt)));
+}
+
+/**
+ * Runs the dot job in `job` (dot-job.ts: DotField set) on the gemm threads when it is large
+ * enough and workers are up, else here alone; the same tiles and kernel either way (same bits).
+ */
+export function runDotJob(rt: SgemmRuntime, dot: DotKernels, job: Int32Array, macs: number): void {
+  const tiles = dotTiles(job);
+  const want = macs >= THREAD_MIN_MACS && rt.dotModule !== null ? getNumThreads() : 1;
+  const pool = want > 1 ? readyWorkers(rt, want) : [];
+  const threads = pool.length + 1;
+  // about four units per thread
+  const unit = Math.max(1, Math.ceil(tiles / (4 * threads)));
+  job[JobField.kind] = JobKind.dot;
+  job[JobField.unit] = unit;
+  job[JobField.units] = Math.ceil(tiles / unit);
+  if (threads === 1) {
+    job[JobField.thread] = 0;
+    job[JobField.staticThreads] = 1;
+    runDotUnits(dot, job, controlView(rt));
+    return;
+  }
+  const packs = new Array<number>(threads).fill(0);
+  // a dot job overwrites its outputs only: a failed worker's units are simply recomputed
+  if (runOnThreads(rt, job, pool, packs, () => runDotUnits(dot, job, controlView(rt))))
+    rerunHere(rt, job, () => runDotUnits(dot, job, controlView(rt)));
 }
 
 /**

@@ -11,11 +11,14 @@
  * terms summed in order, chunks added in order): |error| <= gamma_K(2^-24) sum_k |a_ik||b_kj|,
  * the bound of any float32 dot product; identical for every thread count.
  */
+
+import { DotField } from "./dot-job.js";
 import { gemm } from "./gemm.js";
 import {
   CONTROL_BYTES,
   ensureBytes,
   getNumThreads,
+  runDotJob,
   runJob,
   type SgemmRuntime,
   sgemmRuntime,
@@ -205,6 +208,7 @@ export function runProduct(
 }
 
 const jobScratch = new Int32Array(SLOT_INTS);
+const dotJob = new Int32Array(SLOT_INTS);
 
 /** An upper bound of the bytes operandTables takes for A and B of an Mp x Np x K product. */
 export function tableBytes(K: number, Mp: number, Np: number): number {
@@ -772,20 +776,20 @@ function dotBatchSum(
   if (aIn >= 0 || bIn >= 0) noteInPlace("dot");
   place(A, aOff, M, Mp, aAt);
   place(B, bOff, N, Np, bAt);
-  for (let i = 0; i < Mp; i += DOT_ROWS_A)
-    for (let j = 0; j < Np; j += DOT_ROWS_B)
-      dot.dot4x2(
-        aAt + 4 * i * Kp,
-        bAt + 4 * j * Kp,
-        cAt + 4 * (i * Np + j),
-        Kp / DOT_K_STEP,
-        4 * Kp,
-        4 * Kp,
-        4 * Mp * Kp,
-        4 * Np * Kp,
-        nb,
-        4 * Np,
-      );
+  const job = dotJob;
+  job[DotField.a] = aAt;
+  job[DotField.b] = bAt;
+  job[DotField.c] = cAt;
+  job[DotField.pairs] = Kp / DOT_K_STEP;
+  job[DotField.rowBytes] = 4 * Kp;
+  job[DotField.aBatch] = 4 * Mp * Kp;
+  job[DotField.bBatch] = 4 * Np * Kp;
+  job[DotField.nb] = nb;
+  job[DotField.cRow] = 4 * Np;
+  job[DotField.Mp] = Mp;
+  job[DotField.Np] = Np;
+  // tiles of 4 rows of A against 2 of B, on the gemm threads when the product is large enough
+  runDotJob(rt, dot, job, Mp * Np * Kp * nb);
   copyRows(f32, cAt >> 2, Np, C, cOff, N, M, N);
   return true;
 }
