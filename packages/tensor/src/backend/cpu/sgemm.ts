@@ -83,9 +83,9 @@ function fillTable(i32: Int32Array, at: number, n: number, map: OffsetMap, scale
  * nb K entries each) every step, and a copy costs a fraction of the loop that fills one.
  */
 const stridedTables = new Map<string, Int32Array>();
-const STRIDED_TABLES_MAX = 64;
-/** Larger tables are not kept (at most 64 x 1 MiB cached). */
-const STRIDED_TABLE_MAX_ENTRIES = 1 << 18;
+/** Entries kept over all cached tables (16 MiB); past it the cache starts over. */
+const STRIDED_CACHE_ENTRIES = 1 << 22;
+let stridedCached = 0;
 function stridedTable(map: Strided, n: number, scale: number): Int32Array {
   const len = map.len ?? n;
   const key = `${map.inner},${len},${map.outer ?? 0},${n},${scale}`;
@@ -96,9 +96,13 @@ function stridedTable(map: Strided, n: number, scale: number): Int32Array {
     const outer = scale * (map.outer ?? 0);
     for (let t = 0, base = 0; t < n; base += outer)
       for (let j = 0, o = base; j < len && t < n; j++, t++, o += inner) table[t] = o;
-    if (n <= STRIDED_TABLE_MAX_ENTRIES) {
-      if (stridedTables.size >= STRIDED_TABLES_MAX) stridedTables.clear();
+    if (stridedCached + n > STRIDED_CACHE_ENTRIES) {
+      stridedTables.clear();
+      stridedCached = 0;
+    }
+    if (n <= STRIDED_CACHE_ENTRIES) {
       stridedTables.set(key, table);
+      stridedCached += n;
     }
   }
   return table;
