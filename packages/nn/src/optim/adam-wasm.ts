@@ -13,7 +13,17 @@ import {
   residentAddress,
   residentMemoryImport,
 } from "@modewise/tensor/cpu-kernels";
-import { ALIGN_4, assembleModule, F64, FunctionBody, I32, memOp, Op } from "@modewise/tensor/wasm";
+import {
+  ALIGN_4,
+  assembleModule,
+  F64,
+  FunctionBody,
+  I32,
+  memOp,
+  Op,
+  Simd,
+  V128,
+} from "@modewise/tensor/wasm";
 
 /** Byte addresses, then n, then the float64 constants of each kernel. */
 export interface AdamWasmKernels {
@@ -160,6 +170,67 @@ function stepBody(): FunctionBody {
   return b;
 }
 
+/**
+ * The parameter step on pairs of elements (f64x2: two float32 promoted exactly, the same float64
+ * operations lane by lane, sqrt and division correctly rounded as the scalar ones, demoted to
+ * float32): twice the scalar loop's rate, whose square root and two divisions per element set
+ * its pace. Params (x, m, v, out, pairs, decay, stepSize, bc2, eps); the caller runs an odd last
+ * element on the scalar loop.
+ */
+function stepPairsBody(): FunctionBody {
+  const b = new FunctionBody(9);
+  const [decay, stepSize, bc2, eps] = [b.local(V128), b.local(V128), b.local(V128), b.local(V128)];
+  for (const [from, to] of [
+    [5, decay],
+    [6, stepSize],
+    [7, bc2],
+    [8, eps],
+  ] as const) {
+    b.get(from);
+    b.simd(Simd.f64x2Splat);
+    b.set(to);
+  }
+  const load = (p: number) => {
+    b.get(p);
+    b.simd(Simd.load64Zero, 3, 0);
+    b.simd(Simd.f64x2PromoteLowF32x4);
+  };
+  b.get(4);
+  b.i32Const(0);
+  b.emit(Op.i32GtS, Op.if, 0x40, Op.loop, 0x40);
+  b.get(3);
+  // x decay - (stepSize m) / (sqrt(v) / bc2 + eps)
+  load(0);
+  b.get(decay);
+  b.simd(Simd.f64x2Mul);
+  b.get(stepSize);
+  load(1);
+  b.simd(Simd.f64x2Mul);
+  load(2);
+  b.simd(Simd.f64x2Sqrt);
+  b.get(bc2);
+  b.simd(Simd.f64x2Div);
+  b.get(eps);
+  b.simd(Simd.f64x2Add);
+  b.simd(Simd.f64x2Div);
+  b.simd(Simd.f64x2Sub);
+  b.simd(Simd.f32x4DemoteF64x2Zero);
+  b.simd(Simd.store64Lane, 3, 0, 0);
+  for (const p of [0, 1, 2, 3]) {
+    b.get(p);
+    b.i32Const(8);
+    b.emit(Op.i32Add);
+    b.set(p);
+  }
+  b.get(4);
+  b.i32Const(1);
+  b.emit(Op.i32Sub);
+  b.tee(4);
+  b.i32Const(0);
+  b.emit(Op.i32GtS, Op.brIf, 0, Op.end, Op.end);
+  return b;
+}
+
 let kernels: AdamWasmKernels | null | undefined;
 let enabled = true;
 
@@ -180,16 +251,36 @@ function adamKernels(): AdamWasmKernels | null {
         { type: 0, body: momentBody(false) },
         { type: 0, body: momentBody(true) },
         { type: 1, body: stepBody() },
+        { type: 1, body: stepPairsBody() },
       ],
       importMemory: { module: "env", name: "mem", minPages: 1, ...memory },
       exports: [
         { name: "first", kind: "func", index: 0 },
         { name: "second", kind: "func", index: 1 },
-        { name: "step", kind: "func", index: 2 },
+        { name: "stepScalar", kind: "func", index: 2 },
+        { name: "stepPairs", kind: "func", index: 3 },
       ],
     });
     const instance = instantiateOnResidentMemory(new WebAssembly.Module(bytes));
-    kernels = instance === null ? null : (instance.exports as unknown as AdamWasmKernels);
+    if (instance !== null) {
+      const e = instance.exports as unknown as Omit<AdamWasmKernels, "step"> & {
+        stepScalar: AdamWasmKernels["step"];
+        stepPairs: AdamWasmKernels["step"];
+      };
+      kernels = {
+        first: e.first,
+        second: e.second,
+        // pairs on f64x2, an odd last element on the scalar loop: the same bits either way
+        step: (x, m, v, out, n, decay, stepSize, bc2, eps) => {
+          const pairs = n >> 1;
+          e.stepPairs(x, m, v, out, pairs, decay, stepSize, bc2, eps);
+          if (n & 1) {
+            const o = 8 * pairs;
+            e.stepScalar(x + o, m + o, v + o, out + o, 1, decay, stepSize, bc2, eps);
+          }
+        },
+      };
+    }
   } catch {
     kernels = null; // the JavaScript loops serve
   }

@@ -145,9 +145,11 @@ export const Simd = {
   f32x4Min: 0xe8,
   i32x4TruncSatF32x4S: 0xf8,
   f64x2PromoteLowF32x4: 0x5f,
+  f64x2Sqrt: 0xef,
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,
+  f64x2Div: 0xf3,
 } as const;
 
 /** log2 of the natural alignment, the `align` of a memarg: 2 for 4 bytes, 3 for 8, 4 for 16. */
