@@ -16,7 +16,14 @@ import {
   type Tensor,
   tidy,
 } from "@modewise/tensor";
-import { setResidentFloat32 } from "@modewise/tensor/cpu-kernels";
+import {
+  getNumThreads,
+  setNumThreads,
+  setResidentFloat32,
+  setThreadSchedule,
+  threadsReady,
+  workerUnitsDone,
+} from "@modewise/tensor/cpu-kernels";
 import { describe, expect, it } from "vitest";
 import { checkGrad } from "../../tensor/test/helpers.js";
 
@@ -203,6 +210,36 @@ describe("spectralMix kernel", () => {
       for (let i = 0; i < copied[t].length; i++)
         if (!Object.is(inPlace[t][i], copied[t][i]))
           throw new Error(`output ${t} element ${i}: ${inPlace[t][i]} vs ${copied[t][i]}`);
+    expect(memory().numTensors).toBe(base);
+  });
+
+  it("complex64 on the gemm threads (frequencies as module-job units): one thread's bits", async () => {
+    const base = memory().numTensors;
+    const before = getNumThreads();
+    const run = (): Float32Array =>
+      tidy(() => {
+        const g = new Generator(22);
+        const c = (s: number[]) =>
+          add(complex(g.normal(s, { dtype: "float32" }), g.normal(s, { dtype: "float32" })), 0);
+        const y = spectralMix(c([20, 20, 16, 8]), c([20, 20, 16, 8]));
+        expect(lastSpectralMixPath()).toBe("resident");
+        return y.dataSync() as Float32Array;
+      });
+    try {
+      setNumThreads(1);
+      const one = run();
+      setNumThreads(2);
+      expect(await threadsReady(10000)).toBe(2);
+      setThreadSchedule("static");
+      const done0 = workerUnitsDone()[0] ?? 0;
+      const two = run();
+      // static schedule: the worker takes units 1, 3, ... of the 16
+      expect((workerUnitsDone()[0] ?? 0) - done0).toBeGreaterThanOrEqual(8);
+      for (let i = 0; i < one.length; i++) expect(Object.is(one[i], two[i])).toBe(true);
+    } finally {
+      setThreadSchedule("dynamic");
+      setNumThreads(before);
+    }
     expect(memory().numTensors).toBe(base);
   });
 });

@@ -20,8 +20,16 @@ import { sgemmRuntime } from "./backend/cpu/gemm-threads.js";
 import { DeviceError, ShapeError, ValueError } from "./errors.js";
 import { sizeOf } from "./shape.js";
 
+/**
+ * Other packages' WebAssembly kernels on the gemm threads: `registerThreadModule(module)` (at
+ * load time; the module imports the resident memory and exports `unit(u, args)`) and
+ * `runModuleJob(index, here, units, args, work)`, which calls `unit` on units 0 .. units - 1
+ * from every thread that has the module (`here` is the calling thread's instance).
+ */
 export {
   getNumThreads,
+  registerThreadModule,
+  runModuleJob,
   setNumThreads,
   setThreadSchedule,
   terminateThreads,

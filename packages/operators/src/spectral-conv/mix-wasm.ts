@@ -17,7 +17,11 @@
  * composes einsums instead.
  */
 
-import { instantiateOnResidentMemory, residentMemoryImport } from "@modewise/tensor/cpu-kernels";
+import {
+  instantiateOnResidentMemory,
+  registerThreadModule,
+  residentMemoryImport,
+} from "@modewise/tensor/cpu-kernels";
 import {
   assembleModule,
   BLOCK_VOID,
@@ -462,18 +466,98 @@ export interface MixWasm {
   reserve(bytes: number): void;
 }
 
+/**
+ * unit(u, args): frequencies k0 .. k1 - 1 of a complex64 mix (k0 = u kPer, k1 = min(K, k0 +
+ * kPer)), one dotsF32 call each on the packed operands, for the gemm threads (module jobs of
+ * @modewise/tensor/cpu-kernels). The argument block at `args` holds int32
+ * [a, b, c, P, Q, R, K, kPer, signs] (byte addresses and sizes as in the kernel's call).
+ */
+export const UNIT_ARGS = 9;
+function unitBody(): FunctionBody {
+  const f = new FunctionBody(2);
+  const [a, b, c, P, Q, R, K, kPer, signs] = Array.from({ length: UNIT_ARGS }, () => f.local(I32));
+  const k = f.local(I32);
+  const k1 = f.local(I32);
+  [a, b, c, P, Q, R, K, kPer, signs].forEach((local, i) => {
+    f.get(1);
+    f.emit(Op.i32Load, 2, 4 * i);
+    f.set(local);
+  });
+  // k = u kPer; k1 = min(K, k + kPer)
+  f.get(0);
+  f.get(kPer);
+  f.emit(Op.i32Mul);
+  f.set(k);
+  f.get(k);
+  f.get(kPer);
+  f.emit(Op.i32Add);
+  f.set(k1);
+  f.get(k1);
+  f.get(K);
+  f.emit(Op.i32GtS, Op.if, BLOCK_VOID);
+  f.get(K);
+  f.set(k1);
+  f.emit(Op.end);
+  f.emit(Op.block, BLOCK_VOID, Op.loop, BLOCK_VOID);
+  f.get(k);
+  f.get(k1);
+  f.emit(Op.i32GeS, Op.brIf, 1);
+  const mul = (...xs: number[]) => {
+    f.get(xs[0] as number);
+    for (const x of xs.slice(1)) {
+      f.get(x);
+      f.emit(Op.i32Mul);
+    }
+  };
+  // a + 8 k P R, b + 8 k Q R, c + 8 k
+  f.get(a);
+  mul(k, P, R);
+  f.i32Const(3);
+  f.emit(Op.i32Shl, Op.i32Add);
+  f.get(b);
+  mul(k, Q, R);
+  f.i32Const(3);
+  f.emit(Op.i32Shl, Op.i32Add);
+  f.get(c);
+  f.get(k);
+  f.i32Const(3);
+  f.emit(Op.i32Shl, Op.i32Add);
+  f.get(P);
+  f.get(Q);
+  f.get(R);
+  // strides: R e, e, R e, e, Q K e, K e (e = 8 bytes)
+  for (const s of [[R], [], [R], [], [Q, K], [K]]) {
+    if (s.length === 0) f.i32Const(8);
+    else {
+      mul(...s);
+      f.i32Const(3);
+      f.emit(Op.i32Shl);
+    }
+  }
+  f.get(signs);
+  f.emit(Op.call, 0);
+  f.get(k);
+  f.i32Const(1);
+  f.emit(Op.i32Add);
+  f.set(k);
+  f.emit(Op.br, 0, Op.end, Op.end);
+  return f;
+}
+
 /** The module bytes over its own memory, or over the memory imported as env.mem. */
 function mixModuleBytes(imported?: { shared: true; maxPages: number }): Uint8Array<ArrayBuffer> {
   return assembleModule({
     types: [
       { params: new Array(N_ARGS).fill(I32), results: [] },
       { params: new Array(8).fill(I32), results: [] },
+      { params: [I32, I32], results: [] },
     ],
     functions: [
       { type: 0, body: dotsC64Body() },
       { type: 0, body: dotsBody() },
       { type: 1, body: packBody(true) },
       { type: 1, body: packBody(false) },
+      { type: 2, body: unitBody() },
     ],
     ...(imported
       ? { importMemory: { module: "env", name: "mem", minPages: 1, ...imported } }
@@ -483,6 +567,7 @@ function mixModuleBytes(imported?: { shared: true; maxPages: number }): Uint8Arr
       { name: "dotsF64", kind: "func", index: 1 },
       { name: "packF32", kind: "func", index: 2 },
       { name: "packF64", kind: "func", index: 3 },
+      { name: "unit", kind: "func", index: 4 },
       ...(imported ? [] : [{ name: "memory", kind: "memory" as const, index: 0 }]),
     ],
   });
@@ -517,6 +602,9 @@ export function mixWasm(): MixWasm | null {
 export interface ResidentMixWasm {
   dotsF32: Dots;
   packF32: Dots;
+  /** unit(u, args) (see unitBody), and the module's index among the gemm threads' (-1: none). */
+  unit: (u: number, args: number) => void;
+  threadIndex: number;
 }
 
 let residentCached: ResidentMixWasm | null | undefined;
@@ -532,11 +620,15 @@ export function residentMixWasm(): ResidentMixWasm | null {
   const memory = residentMemoryImport();
   if (memory === null) return null;
   try {
-    const inst = instantiateOnResidentMemory(new WebAssembly.Module(mixModuleBytes(memory)));
+    const module = new WebAssembly.Module(mixModuleBytes(memory));
+    const inst = instantiateOnResidentMemory(module);
     if (inst !== null)
       residentCached = {
         dotsF32: inst.exports.dotsF32 as Dots,
         packF32: inst.exports.packF32 as Dots,
+        unit: inst.exports.unit as (u: number, args: number) => void,
+        // the gemm workers instantiate it too and take frequencies of large mixes
+        threadIndex: registerThreadModule(module),
       };
   } catch {
     residentCached = null;

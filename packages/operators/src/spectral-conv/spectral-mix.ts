@@ -41,8 +41,13 @@ import {
   tidy,
   writeOutput,
 } from "@modewise/tensor";
-import { allocResident, freeResident, residentAddress } from "@modewise/tensor/cpu-kernels";
-import { mixWasm, residentMixWasm } from "./mix-wasm.js";
+import {
+  allocResident,
+  freeResident,
+  residentAddress,
+  runModuleJob,
+} from "@modewise/tensor/cpu-kernels";
+import { mixWasm, residentMixWasm, UNIT_ARGS } from "./mix-wasm.js";
 
 const KERNEL = "SpectralMix";
 
@@ -86,6 +91,10 @@ function outputShape(variant: Variant, s0: readonly number[], s1: readonly numbe
   return [s0[1], s1[1], s0[2]]; // x [B, I, K], g [B, O, K]
 }
 
+// Compile the resident kernels now: they register with the gemm threads, which must happen
+// before the first large product starts the workers (workers started earlier run no mixes).
+residentMixWasm();
+
 let lastPath: "resident" | "copy" | null = null;
 
 /**
@@ -125,8 +134,9 @@ function inResidentMemory(
   if (cAt < 0) return null; // (the output is released with the rest of the call's garbage)
   let aRaw = residentAddress(a);
   let bRaw = residentAddress(b);
-  // floats: signs 8, packed A and B, then copies of operands that are not resident
-  const need = 8 + a.length + b.length + (aRaw < 0 ? a.length : 0) + (bRaw < 0 ? b.length : 0);
+  // floats: signs 8, the unit arguments (UNIT_ARGS int32, padded to 16), packed A and B, then
+  // copies of operands that are not resident
+  const need = 24 + a.length + b.length + (aRaw < 0 ? a.length : 0) + (bRaw < 0 ? b.length : 0);
   if (scratch === null || scratch.length < need) {
     if (scratch !== null) freeResident(scratch);
     scratch = allocResident(need);
@@ -134,7 +144,8 @@ function inResidentMemory(
   }
   const base = residentAddress(scratch);
   scratch.set(signs32(LAYOUT[variant].cA, LAYOUT[variant].cB), 0);
-  const aAt = base + 4 * 8;
+  const argsAt = base + 4 * 8;
+  const aAt = base + 4 * 24;
   const bAt = aAt + 4 * a.length;
   let extra = bAt + 4 * b.length;
   if (aRaw < 0) {
@@ -152,22 +163,11 @@ function inResidentMemory(
   const [b0, b1] = bShape;
   wasm.packF32(aRaw, aAt, a0, a1, K, tA ? e : a1 * e, tA ? a0 * e : e, a0 * a1 * e);
   wasm.packF32(bRaw, bAt, b0, b1, K, tB ? e : b1 * e, tB ? b0 * e : e, b0 * b1 * e);
-  for (let k = 0; k < K; k++)
-    wasm.dotsF32(
-      aAt + k * P * R * e,
-      bAt + k * Q * R * e,
-      cAt + k * e,
-      P,
-      Q,
-      R,
-      R * e,
-      e,
-      R * e,
-      e,
-      Q * K * e,
-      K * e,
-      base,
-    );
+  // frequencies in units of kPer, on the gemm threads when the mix is large enough (each unit
+  // writes its own frequencies; the same dots calls whichever thread runs them: same bits)
+  const kPer = Math.max(1, Math.ceil(K / 16));
+  new Int32Array(scratch.buffer, argsAt, UNIT_ARGS).set([aAt, bAt, cAt, P, Q, R, K, kPer, base]);
+  runModuleJob(wasm.threadIndex, wasm.unit, Math.ceil(K / kPer), argsAt, 4 * P * Q * R * K);
   return out.finish();
 }
 

@@ -27,6 +27,7 @@
 import { DeviceError, ValueError } from "../../errors.js";
 import { dotTiles, runDotUnits } from "./dot-job.js";
 import { MapField, runMapUnits } from "./map-job.js";
+import { ModuleField } from "./module-job.js";
 import {
   COUNTER_INDEX,
   JobField,
@@ -178,7 +179,27 @@ interface WorkerHandle {
   /** Int32 view of the slot; the control area never moves, so the view stays valid. */
   ctl: Int32Array;
   seq: number;
+  /** How many thread modules (registerThreadModule) the worker was started with. */
+  modules: number;
   terminate(): void;
+}
+
+/** Modules other packages registered for module jobs, in registration order. */
+const threadModules: WebAssembly.Module[] = [];
+
+/**
+ * Registers a WebAssembly module for module jobs (runModuleJob): it imports the sgemm memory as
+ * env.mem (shared, MAX_PAGES) and exports `unit(u, args)`, which computes unit u of a job whose
+ * arguments it reads at byte address `args`. Workers started from now on instantiate it; jobs
+ * only go to workers that have it (the others' share runs on the calling thread). Returns its
+ * index, or -1 where there are no threads (no shared memory). Register at load time, before
+ * the first large product starts the workers.
+ */
+export function registerThreadModule(module: WebAssembly.Module): number {
+  const rt = sgemmRuntime();
+  if (rt === null || !rt.shared) return -1;
+  threadModules.push(module);
+  return threadModules.length - 1;
 }
 
 /** Minimal shapes of the two Worker APIs (no DOM / @types/node dependency in the types). */
@@ -263,6 +284,7 @@ function spawn(rt: SgemmRuntime, slot: number): boolean {
     module: rt.module,
     geluModule: rt.geluModule,
     dotModule: rt.dotModule,
+    threadModules: threadModules.slice(),
     slot,
   };
   try {
@@ -273,7 +295,13 @@ function spawn(rt: SgemmRuntime, slot: number): boolean {
       const w = new nodeWorkerCtor(workerUrl(), { workerData: init, execArgv: [] });
       w.unref();
       w.on("error", () => Atomics.store(ctl, JobField.ready, -1));
-      workers.push({ slot, ctl, seq: 0, terminate: () => void w.terminate() });
+      workers.push({
+        slot,
+        ctl,
+        seq: 0,
+        modules: init.threadModules.length,
+        terminate: () => void w.terminate(),
+      });
       return true;
     }
     const g = globalThis as {
@@ -287,7 +315,13 @@ function spawn(rt: SgemmRuntime, slot: number): boolean {
     const w = new g.Worker(workerUrl(), { type: "module" });
     w.onerror = () => Atomics.store(ctl, JobField.ready, -1);
     w.postMessage(init);
-    workers.push({ slot, ctl, seq: 0, terminate: () => w.terminate() });
+    workers.push({
+      slot,
+      ctl,
+      seq: 0,
+      modules: init.threadModules.length,
+      terminate: () => w.terminate(),
+    });
     return true;
   } catch {
     return false;
@@ -468,6 +502,55 @@ export function runDotJob(rt: SgemmRuntime, dot: DotKernels, job: Int32Array, ma
   // a dot job overwrites its outputs only: a failed worker's units are simply recomputed
   if (runOnThreads(rt, job, pool, packs, () => runDotUnits(dot, job, controlView(rt))))
     rerunHere(rt, job, () => runDotUnits(dot, job, controlView(rt)));
+}
+
+const moduleJob = new Int32Array(SLOT_INTS);
+
+/**
+ * Runs units 0 .. units - 1 of a module job: `unit(u, args)` of thread module `index`
+ * (registerThreadModule), `here` being this thread's instance of it, on the gemm threads that
+ * have the module (dynamic units), else here alone. `work` (multiply-adds or the like) below
+ * THREAD_MIN_MACS runs here alone. Each unit must write only its own outputs.
+ */
+export function runModuleJob(
+  index: number,
+  here: (u: number, args: number) => void,
+  units: number,
+  args: number,
+  work: number,
+): void {
+  const rt = sgemmRuntime();
+  const job = moduleJob;
+  job[ModuleField.index] = index;
+  job[ModuleField.args] = args;
+  job[JobField.kind] = JobKind.module;
+  job[JobField.unit] = 1;
+  job[JobField.units] = units;
+  const local = () => {
+    const counter = rt === null ? null : controlView(rt);
+    for (let next = job[JobField.thread]; ; next += job[JobField.staticThreads]) {
+      const u =
+        job[JobField.staticThreads] > 0 || counter === null
+          ? next
+          : Atomics.add(counter, COUNTER_INDEX, 1);
+      if (u >= units) return;
+      job[JobField.unitsDone]++;
+      here(u, args);
+    }
+  };
+  const pool =
+    rt !== null && index >= 0 && work >= THREAD_MIN_MACS && getNumThreads() > 1
+      ? readyWorkers(rt, getNumThreads()).filter((w) => w.modules > index)
+      : [];
+  if (rt === null || pool.length === 0) {
+    job[JobField.thread] = 0;
+    job[JobField.staticThreads] = 1;
+    local();
+    return;
+  }
+  const packs = new Array<number>(pool.length + 1).fill(0);
+  // a module job's units overwrite their outputs only: a failed worker's units are recomputed
+  if (runOnThreads(rt, job, pool, packs, local)) rerunHere(rt, job, local);
 }
 
 /**

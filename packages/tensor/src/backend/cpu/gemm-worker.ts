@@ -2,12 +2,14 @@
  * Entry point of a gemm worker (see gemm-threads.ts): instantiates the sgemm module over the
  * shared memory, reports ready in its control slot, then forever waits for a new sequence
  * number, claims the job (JobField.claim), takes units of the job written in its slot (a product,
- * sgemm-job.ts, a GELU map job, map-job.ts, or a dot job, dot-job.ts), and publishes `done`. It blocks
+ * sgemm-job.ts, a GELU map job, map-job.ts, a dot job, dot-job.ts, or a module job,
+ * module-job.ts), and publishes `done`. It blocks
  * in Atomics.wait between jobs, so it never returns to its event loop after starting.
- * Started with workerData (Node) or one message (browsers): { memory, module, geluModule, dotModule, slot }.
+ * Started with workerData (Node) or one message (browsers): { memory, module, geluModule, dotModule, threadModules, slot }.
  */
 import { runDotUnits } from "./dot-job.js";
 import { runMapUnits } from "./map-job.js";
+import { runModuleUnits, type ThreadModuleExports } from "./module-job.js";
 import { JobField, JobKind, runUnits, SLOT_INTS } from "./sgemm-job.js";
 import type { SgemmExports } from "./sgemm-module.js";
 import type { DotKernels } from "./simd-dot-module.js";
@@ -20,15 +22,18 @@ interface Init {
   geluModule: WebAssembly.Module | null;
   /** The batched dot kernel over the same memory (null where it could not be compiled). */
   dotModule: WebAssembly.Module | null;
+  /** Other packages' thread modules (module jobs, module-job.ts), in registration order. */
+  threadModules: WebAssembly.Module[];
   slot: number;
 }
 
-function serve({ memory, module, geluModule, dotModule, slot }: Init): void {
+function serve({ memory, module, geluModule, dotModule, threadModules, slot }: Init): void {
   const ctl = new Int32Array(memory.buffer, slot * SLOT_INTS * 4, SLOT_INTS);
   const counter = new Int32Array(memory.buffer, 0, SLOT_INTS);
   let x: SgemmExports;
   let gelu: GeluKernels | null = null;
   let dot: DotKernels | null = null;
+  const extra: ThreadModuleExports[] = [];
   try {
     const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
     x = instance.exports as unknown as SgemmExports;
@@ -38,6 +43,11 @@ function serve({ memory, module, geluModule, dotModule, slot }: Init): void {
     if (dotModule)
       dot = new WebAssembly.Instance(dotModule, { env: { mem: memory } })
         .exports as unknown as DotKernels;
+    for (const m of threadModules ?? [])
+      extra.push(
+        new WebAssembly.Instance(m, { env: { mem: memory } })
+          .exports as unknown as ThreadModuleExports,
+      );
   } catch {
     Atomics.store(ctl, JobField.ready, -1);
     return;
@@ -55,6 +65,8 @@ function serve({ memory, module, geluModule, dotModule, slot }: Init): void {
         // never sent without the kernels (gemm-threads.ts checks runtime.gelu); fail loudly
         if (!gelu) throw new Error("no GELU kernels in this worker");
         runMapUnits(gelu, ctl, counter);
+      } else if (ctl[JobField.kind] === JobKind.module) {
+        runModuleUnits(extra, ctl, counter);
       } else if (ctl[JobField.kind] === JobKind.dot) {
         if (!dot) throw new Error("no dot kernel in this worker");
         runDotUnits(dot, ctl, counter);

@@ -80,7 +80,7 @@ export const JobField = {
  * Job kinds: a float32 product (this file), the GELU kernels over parts of arrays (map-job.ts)
  * or the tiles of a batch-summed dot product (dot-job.ts).
  */
-export const JobKind = { sgemm: 0, gelu: 1, dot: 2 } as const;
+export const JobKind = { sgemm: 0, gelu: 1, dot: 2, module: 3 } as const;
 /** Int32 slots per thread control block (128 bytes: no two threads share a cache line pair). */
 export const SLOT_INTS = 32;
 /** Int32 index (in the memory) of the shared unit counter: slot 0, which no worker uses. */
