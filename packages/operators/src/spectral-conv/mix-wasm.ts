@@ -377,14 +377,16 @@ function dotsC64Body(): FunctionBody {
 }
 
 /**
- * pack(src, dst, d0, d1, K, s0, s1, sk): src [d0, d1, K] contiguous complex entries (8 bytes
- * for f32, 16 for f64) to dst + i0 s0 + i1 s1 + k sk (byte strides): the k-major copy that
- * makes the dot products read contiguous rows. Reads are sequential; the writes of one (i0, i1)
- * touch K lines that the next (i0, i1) continues, so they stay in cache.
+ * pack(src, dst, d0, d1, K, s0, s1, sk, skip): src [d0, d1, K] complex entries (8 bytes for
+ * f32, 16 for f64), rows of K entries `skip` bytes apart beyond their end (0: contiguous; a
+ * range of frequencies of a longer row otherwise), to dst + i0 s0 + i1 s1 + k sk (byte
+ * strides): the k-major copy that makes the dot products read contiguous rows. Reads are
+ * sequential; the writes of one (i0, i1) touch K lines that the next (i0, i1) continues, so they
+ * stay in cache.
  */
 function packBody(f32: boolean): FunctionBody {
-  const [SRC, DST, D0, D1, K, S0, S1, SK] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const f = new FunctionBody(8);
+  const [SRC, DST, D0, D1, K, S0, S1, SK, SKIP] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const f = new FunctionBody(9);
   const i0 = f.local(I32);
   const i1 = f.local(I32);
   const k = f.local(I32);
@@ -426,6 +428,7 @@ function packBody(f32: boolean): FunctionBody {
   f.tee(k);
   f.emit(Op.brIf, 0);
   f.emit(Op.end);
+  bump(f, SRC, { local: SKIP });
   f.get(i1);
   f.i32Const(1);
   f.emit(Op.i32Add);
@@ -468,17 +471,20 @@ export interface MixWasm {
 
 /**
  * unit(u, args): frequencies k0 .. k1 - 1 of a complex64 mix (k0 = u kPer, k1 = min(K, k0 +
- * kPer)), one dotsF32 call each on the packed operands, for the gemm threads (module jobs of
- * @modewise/tensor/cpu-kernels). The argument block at `args` holds int32
- * [a, b, c, P, Q, R, K, kPer, signs] (byte addresses and sizes as in the kernel's call).
+ * kPer)) for the gemm threads (module jobs of @modewise/tensor/cpu-kernels): packs those
+ * frequencies of both operands, then one dotsF32 call each. The argument block at `args` holds
+ * int32 [a, b, c, P, Q, R, K, kPer, signs, aRaw, bRaw, a0, a1, aS0, aS1, b0, b1, bS0, bS1]
+ * (packed and raw operands' byte addresses, sizes and pack strides as the kernel's calls).
  */
-export const UNIT_ARGS = 9;
+export const UNIT_ARGS = 19;
 function unitBody(): FunctionBody {
   const f = new FunctionBody(2);
-  const [a, b, c, P, Q, R, K, kPer, signs] = Array.from({ length: UNIT_ARGS }, () => f.local(I32));
+  const args = Array.from({ length: UNIT_ARGS }, () => f.local(I32));
+  const [a, b, c, P, Q, R, K, kPer, signs] = args;
+  const [aRaw, bRaw, a0, a1, aS0, aS1, b0, b1, bS0, bS1] = args.slice(9);
   const k = f.local(I32);
   const k1 = f.local(I32);
-  [a, b, c, P, Q, R, K, kPer, signs].forEach((local, i) => {
+  args.forEach((local, i) => {
     f.get(1);
     f.emit(Op.i32Load, 2, 4 * i);
     f.set(local);
@@ -498,6 +504,46 @@ function unitBody(): FunctionBody {
   f.get(K);
   f.set(k1);
   f.emit(Op.end);
+  // pack frequencies k .. k1 - 1 of each operand: src + 8 k, dst + 8 k d0 d1, rows skipping
+  // the other K - (k1 - k) frequencies
+  for (const [raw, dst, d0, d1, s0, s1] of [
+    [aRaw, a, a0, a1, aS0, aS1],
+    [bRaw, b, b0, b1, bS0, bS1],
+  ] as const) {
+    f.get(raw);
+    f.get(k);
+    f.i32Const(3);
+    f.emit(Op.i32Shl, Op.i32Add);
+    f.get(dst);
+    f.get(k);
+    f.get(d0);
+    f.emit(Op.i32Mul);
+    f.get(d1);
+    f.emit(Op.i32Mul);
+    f.i32Const(3);
+    f.emit(Op.i32Shl, Op.i32Add);
+    f.get(d0);
+    f.get(d1);
+    f.get(k1);
+    f.get(k);
+    f.emit(Op.i32Sub);
+    f.get(s0);
+    f.get(s1);
+    f.get(d0);
+    f.get(d1);
+    f.emit(Op.i32Mul);
+    f.i32Const(3);
+    f.emit(Op.i32Shl);
+    // skip = 8 (K - (k1 - k))
+    f.get(K);
+    f.get(k1);
+    f.emit(Op.i32Sub);
+    f.get(k);
+    f.emit(Op.i32Add);
+    f.i32Const(3);
+    f.emit(Op.i32Shl);
+    f.emit(Op.call, 2);
+  }
   f.emit(Op.block, BLOCK_VOID, Op.loop, BLOCK_VOID);
   f.get(k);
   f.get(k1);
@@ -549,7 +595,7 @@ function mixModuleBytes(imported?: { shared: true; maxPages: number }): Uint8Arr
   return assembleModule({
     types: [
       { params: new Array(N_ARGS).fill(I32), results: [] },
-      { params: new Array(8).fill(I32), results: [] },
+      { params: new Array(9).fill(I32), results: [] },
       { params: [I32, I32], results: [] },
     ],
     functions: [

@@ -134,9 +134,9 @@ function inResidentMemory(
   if (cAt < 0) return null; // (the output is released with the rest of the call's garbage)
   let aRaw = residentAddress(a);
   let bRaw = residentAddress(b);
-  // floats: signs 8, the unit arguments (UNIT_ARGS int32, padded to 16), packed A and B, then
+  // floats: signs 8, the unit arguments (UNIT_ARGS int32, padded to 24), packed A and B, then
   // copies of operands that are not resident
-  const need = 24 + a.length + b.length + (aRaw < 0 ? a.length : 0) + (bRaw < 0 ? b.length : 0);
+  const need = 32 + a.length + b.length + (aRaw < 0 ? a.length : 0) + (bRaw < 0 ? b.length : 0);
   if (scratch === null || scratch.length < need) {
     if (scratch !== null) freeResident(scratch);
     scratch = allocResident(need);
@@ -145,7 +145,7 @@ function inResidentMemory(
   const base = residentAddress(scratch);
   scratch.set(signs32(LAYOUT[variant].cA, LAYOUT[variant].cB), 0);
   const argsAt = base + 4 * 8;
-  const aAt = base + 4 * 24;
+  const aAt = base + 4 * 32;
   const bAt = aAt + 4 * a.length;
   let extra = bAt + 4 * b.length;
   if (aRaw < 0) {
@@ -161,12 +161,31 @@ function inResidentMemory(
   const e = 8;
   const [a0, a1] = aShape;
   const [b0, b1] = bShape;
-  wasm.packF32(aRaw, aAt, a0, a1, K, tA ? e : a1 * e, tA ? a0 * e : e, a0 * a1 * e);
-  wasm.packF32(bRaw, bAt, b0, b1, K, tB ? e : b1 * e, tB ? b0 * e : e, b0 * b1 * e);
   // frequencies in units of kPer, on the gemm threads when the mix is large enough (each unit
   // writes its own frequencies; the same dots calls whichever thread runs them: same bits)
   const kPer = Math.max(1, Math.ceil(K / 16));
-  new Int32Array(scratch.buffer, argsAt, UNIT_ARGS).set([aAt, bAt, cAt, P, Q, R, K, kPer, base]);
+  // each unit packs its frequencies of both operands, then computes them
+  new Int32Array(scratch.buffer, argsAt, UNIT_ARGS).set([
+    aAt,
+    bAt,
+    cAt,
+    P,
+    Q,
+    R,
+    K,
+    kPer,
+    base,
+    aRaw,
+    bRaw,
+    a0,
+    a1,
+    tA ? e : a1 * e,
+    tA ? a0 * e : e,
+    b0,
+    b1,
+    tB ? e : b1 * e,
+    tB ? b0 * e : e,
+  ]);
   runModuleJob(wasm.threadIndex, wasm.unit, Math.ceil(K / kPer), argsAt, 4 * P * Q * R * K);
   return out.finish();
 }
@@ -229,8 +248,8 @@ function ensureRegistered(): void {
     const pack = f32 ? wasm.packF32 : wasm.packF64;
     const [a0, a1] = ai.shape;
     const [b0, b1] = bi.shape;
-    pack(aRaw, aAt, a0, a1, K, tA ? e : a1 * e, tA ? a0 * e : e, a0 * a1 * e);
-    pack(bRaw, bAt, b0, b1, K, tB ? e : b1 * e, tB ? b0 * e : e, b0 * b1 * e);
+    pack(aRaw, aAt, a0, a1, K, tA ? e : a1 * e, tA ? a0 * e : e, a0 * a1 * e, 0);
+    pack(bRaw, bAt, b0, b1, K, tB ? e : b1 * e, tB ? b0 * e : e, b0 * b1 * e, 0);
     const dots = f32 ? wasm.dotsF32 : wasm.dotsF64;
     for (let k = 0; k < K; k++)
       dots(
