@@ -9,12 +9,14 @@ import { describe, expect, it } from "vitest";
 
 const U32 = 2 ** -24;
 
+/** The update variants both suites run. */
+const variants: [string, Record<string, unknown>][] = [
+  ["Adam", {}],
+  ["Adam amsgrad, L2 decay, maximize", { amsgrad: true, weightDecay: 0.1, maximize: true }],
+  ["AdamW", { weightDecay: 0.1 }],
+];
+
 describe("Adam float32 (fused CPU kernels)", () => {
-  const variants: [string, Record<string, unknown>][] = [
-    ["Adam", {}],
-    ["Adam amsgrad, L2 decay, maximize", { amsgrad: true, weightDecay: 0.1, maximize: true }],
-    ["AdamW", { weightDecay: 0.1 }],
-  ];
   for (const [name, opts] of variants)
     for (const dtype of ["float32", "complex64"] as const)
       it(`${name} (${dtype}) follows the float64 trajectory within float32 rounding`, () => {
@@ -62,12 +64,7 @@ describe("Adam float32 (fused CPU kernels)", () => {
 });
 
 describe("Adam float32 on resident arrays (WebAssembly loops)", () => {
-  // 8192 floats: large enough for the CPU backend to keep them resident (4096 or more)
-  const variants: [string, Record<string, unknown>][] = [
-    ["Adam", {}],
-    ["Adam amsgrad, L2 decay, maximize", { amsgrad: true, weightDecay: 0.1, maximize: true }],
-    ["AdamW", { weightDecay: 0.1 }],
-  ];
+  // 4096 floats or more: large enough for the CPU backend to keep them resident
   for (const [name, opts] of variants)
     for (const dtype of ["float32", "complex64"] as const)
       it(`${name} (${dtype}): the same bits as the JavaScript loops, every step`, () => {

@@ -25,34 +25,26 @@ import {
   V128,
 } from "@modewise/tensor/wasm";
 
+/** A moment kernel: byte addresses of x, d, the previous moment and the output, n, hasPrev, then beta, c = 1 - beta, sign, l2. */
+type MomentKernel = (
+  x: number,
+  d: number,
+  prev: number,
+  out: number,
+  n: number,
+  hasPrev: number,
+  beta: number,
+  c: number,
+  sign: number,
+  l2: number,
+) => void;
+
 /** Byte addresses, then n, then the float64 constants of each kernel. */
 export interface AdamWasmKernels {
   /** m = beta prev + c (sign d + l2 x), or c (sign d + l2 x) without prev (prev ignored). */
-  first(
-    x: number,
-    d: number,
-    prev: number,
-    out: number,
-    n: number,
-    hasPrev: number,
-    beta: number,
-    c: number,
-    sign: number,
-    l2: number,
-  ): void;
+  first: MomentKernel;
   /** v = (beta prev or 0) + c dj dj with dj = sign d + l2 x. */
-  second(
-    x: number,
-    d: number,
-    prev: number,
-    out: number,
-    n: number,
-    hasPrev: number,
-    beta: number,
-    c: number,
-    sign: number,
-    l2: number,
-  ): void;
+  second: MomentKernel;
   /** y = x decay - (stepSize m) / (sqrt(v) / bc2 + eps). */
   step(
     x: number,

@@ -28,6 +28,8 @@ import {
   FunctionBody,
   I32,
   instantiateSync,
+  memoryExports,
+  memorySpec,
   Op,
   Simd,
   V128,
@@ -605,16 +607,14 @@ function mixModuleBytes(imported?: { shared: true; maxPages: number }): Uint8Arr
       { type: 1, body: packBody(false) },
       { type: 2, body: unitBody() },
     ],
-    ...(imported
-      ? { importMemory: { module: "env", name: "mem", minPages: 1, ...imported } }
-      : { memory: { minPages: 1 } }),
+    ...memorySpec(imported),
     exports: [
       { name: "dotsF32", kind: "func", index: 0 },
       { name: "dotsF64", kind: "func", index: 1 },
       { name: "packF32", kind: "func", index: 2 },
       { name: "packF64", kind: "func", index: 3 },
       { name: "unit", kind: "func", index: 4 },
-      ...(imported ? [] : [{ name: "memory", kind: "memory" as const, index: 0 }]),
+      ...memoryExports(imported),
     ],
   });
 }

@@ -350,6 +350,33 @@ function memoryLimits(m: NonNullable<ModuleSpec["importMemory"]>): number[] {
   return [flag, ...uleb(m.minPages), ...uleb(m.maxPages)];
 }
 
+/**
+ * The memory of a module that runs either over its own memory or over one it imports: with
+ * `imported`, env.mem of at least one page (shared and with a maximum as given), else `pages`
+ * pages of its own. Spread into a ModuleSpec, with memoryExports(imported) in its exports.
+ */
+export function memorySpec(
+  imported: { shared: boolean; maxPages: number } | undefined,
+  pages = 1,
+): Pick<ModuleSpec, "importMemory" | "memory"> {
+  return imported
+    ? {
+        importMemory: {
+          module: "env",
+          name: "mem",
+          minPages: 1,
+          maxPages: imported.maxPages,
+          shared: imported.shared,
+        },
+      }
+    : { memory: { minPages: pages } };
+}
+
+/** The export of a module's own memory as "memory" (none for an imported one). */
+export function memoryExports(imported: unknown): ModuleExport[] {
+  return imported ? [] : [{ name: "memory", kind: "memory", index: 0 }];
+}
+
 /** The binary module: type, import, function, memory, export and code sections (empty ones left out). */
 export function assembleModule(spec: ModuleSpec): Uint8Array<ArrayBuffer> {
   const bytes: number[] = [...MAGIC_AND_VERSION];

@@ -17,7 +17,17 @@
  * rounding is harmless when the wider format has at least 2p + 2 bits: 53 >= 2 * 24 + 2), the
  * result f32x4 produces; NaN and infinities follow IEEE 754 in both.
  */
-import { assembleModule, F32, FunctionBody, I32, Op, Simd, V128 } from "../../wasm/assembler.js";
+import {
+  assembleModule,
+  F32,
+  FunctionBody,
+  I32,
+  memoryExports,
+  memorySpec,
+  Op,
+  Simd,
+  V128,
+} from "../../wasm/assembler.js";
 
 export type ArithOp = "add" | "sub" | "mul" | "div";
 export const ARITH_OPS: readonly ArithOp[] = ["add", "sub", "mul", "div"];
@@ -99,19 +109,9 @@ export function arithModuleBytes(
       type: f.form === "VV" ? 0 : 1,
       body: arithBody(f.op, f.form),
     })),
-    ...(imported
-      ? {
-          importMemory: {
-            module: "env",
-            name: "mem",
-            minPages: 1,
-            maxPages: imported.maxPages,
-            shared: imported.shared,
-          },
-        }
-      : { memory: { minPages: pages } }),
+    ...memorySpec(imported, pages),
     exports: [
-      ...(imported ? [] : [{ name: "memory", kind: "memory" as const, index: 0 }]),
+      ...memoryExports(imported),
       ...ARITH_FUNCTIONS.map((f, i) => ({ name: f.name, kind: "func" as const, index: i })),
     ],
   });

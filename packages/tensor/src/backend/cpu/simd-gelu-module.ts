@@ -57,6 +57,8 @@ import {
   I32,
   localGet,
   localSet,
+  memoryExports,
+  memorySpec,
   Op,
   Simd,
   simd,
@@ -497,19 +499,9 @@ export function geluModuleBytes(imported?: {
       { params: [I32, I32, I32, I32], results: [] },
     ],
     functions,
-    ...(imported
-      ? {
-          importMemory: {
-            module: "env",
-            name: "mem",
-            minPages: 1,
-            maxPages: imported.maxPages,
-            shared: imported.shared,
-          },
-        }
-      : { memory: { minPages: 1 } }),
+    ...memorySpec(imported, 1),
     exports: [
-      ...(imported ? [] : [{ name: "memory", kind: "memory" as const, index: 0 }]),
+      ...memoryExports(imported),
       ...functions.map((f, i) => ({ name: f.name, kind: "func" as const, index: i })),
     ],
   });

@@ -124,6 +124,15 @@ const mapJob = new Int32Array(SLOT_INTS);
  */
 const MAP_MAX_FLOATS = 1 << 24;
 
+/** Writes a map job's fields (MapField) into mapJob. */
+function setMapJob(call: number, x: number, second: number, out: number, iterations: number): void {
+  mapJob[MapField.call] = call;
+  mapJob[MapField.x] = x;
+  mapJob[MapField.second] = second;
+  mapJob[MapField.out] = out;
+  mapJob[MapField.iterations] = iterations;
+}
+
 /**
  * Large arrays on the gemm threads (a map job, map-job.ts): x (and dy) copied into the sgemm
  * memory whole, the kernel run on parts of it by every thread, the results copied out. False
@@ -153,11 +162,7 @@ function threaded(
   const { f32 } = views(rt);
   f32.set(x, xAt >> 2);
   if (dy) f32.set(dy, secondAt >> 2);
-  mapJob[MapField.call] = call;
-  mapJob[MapField.x] = xAt;
-  mapJob[MapField.second] = secondAt;
-  mapJob[MapField.out] = outAt;
-  mapJob[MapField.iterations] = iterations;
+  setMapJob(call, xAt, secondAt, outAt, iterations);
   // the workers may have gone away in between: then run it here, on the data already in place
   if (!runMapJob(rt, mapJob)) runGeluCall(k, call, xAt, secondAt, outAt, iterations);
   out.set(f32.subarray(outAt >> 2, (outAt >> 2) + n));
@@ -186,11 +191,7 @@ function inPlace(
   const k = rt?.gelu ?? null;
   if (rt === null || k === null) return false;
   const iterations = Math.ceil(x.length / STEP);
-  mapJob[MapField.call] = call;
-  mapJob[MapField.x] = xAt;
-  mapJob[MapField.second] = secondAt;
-  mapJob[MapField.out] = outAt;
-  mapJob[MapField.iterations] = iterations;
+  setMapJob(call, xAt, secondAt, outAt, iterations);
   if (!(mapJobThreaded(rt, iterations) && runMapJob(rt, mapJob)))
     runGeluCall(k, call, xAt, secondAt, outAt, iterations);
   noteInPlace("gelu");
