@@ -20,6 +20,7 @@ import {
   FunctionBody,
   I32,
   memOp,
+  memorySpec,
   Op,
   Simd,
   V128,
@@ -245,7 +246,7 @@ function adamKernels(): AdamWasmKernels | null {
         { type: 1, body: stepBody() },
         { type: 1, body: stepPairsBody() },
       ],
-      importMemory: { module: "env", name: "mem", minPages: 1, ...memory },
+      ...memorySpec(memory),
       exports: [
         { name: "first", kind: "func", index: 0 },
         { name: "second", kind: "func", index: 1 },

@@ -12,7 +12,15 @@ import {
   residentAddress,
   residentMemoryImport,
 } from "@modewise/tensor/cpu-kernels";
-import { ALIGN_4, assembleModule, FunctionBody, I32, memOp, Op } from "@modewise/tensor/wasm";
+import {
+  ALIGN_4,
+  assembleModule,
+  FunctionBody,
+  I32,
+  memOp,
+  memorySpec,
+  Op,
+} from "@modewise/tensor/wasm";
 
 type Combine = (u: number, z: number, nb: number, R: number, m2: number) => void;
 
@@ -134,7 +142,7 @@ function kernel(): Combine | null {
     const bytes = assembleModule({
       types: [{ params: [I32, I32, I32, I32, I32], results: [] }],
       functions: [{ type: 0, body: combineBody() }],
-      importMemory: { module: "env", name: "mem", minPages: 1, ...memory },
+      ...memorySpec(memory),
       exports: [{ name: "combine", kind: "func", index: 0 }],
     });
     const instance = instantiateOnResidentMemory(new WebAssembly.Module(bytes));

@@ -84,6 +84,15 @@ function signs32(conjA: boolean, conjB: boolean): number[] {
   return [1, -1, 1, -1, 1, 1, 1, 1];
 }
 
+/**
+ * The destination strides (s0, s1) that pack gives an operand of shape [d0, d1, K] with `e`
+ * bytes per entry: rows along d1 as stored, or transposed (rows along d0).
+ */
+function packStrides(shape: readonly number[], transposed: boolean, e: number): [number, number] {
+  const [d0, d1] = shape as [number, number];
+  return transposed ? [e, d0 * e] : [d1 * e, e];
+}
+
 /** Output shape [P, Q, K] of a variant from its operand shapes. */
 function outputShape(variant: Variant, s0: readonly number[], s1: readonly number[]): number[] {
   if (variant === "mix") return [s0[0], s1[1], s0[2]]; // x [B, I, K], W [I, O, K]
@@ -179,12 +188,10 @@ function inResidentMemory(
     bRaw,
     a0,
     a1,
-    tA ? e : a1 * e,
-    tA ? a0 * e : e,
+    ...packStrides(aShape, tA, e),
     b0,
     b1,
-    tB ? e : b1 * e,
-    tB ? b0 * e : e,
+    ...packStrides(bShape, tB, e),
   ]);
   runModuleJob(wasm.threadIndex, wasm.unit, Math.ceil(K / kPer), argsAt, 4 * P * Q * R * K);
   return out.finish();
@@ -248,8 +255,8 @@ function ensureRegistered(): void {
     const pack = f32 ? wasm.packF32 : wasm.packF64;
     const [a0, a1] = ai.shape;
     const [b0, b1] = bi.shape;
-    pack(aRaw, aAt, a0, a1, K, tA ? e : a1 * e, tA ? a0 * e : e, a0 * a1 * e, 0);
-    pack(bRaw, bAt, b0, b1, K, tB ? e : b1 * e, tB ? b0 * e : e, b0 * b1 * e, 0);
+    pack(aRaw, aAt, a0, a1, K, ...packStrides(ai.shape, tA, e), a0 * a1 * e, 0);
+    pack(bRaw, bAt, b0, b1, K, ...packStrides(bi.shape, tB, e), b0 * b1 * e, 0);
     const dots = f32 ? wasm.dotsF32 : wasm.dotsF64;
     for (let k = 0; k < K; k++)
       dots(

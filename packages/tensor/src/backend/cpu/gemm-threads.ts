@@ -27,7 +27,7 @@
 import { DeviceError, ValueError } from "../../errors.js";
 import { dotTiles, runDotUnits } from "./dot-job.js";
 import { MapField, runMapUnits } from "./map-job.js";
-import { ModuleField } from "./module-job.js";
+import { ModuleField, runModuleUnits } from "./module-job.js";
 import {
   COUNTER_INDEX,
   JobField,
@@ -472,10 +472,29 @@ function runMapOn(
   job[JobField.kind] = JobKind.gelu;
   job[JobField.unit] = unit;
   job[JobField.units] = Math.ceil(iterations / unit);
-  const packs = new Array<number>(threads).fill(0);
-  // a map job overwrites its outputs only: a failed worker's units are simply recomputed
-  if (runOnThreads(rt, job, pool, packs, () => runMapUnits(gelu, job, controlView(rt))))
-    rerunHere(rt, job, () => runMapUnits(gelu, job, controlView(rt)));
+  runHereOrOnThreads(rt, job, pool, () => runMapUnits(gelu, job, controlView(rt)));
+}
+
+/**
+ * Runs the units of `job` (its kind, unit and units set) with `here` taking them on this
+ * thread: alone (static schedule) when `pool` is empty, else together with the workers of
+ * `pool`; a failed worker's units are recomputed here (jobs run this way only overwrite their
+ * outputs).
+ */
+function runHereOrOnThreads(
+  rt: SgemmRuntime,
+  job: Int32Array,
+  pool: readonly WorkerHandle[],
+  here: () => void,
+): void {
+  if (pool.length === 0) {
+    job[JobField.thread] = 0;
+    job[JobField.staticThreads] = 1;
+    here();
+    return;
+  }
+  const packs = new Array<number>(pool.length + 1).fill(0);
+  if (runOnThreads(rt, job, pool, packs, here)) rerunHere(rt, job, here);
 }
 
 /**
@@ -486,22 +505,12 @@ export function runDotJob(rt: SgemmRuntime, dot: DotKernels, job: Int32Array, ma
   const tiles = dotTiles(job);
   const want = macs >= THREAD_MIN_MACS && rt.dotModule !== null ? getNumThreads() : 1;
   const pool = want > 1 ? readyWorkers(rt, want) : [];
-  const threads = pool.length + 1;
   // about four units per thread
-  const unit = Math.max(1, Math.ceil(tiles / (4 * threads)));
+  const unit = Math.max(1, Math.ceil(tiles / (4 * (pool.length + 1))));
   job[JobField.kind] = JobKind.dot;
   job[JobField.unit] = unit;
   job[JobField.units] = Math.ceil(tiles / unit);
-  if (threads === 1) {
-    job[JobField.thread] = 0;
-    job[JobField.staticThreads] = 1;
-    runDotUnits(dot, job, controlView(rt));
-    return;
-  }
-  const packs = new Array<number>(threads).fill(0);
-  // a dot job overwrites its outputs only: a failed worker's units are simply recomputed
-  if (runOnThreads(rt, job, pool, packs, () => runDotUnits(dot, job, controlView(rt))))
-    rerunHere(rt, job, () => runDotUnits(dot, job, controlView(rt)));
+  runHereOrOnThreads(rt, job, pool, () => runDotUnits(dot, job, controlView(rt)));
 }
 
 const moduleJob = new Int32Array(SLOT_INTS);
@@ -519,38 +528,24 @@ export function runModuleJob(
   args: number,
   work: number,
 ): void {
-  const rt = sgemmRuntime();
   const job = moduleJob;
   job[ModuleField.index] = index;
   job[ModuleField.args] = args;
   job[JobField.kind] = JobKind.module;
   job[JobField.unit] = 1;
   job[JobField.units] = units;
-  const local = () => {
-    const counter = rt === null ? null : controlView(rt);
-    for (let next = job[JobField.thread]; ; next += job[JobField.staticThreads]) {
-      const u =
-        job[JobField.staticThreads] > 0 || counter === null
-          ? next
-          : Atomics.add(counter, COUNTER_INDEX, 1);
-      if (u >= units) return;
-      job[JobField.unitsDone]++;
-      here(u, args);
-    }
-  };
-  const pool =
-    rt !== null && index >= 0 && work >= THREAD_MIN_MACS && getNumThreads() > 1
-      ? readyWorkers(rt, getNumThreads()).filter((w) => w.modules > index)
-      : [];
-  if (rt === null || pool.length === 0) {
-    job[JobField.thread] = 0;
-    job[JobField.staticThreads] = 1;
-    local();
+  const rt = sgemmRuntime();
+  if (rt === null) {
+    // no threads: every unit here, in order
+    for (let u = 0; u < units; u++) here(u, args);
     return;
   }
-  const packs = new Array<number>(pool.length + 1).fill(0);
-  // a module job's units overwrite their outputs only: a failed worker's units are recomputed
-  if (runOnThreads(rt, job, pool, packs, local)) rerunHere(rt, job, local);
+  const pool =
+    index >= 0 && work >= THREAD_MIN_MACS && getNumThreads() > 1
+      ? readyWorkers(rt, getNumThreads()).filter((w) => w.modules > index)
+      : [];
+  const mine = { unit: here };
+  runHereOrOnThreads(rt, job, pool, () => runModuleUnits(mine, job, controlView(rt)));
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { runDotUnits } from "./dot-job.js";
 import { runMapUnits } from "./map-job.js";
-import { runModuleUnits, type ThreadModuleExports } from "./module-job.js";
+import { ModuleField, runModuleUnits, type ThreadModuleExports } from "./module-job.js";
 import { JobField, JobKind, runUnits, SLOT_INTS } from "./sgemm-job.js";
 import type { SgemmExports } from "./sgemm-module.js";
 import type { DotKernels } from "./simd-dot-module.js";
@@ -66,7 +66,10 @@ function serve({ memory, module, geluModule, dotModule, threadModules, slot }: I
         if (!gelu) throw new Error("no GELU kernels in this worker");
         runMapUnits(gelu, ctl, counter);
       } else if (ctl[JobField.kind] === JobKind.module) {
-        runModuleUnits(extra, ctl, counter);
+        const m = extra[ctl[ModuleField.index]];
+        // never sent to a worker started without the module (gemm-threads.ts checks); fail loudly
+        if (!m) throw new Error("module job for a module this worker does not have");
+        runModuleUnits(m, ctl, counter);
       } else if (ctl[JobField.kind] === JobKind.dot) {
         if (!dot) throw new Error("no dot kernel in this worker");
         runDotUnits(dot, ctl, counter);

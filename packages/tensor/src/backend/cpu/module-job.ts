@@ -21,14 +21,12 @@ export interface ThreadModuleExports {
   unit(u: number, args: number): void;
 }
 
-/** Takes units of the module job in `slot` until none is left (in a worker). */
+/** Takes units of the module job in `slot` until none is left, calling `m` (this thread's instance). */
 export function runModuleUnits(
-  modules: readonly ThreadModuleExports[],
+  m: ThreadModuleExports,
   slot: Int32Array,
   counter: Int32Array,
 ): void {
-  const m = modules[slot[ModuleField.index]];
-  if (m === undefined) throw new Error("module job for a module this worker does not have");
   const units = slot[JobField.units];
   const args = slot[ModuleField.args];
   const fixed = slot[JobField.staticThreads];

@@ -15,10 +15,16 @@ import {
   FunctionBody,
   I32,
   memOp,
+  memorySpec,
   Op,
 } from "../../wasm/assembler.js";
-import { ensureBytes, MAX_PAGES, sgemmRuntime } from "./gemm-threads.js";
-import { noteInPlace, residentAddress } from "./resident.js";
+import { ensureBytes, sgemmRuntime } from "./gemm-threads.js";
+import {
+  instantiateOnResidentMemory,
+  noteInPlace,
+  residentAddress,
+  residentMemoryImport,
+} from "./resident.js";
 import { SgemmArena } from "./sgemm.js";
 
 interface SumKernels {
@@ -235,8 +241,8 @@ let enabled = true;
 function sumKernels(): SumKernels | null {
   if (kernels !== undefined) return kernels;
   kernels = null;
-  const rt = sgemmRuntime();
-  if (rt === null || !rt.shared) return null;
+  const memory = residentMemoryImport();
+  if (memory === null) return null;
   try {
     const bytes = assembleModule({
       types: [
@@ -251,7 +257,7 @@ function sumKernels(): SumKernels | null {
         { type: 2, body: rowsLeafBody() },
         { type: 3, body: addToBody() },
       ],
-      importMemory: { module: "env", name: "mem", minPages: 1, maxPages: MAX_PAGES, shared: true },
+      ...memorySpec(memory),
       exports: [
         { name: "pairwise", kind: "func", index: 0 },
         { name: "runs", kind: "func", index: 1 },
@@ -259,10 +265,8 @@ function sumKernels(): SumKernels | null {
         { name: "addTo", kind: "func", index: 3 },
       ],
     });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-      env: { mem: rt.memory },
-    });
-    kernels = instance.exports as unknown as SumKernels;
+    const instance = instantiateOnResidentMemory(new WebAssembly.Module(bytes));
+    kernels = instance === null ? null : (instance.exports as unknown as SumKernels);
   } catch {
     kernels = null; // the JavaScript loops serve
   }

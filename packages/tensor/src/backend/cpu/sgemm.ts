@@ -491,14 +491,14 @@ function indexTables(
     throw new RangeError(
       `sgemmIndexed: operand ${name} (offset ${offset}, floats ${floats}) exceeds its data (${o.data.length} floats)`,
     );
-  const kS = stridedRange(name, o.kOff, K);
-  const wS = stridedRange(name, o.wOff, W);
-  if (kS !== null && wS !== null) {
+  const kMax = typeof o.kOff === "function" ? null : checkStrided(name, o.kOff, K);
+  const wMax = typeof o.wOff === "function" ? null : checkStrided(name, o.wOff, W);
+  if (kMax !== null && wMax !== null) {
     // Strided maps with non-negative steps start at 0 (no shift needed) and reach their
     // largest offset at the last entry of the last run: checked without a table.
-    if (K > 0 && W > 0 && kS.max + wS.max >= floats)
+    if (K > 0 && W > 0 && kMax + wMax >= floats)
       throw new RangeError(
-        `sgemmIndexed: operand ${name}'s offsets reach [0, ${kS.max + wS.max}], outside [0, ${floats})`,
+        `sgemmIndexed: operand ${name}'s offsets reach [0, ${kMax + wMax}], outside [0, ${floats})`,
       );
     return { offset, floats, k: o.kOff as Strided, w: o.wOff as Strided };
   }
@@ -518,25 +518,27 @@ function indexTables(
 }
 
 /**
- * The largest offset of a strided map with non-negative integer steps over n entries (its
- * smallest is 0); null for a function or a map with a negative step (tableOf checks those).
+ * Checks a strided map over n entries (integer steps, len >= 1, every offset within +-2^29, so
+ * that no int32 table wraps). Returns its largest offset where both steps are non-negative (its
+ * smallest is then 0, and that is all indexTables needs to know), else null (tableOf then
+ * writes the table out and takes its range).
  */
-function stridedRange(name: string, f: IndexMap | Strided, n: number): { max: number } | null {
-  if (typeof f === "function") return null;
+function checkStrided(name: string, f: Strided, n: number): number | null {
   const len = f.len ?? n;
   const outer = f.outer ?? 0;
   for (const v of [f.inner, len, outer])
     if (!Number.isInteger(v))
       throw new RangeError(`sgemmIndexed: operand ${name}'s strided map has ${v}, not an integer`);
   if (len < 1) throw new RangeError(`sgemmIndexed: operand ${name}'s strided map has len ${len}`);
-  if (f.inner < 0 || outer < 0) return null;
-  if (n === 0) return { max: 0 };
-  const max = Math.floor((n - 1) / len) * outer + (Math.min(len, n) - 1) * f.inner;
-  if (max > 0x1fffffff)
+  const reach =
+    n === 0
+      ? 0
+      : Math.abs(f.inner) * (Math.min(len, n) - 1) + Math.abs(outer) * Math.floor((n - 1) / len);
+  if (reach > 0x1fffffff)
     throw new RangeError(
-      `sgemmIndexed: operand ${name}'s strided map reaches ${max}, not an offset`,
+      `sgemmIndexed: operand ${name}'s strided map reaches ${reach}, not an offset`,
     );
-  return { max };
+  return f.inner >= 0 && outer >= 0 ? reach : null;
 }
 
 /** n values of an index map as a table, with their range. */
@@ -548,25 +550,8 @@ function tableOf(
   const table = new Int32Array(n);
   let min = Infinity;
   let max = -Infinity;
-  if (typeof f !== "function") {
-    for (const v of [f.inner, f.len ?? n, f.outer ?? 0])
-      if (!Number.isInteger(v))
-        throw new RangeError(
-          `sgemmIndexed: operand ${name}'s strided map has ${v}, not an integer`,
-        );
-    const len = f.len ?? n;
-    if (len < 1)
-      throw new RangeError(`sgemmIndexed: operand ${name}'s strided map has len ${f.len}`);
-    // every offset within +-2^29 (so the int32 table cannot wrap)
-    const reach =
-      Math.abs(f.inner) * (Math.min(len, n) - 1) +
-      Math.abs(f.outer ?? 0) * Math.floor(Math.max(n - 1, 0) / len);
-    if (reach > 0x1fffffff)
-      throw new RangeError(
-        `sgemmIndexed: operand ${name}'s strided map reaches ${reach}, not an offset`,
-      );
-    fillTable(table, 0, n, f, 1);
-  }
+  // (a strided map was checked by indexTables' checkStrided: its table cannot wrap)
+  if (typeof f !== "function") fillTable(table, 0, n, f, 1);
   for (let i = 0; i < n; i++) {
     const v = typeof f === "function" ? f(i) : (table[i] as number);
     if (!Number.isInteger(v) || Math.abs(v) > 0x1fffffff)
@@ -764,7 +749,6 @@ function dotBatchSum(
   if (!ensureBytes(rt, arena.end)) return false;
   const { f32 } = views(rt);
   const place = (src: Float32Array, off: number, rows: number, rowsP: number, at: number) => {
-    if (at === aIn || at === bIn) return;
     for (let b = 0; b < nb; b++) {
       const dst = (at >> 2) + b * rowsP * Kp;
       const from = off + b * rows * K;
@@ -778,8 +762,8 @@ function dotBatchSum(
     }
   };
   if (aIn >= 0 || bIn >= 0) noteInPlace("dot");
-  place(A, aOff, M, Mp, aAt);
-  place(B, bOff, N, Np, bAt);
+  if (aIn < 0) place(A, aOff, M, Mp, aAt);
+  if (bIn < 0) place(B, bOff, N, Np, bAt);
   const job = dotJob;
   job[DotField.a] = aAt;
   job[DotField.b] = bAt;

@@ -8,8 +8,13 @@
  * keep their loops: every function returns false and writes nothing.
  */
 import { instantiateSync } from "../../wasm/assembler.js";
-import { MAX_PAGES, sgemmRuntime } from "./gemm-threads.js";
-import { noteInPlace, residentAddress, residentBlockAddress } from "./resident.js";
+import {
+  instantiateOnResidentMemory,
+  noteInPlace,
+  residentAddress,
+  residentBlockAddress,
+  residentMemoryImport,
+} from "./resident.js";
 import { ARITH_FUNCTIONS, type ArithOp, arithModuleBytes } from "./simd-arith-module.js";
 
 export type { ArithOp } from "./simd-arith-module.js";
@@ -86,21 +91,17 @@ function arithRuntime(): ArithRuntime | null {
   return runtime;
 }
 
-/**
- * The kernels over the sgemm memory; only asked for once an operand is resident (so the sgemm
- * runtime exists).
- */
+/** The kernels over the resident memory; only asked for once an operand is resident. */
 function sgemmMemoryKernels(): ArithKernels | null {
   if (inPlaceKernels === undefined) {
     inPlaceKernels = null;
-    const rt = sgemmRuntime();
-    if (rt !== null)
+    const memory = residentMemoryImport();
+    if (memory !== null)
       try {
-        const module = new WebAssembly.Module(
-          arithModuleBytes(0, { shared: rt.shared, maxPages: MAX_PAGES }),
-        );
-        const instance = new WebAssembly.Instance(module, { env: { mem: rt.memory } });
-        inPlaceKernels = kernelsOf(instance.exports as unknown as Record<string, unknown>);
+        const module = new WebAssembly.Module(arithModuleBytes(0, memory));
+        const instance = instantiateOnResidentMemory(module);
+        if (instance !== null)
+          inPlaceKernels = kernelsOf(instance.exports as unknown as Record<string, unknown>);
       } catch {
         inPlaceKernels = null; // the chunked path serves
       }

@@ -227,16 +227,25 @@ function chunked(
   }
 }
 
+/** The call on the first path that takes it: in place, on the gemm threads, in chunks here. */
+function run(
+  rt: GeluRuntime,
+  call: number,
+  x: Float32Array,
+  dy: Float32Array | null,
+  out: Float32Array,
+  d: Float32Array | null,
+): void {
+  if (!inPlace(call, x, dy, out, d) && !threaded(call, x, dy, out, d))
+    chunked(rt, call, x, dy, out, d);
+}
+
 /** out = GELU(src) on the SIMD kernel; false (nothing written) where it does not apply. */
 export function geluF32(src: Float32Array, out: Float32Array): boolean {
   sameLength("geluF32", "out", src, out);
   const rt = usable(src.length, "forward");
   if (!rt) return false;
-  if (
-    !inPlace(MapCall.forward, src, null, out, null) &&
-    !threaded(MapCall.forward, src, null, out, null)
-  )
-    chunked(rt, MapCall.forward, src, null, out, null);
+  run(rt, MapCall.forward, src, null, out, null);
   return true;
 }
 
@@ -250,11 +259,7 @@ export function geluWithGradF32(src: Float32Array, out: Float32Array, d: Float32
   sameLength("geluWithGradF32", "d", src, d);
   const rt = usable(src.length, "forwardWithGrad");
   if (!rt) return false;
-  if (
-    !inPlace(MapCall.forwardWithGrad, src, null, out, d) &&
-    !threaded(MapCall.forwardWithGrad, src, null, out, d)
-  )
-    chunked(rt, MapCall.forwardWithGrad, src, null, out, d);
+  run(rt, MapCall.forwardWithGrad, src, null, out, d);
   return true;
 }
 
@@ -264,7 +269,6 @@ export function geluGradF32(x: Float32Array, dy: Float32Array, out: Float32Array
   sameLength("geluGradF32", "out", x, out);
   const rt = usable(x.length, "grad");
   if (!rt) return false;
-  if (!inPlace(MapCall.grad, x, dy, out, null) && !threaded(MapCall.grad, x, dy, out, null))
-    chunked(rt, MapCall.grad, x, dy, out, null);
+  run(rt, MapCall.grad, x, dy, out, null);
   return true;
 }
