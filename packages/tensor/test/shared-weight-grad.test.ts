@@ -104,6 +104,24 @@ describe("gradient of a weight shared by a batch (one batch-folded product)", ()
     expect(after.numDataBuffers).toBe(before.numDataBuffers);
   });
 
+  it("float32, M < 4: the dot kernel runs swapped (128 x 1 tiles, not 4 x 128), same bits", () => {
+    check("float32", 5, 1, 40, 700, false, false);
+    expect(cpuKernelInfo().lastBatchSumPath).toBe("dot");
+    // sum_b a_b x_b^T (1 x 40, swapped) against sum_b x_b a_b^T (40 x 1, not swapped): every
+    // entry is the same sum of the same products in the same order, so the bits agree
+    tidy(() => {
+      const a = randomTensor([6, 1, 1100], "float32", 4);
+      const x = randomTensor([6, 40, 1100], "float32", 5);
+      const weightGrad = (w: Tensor, input: Tensor, dy: Tensor): Float32Array =>
+        gradientsOf(() => sum(mul(matmul(w, input), dy)), [w]).grads[0].dataSync() as Float32Array;
+      const one = weightGrad(randomTensor([1, 40], "float32", 6), x, a);
+      expect(cpuKernelInfo().lastBatchSumPath).toBe("dot");
+      const other = weightGrad(randomTensor([40, 1], "float32", 7), a, x);
+      expect(cpuKernelInfo().lastBatchSumPath).toBe("dot");
+      expect(Array.from(one)).toEqual(Array.from(other));
+    });
+  });
+
   it("float32 on the folded sgemm product: many rows, or x stored transposed", () => {
     check("float32", 6, 100, 20, 300, false, false); // M > 64: the threaded product
     expect(cpuKernelInfo().lastBatchSumPath).toBe("sgemm");

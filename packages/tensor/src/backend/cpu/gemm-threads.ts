@@ -41,6 +41,7 @@ import {
 import { SGEMM_MR, SGEMM_NR, type SgemmExports, sgemmModuleBytes } from "./sgemm-module.js";
 import { type DotKernels, dotModuleBytes } from "./simd-dot-module.js";
 import { type GeluKernels, geluModuleBytes } from "./simd-gelu-module.js";
+import { type RowsKernels, rowsModuleBytes } from "./simd-rows-module.js";
 
 /** Most threads the control area has slots for. */
 const MAX_THREADS = 16;
@@ -62,6 +63,12 @@ export interface SgemmRuntime {
   /** The batched dot-product kernel over this memory (simd-dot-module.ts), and its module for the workers (dot jobs, dot-job.ts). */
   dotModule: WebAssembly.Module | null;
   dot: DotKernels | null;
+  /**
+   * The row-streaming product kernel over this memory (simd-rows-module.ts) and its index among the
+   * thread modules (module jobs; -1 where there are no threads).
+   */
+  rows: RowsKernels | null;
+  rowsIndex: number;
 }
 
 let runtime: SgemmRuntime | null | undefined;
@@ -97,8 +104,30 @@ export function sgemmRuntime(): SgemmRuntime | null {
         dot = null; // the folded sgemm product serves instead
         dotModule = null;
       }
+      let rows: RowsKernels | null = null;
+      let rowsIndex = -1;
+      try {
+        const rowsModule = new WebAssembly.Module(rowsModuleBytes(shared, MAX_PAGES));
+        rows = new WebAssembly.Instance(rowsModule, { env: { mem: memory } })
+          .exports as unknown as RowsKernels;
+        // the first thread module: every worker instantiates it
+        if (shared) rowsIndex = threadModules.push(rowsModule) - 1;
+      } catch {
+        rows = null; // the packed product serves instead
+      }
       const exports = instance.exports as unknown as SgemmExports;
-      runtime = { memory, shared, module, exports, geluModule, gelu, dotModule, dot };
+      runtime = {
+        memory,
+        shared,
+        module,
+        exports,
+        geluModule,
+        gelu,
+        dotModule,
+        dot,
+        rows,
+        rowsIndex,
+      };
       break;
     } catch {
       // Shared memory refused (e.g. a browser page that is not cross-origin isolated): try plain.

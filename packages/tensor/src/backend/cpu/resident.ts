@@ -169,10 +169,11 @@ export function setResidentFloat32(on: boolean): boolean {
 }
 
 /** The kernels that can work in place on resident arrays. */
-export type InPlaceKernel = "sgemm" | "sgemmFolded" | "dot" | "gelu" | "arith" | "sum";
+export type InPlaceKernel = "sgemm" | "sgemmFolded" | "rows" | "dot" | "gelu" | "arith" | "sum";
 const inPlaceCounts: Record<InPlaceKernel, number> = {
   sgemm: 0,
   sgemmFolded: 0,
+  rows: 0,
   dot: 0,
   gelu: 0,
   arith: 0,

@@ -21,7 +21,7 @@ import {
 } from "./gemm-threads.js";
 import { MAP_ITERATION_BYTES, MapCall, MapField, runGeluCall } from "./map-job.js";
 import { noteInPlace, residentAddress, residentBlockAddress } from "./resident.js";
-import { batchSumPath, SgemmArena, views } from "./sgemm.js";
+import { batchSumPath, SgemmArena, sharedAPath, views } from "./sgemm.js";
 import { SLOT_INTS } from "./sgemm-job.js";
 import { arithSimdAvailable, lastArithPath } from "./simd-arith.js";
 import {
@@ -90,6 +90,11 @@ export interface CpuKernelInfo {
    * "dot" (simd-dot-module.ts) or "sgemm" (the batch folded into the contraction).
    */
   readonly lastBatchSumPath: "dot" | "sgemm" | null;
+  /**
+   * The kernel of the last float32 product of one matrix with a batch (W @ x[b], sgemmSharedA):
+   * "rows" (few rows or few terms, simd-rows-module.ts) or "sgemm".
+   */
+  readonly lastSharedAPath: "rows" | "sgemm" | null;
 }
 
 export function cpuKernelInfo(): CpuKernelInfo {
@@ -100,6 +105,7 @@ export function cpuKernelInfo(): CpuKernelInfo {
     arithSimd: arithSimdAvailable(),
     lastArithPath: lastArithPath(),
     lastBatchSumPath: batchSumPath(),
+    lastSharedAPath: sharedAPath(),
   };
 }
 
