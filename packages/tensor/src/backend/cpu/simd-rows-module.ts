@@ -28,7 +28,6 @@
  */
 import {
   ALIGN_4,
-  ALIGN_16,
   assembleModule,
   BLOCK_VOID,
   F32,
@@ -37,7 +36,6 @@ import {
   memOp,
   Op,
   Simd,
-  simdMemOp,
   V128,
 } from "../../wasm/assembler.js";
 
@@ -54,8 +52,8 @@ function unitBody(): FunctionBody {
   const f = new FunctionBody(2);
   const args = Array.from({ length: ROWS_ARGS }, () => f.local(I32));
   const [a, b, bBatch, c, cBatch, M, K, N, kc, parts, cw, scratch] = args;
-  const [j0, j1, i, k0, k1, k, j, pb, pd, end, ldb, aRow, cRow, dst] = Array.from(
-    { length: 14 },
+  const [j0, j1, i, k0, k1, k, pb, pd, end, ldb, aRow, cRow, dst] = Array.from(
+    { length: 13 },
     () => f.local(I32),
   );
   const sv = f.local(V128);
