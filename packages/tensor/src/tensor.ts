@@ -30,8 +30,6 @@ export function installTensorHooks(h: TensorHooks): void {
 export class Tensor {
   readonly id: number = nextId++;
   readonly shape: readonly number[];
-  /** Row-major strides, in elements. */
-  readonly strides: readonly number[];
   readonly size: number;
   /** @internal Set by the engine when an op or grad scope keeps this tensor past `tidy`. */
   kept = false;
@@ -45,8 +43,14 @@ export class Tensor {
     /** @internal */ readonly backend: Backend,
   ) {
     this.shape = Object.freeze(shape.slice());
-    this.strides = Object.freeze(stridesOf(shape));
     this.size = sizeOf(shape);
+  }
+
+  private stridesCache: readonly number[] | undefined;
+  /** Row-major strides, in elements (made on first use: few callers read them). */
+  get strides(): readonly number[] {
+    if (this.stridesCache === undefined) this.stridesCache = Object.freeze(stridesOf(this.shape));
+    return this.stridesCache;
   }
 
   get rank(): number {

@@ -151,15 +151,53 @@ describe("resident float32 storage", () => {
   });
 
   it("live tensor count and bytes return to baseline", () => {
+    const run = () =>
+      tidy(() => {
+        const a = resident([20, 40, 1024], 9);
+        matmul(resident([40, 40], 10), a);
+      });
+    // the first run makes the product's index tables, which stay resident for the next calls
+    run();
     const m0 = memory();
     const r0 = residentStats().liveBytes;
-    tidy(() => {
-      const a = resident([20, 40, 1024], 9);
-      matmul(resident([40, 40], 10), a);
-    });
+    run();
     expect(memory().numTensors).toBe(m0.numTensors);
     expect(memory().numBytes).toBe(m0.numBytes);
     expect(residentStats().liveBytes).toBe(r0);
+  });
+});
+
+describe("product index tables cached in the resident memory", () => {
+  afterEach(() => setResidentFloat32(true));
+
+  it("a product run again reads its cached tables, with the bits of the uncached first run", () => {
+    // a shape no other test uses: its first run fills the tables, the second reads them
+    const run = () =>
+      tidy(() => matmul(resident([24, 36], 30), resident([7, 36, 1048], 31)).dataSync());
+    const t0 = residentStats().inPlace.tables;
+    const first = run() as Float32Array;
+    const t1 = residentStats().inPlace.tables;
+    const second = run() as Float32Array;
+    expect(residentStats().inPlace.tables - t1).toBeGreaterThan(t1 - t0);
+    expectSameBits(second, first);
+  });
+
+  it("with residency off, new shapes fill their tables per call (no cache), same bits", () => {
+    const run = () =>
+      tidy(() => matmul(resident([12, 40], 32), resident([5, 40, 1096], 33)).dataSync());
+    const on = run() as Float32Array;
+    setResidentFloat32(false);
+    const t0 = residentStats().inPlace.tables;
+    const off = tidy(() =>
+      matmul(resident([12, 44], 34), resident([5, 44, 1096], 35)).dataSync(),
+    ) as Float32Array;
+    expect(residentStats().inPlace.tables).toBe(t0);
+    setResidentFloat32(true);
+    const offAgain = tidy(() =>
+      matmul(resident([12, 44], 34), resident([5, 44, 1096], 35)).dataSync(),
+    ) as Float32Array;
+    expectSameBits(off, offAgain);
+    expect(on.length).toBe(12 * 5 * 1096);
   });
 });
 

@@ -169,8 +169,18 @@ export function setResidentFloat32(on: boolean): boolean {
 }
 
 /** The kernels that can work in place on resident arrays. */
-export type InPlaceKernel = "sgemm" | "sgemmFolded" | "rows" | "dot" | "gelu" | "arith" | "sum";
+export type InPlaceKernel =
+  | "sgemm"
+  | "sgemmFolded"
+  | "rows"
+  | "dot"
+  | "gelu"
+  | "arith"
+  | "sum"
+  /** a product's operand tables read from the resident table cache (sgemm.ts) */
+  | "tables";
 const inPlaceCounts: Record<InPlaceKernel, number> = {
+  tables: 0,
   sgemm: 0,
   sgemmFolded: 0,
   rows: 0,

@@ -24,7 +24,13 @@ import {
   type SgemmRuntime,
   sgemmRuntime,
 } from "./gemm-threads.js";
-import { noteInPlace, residentAddress, residentTop } from "./resident.js";
+import {
+  noteInPlace,
+  residentAddress,
+  residentAlloc,
+  residentFree,
+  residentTop,
+} from "./resident.js";
 import { JobField, kChunk, packFloats, SLOT_INTS } from "./sgemm-job.js";
 import { PANEL_CONTIGUOUS, SGEMM_MR, SGEMM_NR } from "./sgemm-module.js";
 import { DOT_K_STEP, DOT_ROWS_A, DOT_ROWS_B, type DotKernels } from "./simd-dot-module.js";
@@ -132,15 +138,32 @@ export function operandTables(
   wOff: OffsetMap,
 ): OperandTables {
   const np = padded(n, W);
-  const kTab = arena.take(4 * K);
-  const wTab = arena.take(4 * np);
-  const desc = arena.take((4 * np) / W);
-  fillTable(i32, kTab >> 2, K, kOff);
-  const w0 = wTab >> 2;
+  const tables = {
+    kTab: arena.take(4 * K),
+    wTab: arena.take(4 * np),
+    desc: arena.take((4 * np) / W),
+  };
+  writeTables(i32, tables, K, n, W, kOff, wOff);
+  return tables;
+}
+
+/** Fills operand tables at the addresses `at` (see operandTables). */
+function writeTables(
+  i32: Int32Array,
+  at: OperandTables,
+  K: number,
+  n: number,
+  W: number,
+  kOff: OffsetMap,
+  wOff: OffsetMap,
+): void {
+  const np = padded(n, W);
+  fillTable(i32, at.kTab >> 2, K, kOff);
+  const w0 = at.wTab >> 2;
   fillTable(i32, w0, n, wOff);
   for (let t = n; t < np; t++) i32[w0 + t] = 0;
-  const strided = typeof wOff !== "function" && !(wOff instanceof Int32Array) ? wOff : null;
-  for (let q = 0, d = desc >> 2; q < np / W; q++) {
+  const strided = isStrided(wOff) ? wOff : null;
+  for (let q = 0, d = at.desc >> 2; q < np / W; q++) {
     const valid = Math.min(W, n - q * W);
     let contiguous = valid === W;
     if (strided !== null) {
@@ -152,7 +175,63 @@ export function operandTables(
         contiguous = i32[w0 + q * W + t] === i32[w0 + q * W] + 4 * t;
     i32[d + q] = valid | (contiguous ? PANEL_CONTIGUOUS : 0);
   }
-  return { kTab, wTab, desc };
+}
+
+function isStrided(map: OffsetMap): map is Strided {
+  return typeof map !== "function" && !(map instanceof Int32Array);
+}
+
+/**
+ * Operand tables of strided maps, kept in the resident memory (resident.ts) between calls by
+ * their description: a training step runs the same few dozen products every step, and filling
+ * their tables (up to nb K offsets and N / 8 panel descriptors each, 2.7 ms of JavaScript in
+ * an FNO-2D step) then happens once. A product's tables are read in place, like its resident
+ * operands. At most RESIDENT_TABLE_FLOATS entries in all (past it the cache starts over).
+ */
+const residentTables = new Map<string, { block: Float32Array; tables: OperandTables }>();
+const RESIDENT_TABLE_FLOATS = 1 << 22;
+let residentTableFloats = 0;
+
+/**
+ * The cached tables of a product operand with strided maps (see operandTables), made on first
+ * use; null for other maps, or where resident memory is unavailable or full (the caller then
+ * fills tables in its scratch). Call before laying out a product's scratch: it may allocate.
+ */
+function residentOperandTables(
+  K: number,
+  n: number,
+  W: number,
+  kOff: OffsetMap,
+  wOff: OffsetMap,
+): OperandTables | null {
+  if (!isStrided(kOff) || !isStrided(wOff)) return null;
+  const key = `${K},${n},${W}:${kOff.inner},${kOff.len ?? K},${kOff.outer ?? 0}:${wOff.inner},${wOff.len ?? n},${wOff.outer ?? 0}`;
+  const hit = residentTables.get(key);
+  if (hit !== undefined) {
+    noteInPlace("tables");
+    return hit.tables;
+  }
+  const rt = sgemmRuntime();
+  if (rt === null) return null;
+  // each table on its own 64-byte boundary (16 entries)
+  const np = padded(n, W);
+  const kLen = padded(K, 16);
+  const wLen = padded(np, 16);
+  const entries = kLen + wLen + padded(np / W, 16);
+  if (residentTableFloats + entries > RESIDENT_TABLE_FLOATS) {
+    for (const { block } of residentTables.values()) residentFree(block);
+    residentTables.clear();
+    residentTableFloats = 0;
+    if (entries > RESIDENT_TABLE_FLOATS) return null;
+  }
+  const block = residentAlloc(entries);
+  if (block === null) return null;
+  const base = block.byteOffset;
+  const tables = { kTab: base, wTab: base + 4 * kLen, desc: base + 4 * (kLen + wLen) };
+  writeTables(views(rt).i32, tables, K, n, W, kOff, wOff);
+  residentTables.set(key, { block, tables });
+  residentTableFloats += entries;
+  return tables;
 }
 
 /** Scratch of one product: the whole pre-packed operand and each thread's packing buffer. */
@@ -347,6 +426,9 @@ function indexedProduct(
   const Mp = padded(M, SGEMM_MR);
   const Np = padded(N, SGEMM_NR);
   const { C, cOff, accumulate, fold, unfold } = target;
+  // cached tables first: they may allocate, which the scratch below must not precede
+  const aTables = residentOperandTables(K, M, SGEMM_MR, aK, aW);
+  const bTables = residentOperandTables(K, N, SGEMM_NR, bK, bW);
   const aAt = residentAddress(A, aOff);
   const bAt = residentAddress(B, bOff);
   // (a target with its own unfold has another layout than the product's rows: never in place)
@@ -363,8 +445,8 @@ function indexedProduct(
   const { f32, i32 } = views(rt);
   if (aAt < 0) f32.set(A.subarray(aOff, aOff + aFloats), aSrc >> 2);
   if (bAt < 0) f32.set(B.subarray(bOff, bOff + bFloats), bSrc >> 2);
-  const a = operandTables(arena, i32, K, M, SGEMM_MR, aK, aW);
-  const b = operandTables(arena, i32, K, N, SGEMM_NR, bK, bW);
+  const a = aTables ?? operandTables(arena, i32, K, M, SGEMM_MR, aK, aW);
+  const b = bTables ?? operandTables(arena, i32, K, N, SGEMM_NR, bK, bW);
   const c0 = cAddr >> 2;
   if (accumulate && cAt < 0) copyRows(C, cOff, N, f32, c0, Np, M, N);
   if (fold !== undefined) noteInPlace("sgemmFolded");

@@ -52,9 +52,8 @@ function unitBody(): FunctionBody {
   const f = new FunctionBody(2);
   const args = Array.from({ length: ROWS_ARGS }, () => f.local(I32));
   const [a, b, bBatch, c, cBatch, M, K, N, kc, parts, cw, scratch] = args;
-  const [j0, j1, i, k0, k1, k, pb, pd, end, ldb, aRow, cRow, dst] = Array.from(
-    { length: 13 },
-    () => f.local(I32),
+  const [j0, j1, i, k0, k1, k, pb, pd, end, ldb, aRow, cRow, dst] = Array.from({ length: 13 }, () =>
+    f.local(I32),
   );
   const sv = f.local(V128);
   const sf = f.local(F32);
