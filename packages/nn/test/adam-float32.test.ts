@@ -5,6 +5,13 @@
  */
 import { Adam, AdamW, lastAdamPath, Parameter, setAdamWasm } from "@modewise/nn";
 import { add, astype, Generator, memory, type Tensor, tidy } from "@modewise/tensor";
+import {
+  getNumThreads,
+  setNumThreads,
+  setThreadSchedule,
+  threadsReady,
+  workerUnitsDone,
+} from "@modewise/tensor/cpu-kernels";
 import { describe, expect, it } from "vitest";
 
 const U32 = 2 ** -24;
@@ -106,4 +113,52 @@ describe("Adam float32 on resident arrays (WebAssembly loops)", () => {
         expect(wasm[4][0]).not.toBe(wasm[0][0]);
         expect(memory().numTensors).toBe(base);
       });
+});
+
+describe("Adam float32 on the gemm threads (large tensors: units of a module job)", () => {
+  it("the same bits as the JavaScript loops and as one thread; the worker takes units", {
+    timeout: 60_000,
+  }, async () => {
+    const threads = getNumThreads();
+    const run = (wasm: boolean): Float32Array => {
+      const was = setAdamWasm(wasm);
+      try {
+        return tidy(() => {
+          const g = new Generator(47);
+          // 200 001 elements: 25 units of 8192, the last one odd (its last element on the
+          // scalar loop)
+          const draw = (): Tensor => add(g.normal([200001]), 0);
+          const p = new Parameter(draw());
+          const o = new AdamW([p], { lr: 0.01, weightDecay: 0.1 });
+          for (let t = 0; t < 3; t++) o.step([draw()]);
+          expect(lastAdamPath()).toBe(wasm ? "wasm" : "js");
+          const out = p.value.dataSync() as Float32Array;
+          o.dispose();
+          p.dispose();
+          return out;
+        });
+      } finally {
+        setAdamWasm(was);
+      }
+    };
+    try {
+      setNumThreads(1);
+      const one = run(true);
+      setNumThreads(2);
+      expect(await threadsReady(10000)).toBe(2);
+      setThreadSchedule("static");
+      const done0 = workerUnitsDone()[0];
+      const two = run(true);
+      expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
+      setThreadSchedule("dynamic");
+      const js = run(false);
+      for (const other of [two, js])
+        for (let i = 0; i < one.length; i++)
+          if (!Object.is(one[i], other[i]))
+            throw new Error(`element ${i}: ${one[i]} vs ${other[i]}`);
+    } finally {
+      setThreadSchedule("dynamic");
+      setNumThreads(threads);
+    }
+  });
 });

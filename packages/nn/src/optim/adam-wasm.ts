@@ -5,17 +5,24 @@
  * promoted exactly, rounded once when stored (f32.demote_f64 and a Float32Array store both round
  * to nearest even; WebAssembly never fuses a multiply-add), so the results are the same bits.
  * JavaScript float32 loops pay a conversion and a bounds check per access (~5 ns an element in
- * a training step here); these run at about 1 ns. Where an operand is not resident (or
- * WebAssembly memory cannot be shared) the JavaScript loops run.
+ * a training step here); these run two elements at a time (f64x2) at about 1 ns, the step's
+ * square root and divisions setting the pace (~3 ns a pair). Large tensors are split into
+ * units that the gemm threads share (module jobs): every element gets the same operations on
+ * any thread. Where an operand is not resident (or WebAssembly memory cannot be shared) the
+ * JavaScript loops run.
  */
 import {
+  allocResident,
   instantiateOnResidentMemory,
+  registerThreadModule,
   residentAddress,
   residentMemoryImport,
+  runModuleJob,
 } from "@modewise/tensor/cpu-kernels";
 import {
   ALIGN_4,
   assembleModule,
+  BLOCK_VOID,
   F64,
   FunctionBody,
   I32,
@@ -60,82 +67,140 @@ export interface AdamWasmKernels {
   ): void;
 }
 
-/** Emits: load the f32 at the address in local `p`, promoted to f64. */
-function loadF64(b: FunctionBody, p: number): void {
-  b.get(p);
-  b.emit(...memOp(Op.f32Load, ALIGN_4, 0), Op.f64PromoteF32);
+/**
+ * One kernel's element loop, for `lanes` elements per iteration: 1 (float64 scalars) or 2
+ * (f64x2: two float32 promoted exactly, the same float64 operations lane by lane, demoted and
+ * stored as a pair). The operations are those of the JavaScript loops in either case, so the
+ * bits are the same; pairs run about twice the scalar rate (the square root and divisions of
+ * the step, the conversions of the moments set the pace).
+ */
+class Lanes {
+  /** The float64 constants (params 6 .. 9), splatted into v128 locals for pairs. */
+  private readonly constants: number[];
+  constructor(
+    private readonly b: FunctionBody,
+    readonly lanes: 1 | 2,
+    params: readonly number[],
+  ) {
+    this.constants = params.map((p) => {
+      if (lanes === 1) return p;
+      const local = b.local(V128);
+      b.get(p);
+      b.simd(Simd.f64x2Splat);
+      b.set(local);
+      return local;
+    });
+  }
+  /** The f32 element(s) at the address in local `p`, promoted to float64. */
+  load(p: number): void {
+    this.b.get(p);
+    if (this.lanes === 1) this.b.emit(...memOp(Op.f32Load, ALIGN_4, 0), Op.f64PromoteF32);
+    else {
+      this.b.simd(Simd.load64Zero, 3, 0);
+      this.b.simd(Simd.f64x2PromoteLowF32x4);
+    }
+  }
+  /** Constant i (0 .. 3 of the kernel's float64 params). */
+  constant(i: number): void {
+    this.b.get(this.constants[i]);
+  }
+  zero(): void {
+    if (this.lanes === 1) this.b.f64Const(0);
+    else this.b.simd(Simd.const, ...new Array<number>(16).fill(0));
+  }
+  op(name: "add" | "sub" | "mul" | "div" | "sqrt"): void {
+    const scalar = {
+      add: Op.f64Add,
+      sub: Op.f64Sub,
+      mul: Op.f64Mul,
+      div: Op.f64Div,
+      sqrt: Op.f64Sqrt,
+    };
+    const pair = {
+      add: Simd.f64x2Add,
+      sub: Simd.f64x2Sub,
+      mul: Simd.f64x2Mul,
+      div: Simd.f64x2Div,
+      sqrt: Simd.f64x2Sqrt,
+    };
+    if (this.lanes === 1) this.b.emit(scalar[name]);
+    else this.b.simd(pair[name]);
+  }
+  /**
+   * A loop over `count` iterations (param): pointer params 0 .. 3 advance by 4 lanes bytes;
+   * `value` emits the float64 value(s) to store at the address in param 3.
+   */
+  loop(count: number, value: () => void): void {
+    const b = this.b;
+    b.get(count);
+    b.i32Const(0);
+    b.emit(Op.i32GtS, Op.if, BLOCK_VOID, Op.loop, BLOCK_VOID);
+    b.get(3);
+    value();
+    if (this.lanes === 1) b.emit(Op.f32DemoteF64, ...memOp(Op.f32Store, ALIGN_4, 0));
+    else {
+      b.simd(Simd.f32x4DemoteF64x2Zero);
+      b.simd(Simd.store64Lane, 3, 0, 0);
+    }
+    for (const p of [0, 1, 2, 3]) {
+      b.get(p);
+      b.i32Const(4 * this.lanes);
+      b.emit(Op.i32Add);
+      b.set(p);
+    }
+    b.get(count);
+    b.i32Const(1);
+    b.emit(Op.i32Sub);
+    b.tee(count);
+    b.i32Const(0);
+    b.emit(Op.i32GtS, Op.brIf, 0, Op.end, Op.end);
+  }
 }
 
 /**
- * A loop over n elements: `pointers` (locals holding byte addresses) advance by 4 per element;
- * `value` emits the f64 to store at the address in local `out`.
+ * Params (x, d, prev, out, n, hasPrev, beta, c, sign, l2), n counting iterations of `lanes`
+ * elements; `second` squares the direction dj = sign d + l2 x:
+ *   first: m = beta prev + c dj (without prev: c dj); second: v = (beta prev or 0) + c dj dj.
  */
-function loop(
-  b: FunctionBody,
-  n: number,
-  out: number,
-  pointers: number[],
-  value: () => void,
-): void {
-  b.get(n);
-  b.i32Const(0);
-  b.emit(Op.i32GtS, Op.if, 0x40, Op.loop, 0x40);
-  b.get(out);
-  value();
-  b.emit(Op.f32DemoteF64, ...memOp(Op.f32Store, ALIGN_4, 0));
-  for (const p of pointers) {
-    b.get(p);
-    b.i32Const(4);
-    b.emit(Op.i32Add);
-    b.set(p);
-  }
-  b.get(n);
-  b.i32Const(1);
-  b.emit(Op.i32Sub);
-  b.tee(n);
-  b.i32Const(0);
-  b.emit(Op.i32GtS, Op.brIf, 0, Op.end, Op.end);
-}
-
-/** sign d + l2 x, on the stack. Params: x 0, d 1, sign 8, l2 9. */
-function direction(b: FunctionBody): void {
-  b.get(8);
-  loadF64(b, 1);
-  b.emit(Op.f64Mul);
-  b.get(9);
-  loadF64(b, 0);
-  b.emit(Op.f64Mul, Op.f64Add);
-}
-
-/** Params (x, d, prev, out, n, hasPrev, beta, c, sign, l2); `second` squares the direction. */
-function momentBody(second: boolean): FunctionBody {
+function momentBody(second: boolean, lanes: 1 | 2): FunctionBody {
   const b = new FunctionBody(10);
-  const dj = b.local(F64);
+  const L = new Lanes(b, lanes, [6, 7, 8, 9]);
+  const dj = b.local(lanes === 1 ? F64 : V128);
+  /** sign d + l2 x, on the stack. */
+  const direction = () => {
+    L.constant(2);
+    L.load(1);
+    L.op("mul");
+    L.constant(3);
+    L.load(0);
+    L.op("mul");
+    L.op("add");
+  };
   const body = (withPrev: boolean) =>
-    loop(b, 4, 3, [0, 1, 2, 3], () => {
+    L.loop(4, () => {
       if (withPrev) {
-        b.get(6);
-        loadF64(b, 2);
-        b.emit(Op.f64Mul);
-      } else if (second) b.f64Const(0);
+        L.constant(0);
+        L.load(2);
+        L.op("mul");
+      } else if (second) L.zero();
       if (second) {
-        direction(b);
+        direction();
         b.set(dj);
         // c dj dj, left to right as the JavaScript loop
-        b.get(7);
+        L.constant(1);
         b.get(dj);
-        b.emit(Op.f64Mul);
+        L.op("mul");
         b.get(dj);
-        b.emit(Op.f64Mul);
+        L.op("mul");
       } else {
-        b.get(7);
-        direction(b);
-        b.emit(Op.f64Mul);
+        L.constant(1);
+        direction();
+        L.op("mul");
       }
-      if (withPrev || second) b.emit(Op.f64Add);
+      if (withPrev || second) L.op("add");
     });
   b.get(5);
-  b.emit(Op.if, 0x40);
+  b.emit(Op.if, BLOCK_VOID);
   body(true);
   b.emit(Op.else);
   body(false);
@@ -143,142 +208,200 @@ function momentBody(second: boolean): FunctionBody {
   return b;
 }
 
-/** Params (x, m, v, out, n, decay, stepSize, bc2, eps). */
-function stepBody(): FunctionBody {
+/** Params (x, m, v, out, n, decay, stepSize, bc2, eps): y = x decay - (stepSize m) / (sqrt(v) / bc2 + eps). */
+function stepBody(lanes: 1 | 2): FunctionBody {
   const b = new FunctionBody(9);
-  loop(b, 4, 3, [0, 1, 2, 3], () => {
-    loadF64(b, 0);
-    b.get(5);
-    b.emit(Op.f64Mul);
-    b.get(6);
-    loadF64(b, 1);
-    b.emit(Op.f64Mul);
-    loadF64(b, 2);
-    b.emit(Op.f64Sqrt);
-    b.get(7);
-    b.emit(Op.f64Div);
-    b.get(8);
-    b.emit(Op.f64Add, Op.f64Div, Op.f64Sub);
+  const L = new Lanes(b, lanes, [5, 6, 7, 8]);
+  L.loop(4, () => {
+    L.load(0);
+    L.constant(0);
+    L.op("mul");
+    L.constant(1);
+    L.load(1);
+    L.op("mul");
+    L.load(2);
+    L.op("sqrt");
+    L.constant(2);
+    L.op("div");
+    L.constant(3);
+    L.op("add");
+    L.op("div");
+    L.op("sub");
   });
   return b;
 }
 
+/** The unit entry's argument block: int32 [kind, x, d, prev, out, n, hasPrev, per], then 4 float64. */
+const ARGS_INTS = 8;
+const ARGS_BYTES = 4 * ARGS_INTS + 8 * 4;
+/** Kernel kinds of the argument block. */
+const Kind = { first: 0, second: 1, step: 2 } as const;
+/** Function indices in the module: each kernel on pairs, then its scalar loop. */
+const FN = { first: 0, second: 2, step: 4, unit: 6 } as const;
+
 /**
- * The parameter step on pairs of elements (f64x2: two float32 promoted exactly, the same float64
- * operations lane by lane, sqrt and division correctly rounded as the scalar ones, demoted to
- * float32): twice the scalar loop's rate, whose square root and two divisions per element set
- * its pace. Params (x, m, v, out, pairs, decay, stepSize, bc2, eps); the caller runs an odd last
- * element on the scalar loop.
+ * unit(u, args): elements [u per, min(n, (u + 1) per)) of the kernel `kind` (per even, so only
+ * the last unit may have an odd element, which the scalar loop takes), for the gemm threads
+ * (module jobs of @modewise/tensor/cpu-kernels) or this thread alone.
  */
-function stepPairsBody(): FunctionBody {
-  const b = new FunctionBody(9);
-  const [decay, stepSize, bc2, eps] = [b.local(V128), b.local(V128), b.local(V128), b.local(V128)];
-  for (const [from, to] of [
-    [5, decay],
-    [6, stepSize],
-    [7, bc2],
-    [8, eps],
-  ] as const) {
-    b.get(from);
-    b.simd(Simd.f64x2Splat);
-    b.set(to);
+function unitBody(): FunctionBody {
+  const f = new FunctionBody(2);
+  const [kind, x, d, prev, out, n, hasPrev, per] = Array.from({ length: ARGS_INTS }, () =>
+    f.local(I32),
+  );
+  const consts = Array.from({ length: 4 }, () => f.local(F64));
+  const [start, count, pairs] = [f.local(I32), f.local(I32), f.local(I32)];
+  [kind, x, d, prev, out, n, hasPrev, per].forEach((local, i) => {
+    f.get(1);
+    f.emit(Op.i32Load, 2, 4 * i);
+    f.set(local);
+  });
+  consts.forEach((local, i) => {
+    f.get(1);
+    f.f64load(4 * ARGS_INTS + 8 * i);
+    f.set(local);
+  });
+  // start = u per; count = min(per, n - start); pointers advanced to start
+  f.get(0);
+  f.get(per);
+  f.emit(Op.i32Mul);
+  f.set(start);
+  f.get(n);
+  f.get(start);
+  f.emit(Op.i32Sub);
+  f.tee(count);
+  f.get(per);
+  f.emit(Op.i32GtS, Op.if, BLOCK_VOID);
+  f.get(per);
+  f.set(count);
+  f.emit(Op.end);
+  for (const p of [x, d, prev, out]) {
+    f.get(p);
+    f.get(start);
+    f.i32Const(2);
+    f.emit(Op.i32Shl, Op.i32Add);
+    f.set(p);
   }
-  const load = (p: number) => {
-    b.get(p);
-    b.simd(Simd.load64Zero, 3, 0);
-    b.simd(Simd.f64x2PromoteLowF32x4);
+  f.get(count);
+  f.i32Const(1);
+  f.emit(Op.i32ShrS);
+  f.set(pairs);
+  /** Calls function `fn` on `iterations` (a local) from byte offset `skip` (a local or 0). */
+  const call = (fn: number, iterations: number | null, skip: number | null, moment: boolean) => {
+    for (const p of [x, d, prev, out]) {
+      f.get(p);
+      if (skip !== null) {
+        f.get(skip);
+        f.i32Const(3);
+        f.emit(Op.i32Shl, Op.i32Add);
+      }
+    }
+    if (iterations === null) f.i32Const(1);
+    else f.get(iterations);
+    if (moment) f.get(hasPrev);
+    for (const c of consts) f.get(c);
+    f.emit(Op.call, fn);
   };
-  b.get(4);
-  b.i32Const(0);
-  b.emit(Op.i32GtS, Op.if, 0x40, Op.loop, 0x40);
-  b.get(3);
-  // x decay - (stepSize m) / (sqrt(v) / bc2 + eps)
-  load(0);
-  b.get(decay);
-  b.simd(Simd.f64x2Mul);
-  b.get(stepSize);
-  load(1);
-  b.simd(Simd.f64x2Mul);
-  load(2);
-  b.simd(Simd.f64x2Sqrt);
-  b.get(bc2);
-  b.simd(Simd.f64x2Div);
-  b.get(eps);
-  b.simd(Simd.f64x2Add);
-  b.simd(Simd.f64x2Div);
-  b.simd(Simd.f64x2Sub);
-  b.simd(Simd.f32x4DemoteF64x2Zero);
-  b.simd(Simd.store64Lane, 3, 0, 0);
-  for (const p of [0, 1, 2, 3]) {
-    b.get(p);
-    b.i32Const(8);
-    b.emit(Op.i32Add);
-    b.set(p);
+  for (const [k, fn, moment] of [
+    [Kind.first, FN.first, true],
+    [Kind.second, FN.second, true],
+    [Kind.step, FN.step, false],
+  ] as const) {
+    f.get(kind);
+    f.i32Const(k);
+    f.emit(Op.i32Eq, Op.if, BLOCK_VOID);
+    call(fn, pairs, null, moment);
+    // an odd last element on the scalar loop, past the pairs
+    f.get(count);
+    f.i32Const(1);
+    f.emit(Op.i32And, Op.if, BLOCK_VOID);
+    call(fn + 1, null, pairs, moment);
+    f.emit(Op.end, Op.end);
   }
-  b.get(4);
-  b.i32Const(1);
-  b.emit(Op.i32Sub);
-  b.tee(4);
-  b.i32Const(0);
-  b.emit(Op.i32GtS, Op.brIf, 0, Op.end, Op.end);
-  return b;
+  return f;
+}
+
+/** The module over the resident memory (imported as env.mem). */
+function adamModuleBytes(memory: { shared: boolean; maxPages: number }): Uint8Array<ArrayBuffer> {
+  const moment = [I32, I32, I32, I32, I32, I32, F64, F64, F64, F64];
+  const step = [I32, I32, I32, I32, I32, F64, F64, F64, F64];
+  return assembleModule({
+    types: [
+      { params: moment, results: [] },
+      { params: step, results: [] },
+      { params: [I32, I32], results: [] },
+    ],
+    functions: [
+      { type: 0, body: momentBody(false, 2) },
+      { type: 0, body: momentBody(false, 1) },
+      { type: 0, body: momentBody(true, 2) },
+      { type: 0, body: momentBody(true, 1) },
+      { type: 1, body: stepBody(2) },
+      { type: 1, body: stepBody(1) },
+      { type: 2, body: unitBody() },
+    ],
+    ...memorySpec(memory),
+    exports: [{ name: "unit", kind: "func", index: FN.unit }],
+  });
+}
+
+/** Elements per unit: at least 8192 (~10 us), about 16 units per thread for large tensors. */
+function perUnit(n: number): number {
+  const per = Math.max(8192, Math.ceil(n / 32));
+  return per + (per & 1);
 }
 
 let kernels: AdamWasmKernels | null | undefined;
 let enabled = true;
 
-/** The kernels over the resident memory, or null where there is none (or they failed). */
+/**
+ * The kernels over the resident memory, or null where there is none (or they failed). Made
+ * when this module loads, so that the gemm workers (started by the first large product)
+ * instantiate it too and take units of large updates.
+ */
 function adamKernels(): AdamWasmKernels | null {
   if (kernels !== undefined) return kernels;
   kernels = null;
   const memory = residentMemoryImport();
   if (memory === null) return null;
   try {
-    const moment = [I32, I32, I32, I32, I32, I32, F64, F64, F64, F64];
-    const bytes = assembleModule({
-      types: [
-        { params: moment, results: [] },
-        { params: [I32, I32, I32, I32, I32, F64, F64, F64, F64], results: [] },
-      ],
-      functions: [
-        { type: 0, body: momentBody(false) },
-        { type: 0, body: momentBody(true) },
-        { type: 1, body: stepBody() },
-        { type: 1, body: stepPairsBody() },
-      ],
-      ...memorySpec(memory),
-      exports: [
-        { name: "first", kind: "func", index: 0 },
-        { name: "second", kind: "func", index: 1 },
-        { name: "stepScalar", kind: "func", index: 2 },
-        { name: "stepPairs", kind: "func", index: 3 },
-      ],
-    });
-    const instance = instantiateOnResidentMemory(new WebAssembly.Module(bytes));
-    if (instance !== null) {
-      const e = instance.exports as unknown as Omit<AdamWasmKernels, "step"> & {
-        stepScalar: AdamWasmKernels["step"];
-        stepPairs: AdamWasmKernels["step"];
-      };
-      kernels = {
-        first: e.first,
-        second: e.second,
-        // pairs on f64x2, an odd last element on the scalar loop: the same bits either way
-        step: (x, m, v, out, n, decay, stepSize, bc2, eps) => {
-          const pairs = n >> 1;
-          e.stepPairs(x, m, v, out, pairs, decay, stepSize, bc2, eps);
-          if (n & 1) {
-            const o = 8 * pairs;
-            e.stepScalar(x + o, m + o, v + o, out + o, 1, decay, stepSize, bc2, eps);
-          }
-        },
-      };
-    }
+    const module = new WebAssembly.Module(adamModuleBytes(memory));
+    const instance = instantiateOnResidentMemory(module);
+    const args = allocResident(ARGS_BYTES / 4);
+    if (instance === null || args === null) return null;
+    const unit = instance.exports.unit as (u: number, args: number) => void;
+    const threadIndex = registerThreadModule(module);
+    const at = residentAddress(args);
+    const ints = new Int32Array(args.buffer, at, ARGS_INTS);
+    const floats = new Float64Array(args.buffer, at + 4 * ARGS_INTS, 4);
+    const run = (
+      kind: number,
+      pointers: readonly [number, number, number, number],
+      n: number,
+      hasPrev: number,
+      constants: readonly [number, number, number, number],
+    ) => {
+      const per = perUnit(n);
+      ints.set([kind, ...pointers, n, hasPrev, per]);
+      floats.set(constants);
+      // Work in multiply-add equivalents: the step's square root and two divisions cost ~16
+      // (the threads take tensors of ~64K elements and up: an FNO's spectral weights)
+      runModuleJob(threadIndex, unit, Math.ceil(n / per), at, 16 * n);
+    };
+    kernels = {
+      first: (x, d, prev, out, n, hasPrev, beta, c, sign, l2) =>
+        run(Kind.first, [x, d, prev, out], n, hasPrev, [beta, c, sign, l2]),
+      second: (x, d, prev, out, n, hasPrev, beta, c, sign, l2) =>
+        run(Kind.second, [x, d, prev, out], n, hasPrev, [beta, c, sign, l2]),
+      step: (x, m, v, out, n, decay, stepSize, bc2, eps) =>
+        run(Kind.step, [x, m, v, out], n, 0, [decay, stepSize, bc2, eps]),
+    };
   } catch {
     kernels = null; // the JavaScript loops serve
   }
   return kernels;
 }
+adamKernels();
 
 let lastPath: "wasm" | "js" | null = null;
 
