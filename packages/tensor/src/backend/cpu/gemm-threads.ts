@@ -605,6 +605,7 @@ function runOnThreads(
     w.ctl[JobField.kind] = job[JobField.kind];
     w.ctl[JobField.cBatchCols] = job[JobField.cBatchCols];
     w.ctl[JobField.cBatchStride] = job[JobField.cBatchStride];
+    w.ctl[JobField.kContiguous] = job[JobField.kContiguous];
     w.seq = (w.seq + 1) | 0 || 1;
     Atomics.store(w.ctl, JobField.claim, -w.seq);
     Atomics.store(w.ctl, JobField.seq, w.seq);

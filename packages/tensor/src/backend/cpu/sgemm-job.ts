@@ -74,6 +74,11 @@ export const JobField = {
    */
   cBatchCols: 29,
   cBatchStride: 30,
+  /**
+   * Bit 0 (A) / bit 1 (B): every K chunk of the operand is contiguous along k (element (p, t)
+   * at kTab[chunk start] + 4 p + wTab[t]): its panels are packed by the transposing packers.
+   */
+  kContiguous: 31,
 } as const;
 
 /**
@@ -108,7 +113,7 @@ export function prepack(x: SgemmExports, s: Int32Array): void {
     if (s[JobField.splitN] === 1) {
       const panels = Math.ceil(s[JobField.M] / SGEMM_MR);
       const dst = s[JobField.packed] + 4 * pc * panels * SGEMM_MR;
-      x.packA(
+      (s[JobField.kContiguous] & 1 ? x.packAT : x.packA)(
         kc,
         panels,
         s[JobField.aSrc],
@@ -120,7 +125,7 @@ export function prepack(x: SgemmExports, s: Int32Array): void {
     } else {
       const panels = Math.ceil(s[JobField.N] / SGEMM_NR);
       const dst = s[JobField.packed] + 4 * pc * panels * SGEMM_NR;
-      x.packB(
+      (s[JobField.kContiguous] & 2 ? x.packBT : x.packB)(
         kc,
         panels,
         s[JobField.bSrc],
@@ -158,6 +163,8 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
   const fixed = slot[JobField.staticThreads];
   const batchCols = slot[JobField.cBatchCols];
   const batchStride = slot[JobField.cBatchStride];
+  const packA = slot[JobField.kContiguous] & 1 ? x.packAT : x.packA;
+  const packB = slot[JobField.kContiguous] & 2 ? x.packBT : x.packB;
   /** Byte offset of column j (a multiple of NR) in C's rows. */
   const col = (j: number): number => {
     if (batchCols === 0) return 4 * j;
@@ -208,7 +215,7 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
       for (let pc = 0; pc < K; pc += kc0) {
         const kc = Math.min(kc0, K - pc);
         const acc = pc > 0 || accumulate !== 0 ? 1 : 0;
-        x.packB(kc, count, slot[JobField.bSrc], slot[JobField.bK] + 4 * pc, bW, bDesc, pack);
+        packB(kc, count, slot[JobField.bSrc], slot[JobField.bK] + 4 * pc, bW, bDesc, pack);
         for (let ic = 0; ic < M; ic += SGEMM_MC) {
           const tiles = Math.ceil(Math.min(SGEMM_MC, M - ic) / MR);
           const a = packed + 4 * (pc * Mp + ic * kc);
@@ -224,7 +231,7 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
       for (let pc = 0; pc < K; pc += kc0) {
         const kc = Math.min(kc0, K - pc);
         const acc = pc > 0 || accumulate !== 0 ? 1 : 0;
-        x.packA(kc, tiles, slot[JobField.aSrc], slot[JobField.aK] + 4 * pc, aW, aDesc, pack);
+        packA(kc, tiles, slot[JobField.aSrc], slot[JobField.aK] + 4 * pc, aW, aDesc, pack);
         const b = packed + 4 * pc * Np;
         runPanels(kc, tiles, pack, b, c0, 0, Np / NR, acc);
       }

@@ -75,6 +75,9 @@ export interface SgemmExports {
   ): void;
   packA: SgemmPackFn;
   packB: SgemmPackFn;
+  /** packA / packB for operands contiguous along k in the chunk (see packTransposingBody). */
+  packAT: SgemmPackFn;
+  packBT: SgemmPackFn;
   /** The kernel on `panels` consecutive B panels, C columns cStep bytes apart (see there). */
   kernelPanels(
     kc: number,
@@ -249,6 +252,90 @@ function packBody(W: number): FunctionBody {
   return body;
 }
 
+/** i8x16.shuffle byte lanes picking f32 lanes (a0, a1, a2, a3) of the pair (x: 0-3, y: 4-7). */
+function lanes(...f: number[]): number[] {
+  return f.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+}
+
+/**
+ * packT(kc, panels, src, kTab, wTab, desc, dst): the packer (same signature and output as
+ * packBody's, W = 4 for A, 8 for B) for operands that are contiguous along k within the chunk
+ * (element (p, t) at src + kTab[0] + 4 p + wTab[qW + t]: a row-major A, a transposed B, a batch
+ * folded into the contraction), whose panels the generic packer gathers one float at a time.
+ * Here each column t of a panel gives a vector of 4 consecutive k, and 4 x 4 blocks are
+ * transposed in registers (8 shuffles): per 16 floats 4 loads, 8 shuffles and 4 stores instead
+ * of 16 table loads, loads and stores. Edge panels (fewer than W columns, zero-padded),
+ * panels that are contiguous along t (the generic packer moves them as vectors) and the last
+ * kc mod 4 rows go to the generic packer `generic` (a function index of this module). Data
+ * movement only: the products' bits do not change.
+ */
+function packTransposingBody(W: number, generic: number): FunctionBody {
+  // params 0..6: kc, panels, src, kTab, wTab, desc, dst
+  const body = new FunctionBody(7);
+  const d = body.local(I32);
+  const blocks = body.local(I32);
+  const tail = body.local(I32);
+  const kb = body.local(I32);
+  const col = body.locals(I32, W);
+  const r = body.locals(V128, 4);
+  const t = body.locals(V128, 4);
+  const code: number[] = [];
+  // kb = kTab[0]; blocks = kc >> 2; tail = kc & 3
+  code.push(...get(3), ...i32load(0), ...set(kb));
+  code.push(...get(0), ...i32(2), Op.i32ShrU, ...set(blocks));
+  code.push(...get(0), ...i32(3), Op.i32And, ...set(tail));
+  code.push(Op.loop, 0x40); // panels
+  code.push(...get(5), ...i32load(0), ...set(d));
+  // full and not contiguous along t: the transposing path
+  code.push(...get(d), ...i32(255 | PANEL_CONTIGUOUS), Op.i32And, ...i32(W), Op.i32Eq);
+  code.push(...get(blocks), ...i32(0), Op.i32GtS, Op.i32And, Op.if, 0x40);
+  {
+    for (let c = 0; c < W; c++)
+      code.push(...get(2), ...get(kb), ADD, ...get(4), ...i32load(4 * c), ADD, ...set(col + c));
+    const k = body.local(I32);
+    code.push(...get(blocks), ...set(k), Op.loop, 0x40);
+    for (let h = 0; h < W / 4; h++) {
+      for (let c = 0; c < 4; c++) code.push(...get(col + 4 * h + c), ...vload(0), ...set(r + c));
+      // (r0 r1 r2 r3 as columns of 4 k) -> rows of 4 t per k
+      const shuffle = (x: number, y: number, f: number[]) =>
+        code.push(...get(x), ...get(y), ...simd(Simd.shuffle, ...lanes(...f)));
+      shuffle(r, r + 1, [0, 4, 1, 5]);
+      code.push(...set(t));
+      shuffle(r + 2, r + 3, [0, 4, 1, 5]);
+      code.push(...set(t + 1));
+      shuffle(r, r + 1, [2, 6, 3, 7]);
+      code.push(...set(t + 2));
+      shuffle(r + 2, r + 3, [2, 6, 3, 7]);
+      code.push(...set(t + 3));
+      for (let row = 0; row < 4; row++) {
+        const [x, y] = row < 2 ? [t, t + 1] : [t + 2, t + 3];
+        code.push(...get(6));
+        shuffle(x, y, row % 2 === 0 ? [0, 1, 4, 5] : [2, 3, 6, 7]);
+        code.push(...vstore(4 * W * row + 16 * h));
+      }
+    }
+    for (let c = 0; c < W; c++) code.push(...get(col + c), ...i32(16), ADD, ...set(col + c));
+    code.push(...get(6), ...i32(16 * W), ADD, ...set(6));
+    code.push(...countDown(k));
+    // the last kc mod 4 rows, generically
+    code.push(...get(tail), Op.if, 0x40);
+    code.push(...get(tail), ...i32(1), ...get(2), ...get(3), ...get(blocks), ...i32(4));
+    code.push(Op.i32Shl, ADD, ...get(4), ...get(5), ...get(6), Op.call, generic);
+    code.push(...get(6), ...get(tail), ...i32(4 * W), Op.i32Mul, ADD, ...set(6));
+    code.push(Op.end);
+  }
+  code.push(Op.else);
+  code.push(...get(0), ...i32(1), ...get(2), ...get(3), ...get(4), ...get(5), ...get(6));
+  code.push(Op.call, generic);
+  code.push(...get(6), ...get(0), ...i32(4 * W), Op.i32Mul, ADD, ...set(6));
+  code.push(Op.end);
+  code.push(...get(4), ...i32(4 * W), ADD, ...set(4));
+  code.push(...get(5), ...i32(4), ADD, ...set(5));
+  code.push(...countDown(1));
+  body.emit(...code);
+  return body;
+}
+
 /** The module bytes; `shared` imports a shared memory (threads), which requires `maxPages`. */
 export function sgemmModuleBytes(
   shared: boolean,
@@ -263,6 +350,8 @@ export function sgemmModuleBytes(
       { type: 0, body: packBody(MR) },
       { type: 0, body: packBody(SGEMM_NR) },
       { type: 1, body: kernelPanelsBody() },
+      { type: 0, body: packTransposingBody(MR, 1) },
+      { type: 0, body: packTransposingBody(SGEMM_NR, 2) },
     ],
     importMemory: { module: "env", name: "mem", minPages: 1, maxPages, shared },
     exports: [
@@ -270,6 +359,8 @@ export function sgemmModuleBytes(
       { name: "packA", kind: "func", index: 1 },
       { name: "packB", kind: "func", index: 2 },
       { name: "kernelPanels", kind: "func", index: 3 },
+      { name: "packAT", kind: "func", index: 4 },
+      { name: "packBT", kind: "func", index: 5 },
     ],
   });
 }

@@ -177,6 +177,17 @@ function writeTables(
   }
 }
 
+/**
+ * Whether every K chunk (kChunk(K) terms from a multiple of it) of an operand with contraction
+ * map `kOff` is contiguous in memory: a strided map with inner stride 1 whose runs hold whole
+ * chunks (the transposing packers then serve: see sgemm-module.ts).
+ */
+function contiguousAlongK(kOff: OffsetMap, K: number): boolean {
+  if (!isStrided(kOff) || kOff.inner !== 1) return false;
+  const len = kOff.len ?? K;
+  return len >= K || len % kChunk(K) === 0;
+}
+
 function isStrided(map: OffsetMap): map is Strided {
   return typeof map !== "function" && !(map instanceof Int32Array);
 }
@@ -269,8 +280,10 @@ export function runProduct(
   ldcFloats: number,
   accumulate: boolean,
   fold?: { cols: number; strideFloats: number },
+  kContiguous = 0,
 ): void {
   const job = jobScratch;
+  job[JobField.kContiguous] = kContiguous;
   job[JobField.cBatchCols] = fold?.cols ?? 0;
   job[JobField.cBatchStride] = 4 * (fold?.strideFloats ?? 0);
   job[JobField.K] = K;
@@ -452,7 +465,8 @@ function indexedProduct(
   if (fold !== undefined) noteInPlace("sgemmFolded");
   else if (aAt >= 0 || bAt >= 0 || cAt >= 0) noteInPlace("sgemm");
   const ldc = fold !== undefined ? fold.cols : Np;
-  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, ldc, accumulate, fold);
+  const kContiguous = (contiguousAlongK(aK, K) ? 1 : 0) | (contiguousAlongK(bK, K) ? 2 : 0);
+  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, ldc, accumulate, fold, kContiguous);
   if (cAt >= 0) return true;
   if (unfold) unfold(views(rt).f32, c0, Np);
   else copyRows(views(rt).f32, c0, Np, C, cOff, N, M, N);
