@@ -232,6 +232,33 @@ describe("gemm threads", { timeout: 60_000 }, () => {
     expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
   });
 
+  it("jobs that find the worker asleep (gaps longer than its spin) still wake it, static units", async () => {
+    // The worker spins SPIN_MS (5 ms by default) after a job, then sleeps; the main thread
+    // notifies only a sleeping worker. A lost wakeup would hang here (static schedule: the
+    // worker's units are its own, the main thread waits for them).
+    const [M, N, K] = [256, 256, 64];
+    const A = random(M * K, 41);
+    const B = random(K * N, 42);
+    setNumThreads(1);
+    const want = new Float32Array(M * N);
+    sgemm(M, N, K, A, 0, B, 0, want, 0);
+    setNumThreads(2);
+    expect(await threadsReady(10000)).toBe(2);
+    setThreadSchedule("static");
+    try {
+      const done0 = workerUnitsDone()[0];
+      for (let i = 0; i < 6; i++) {
+        await new Promise((r) => setTimeout(r, i % 2 === 0 ? 12 : 0));
+        const got = new Float32Array(M * N);
+        sgemm(M, N, K, A, 0, B, 0, got, 0);
+        expect(sameBits(got, want)).toBe(true);
+      }
+      expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
+    } finally {
+      setThreadSchedule("dynamic");
+    }
+  });
+
   it("env MODEWISE_THREADS sets the default thread count (child process)", () => {
     const entry = fileURLToPath(import.meta.resolve("@modewise/tensor/cpu-kernels"));
     const script = `

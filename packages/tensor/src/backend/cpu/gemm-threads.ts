@@ -37,6 +37,7 @@ import {
   SGEMM_MC,
   SGEMM_NU,
   SLOT_INTS,
+  SPIN_MS,
 } from "./sgemm-job.js";
 import { SGEMM_MR, SGEMM_NR, type SgemmExports, sgemmModuleBytes } from "./sgemm-module.js";
 import { type DotKernels, dotModuleBytes } from "./simd-dot-module.js";
@@ -403,14 +404,21 @@ export function terminateThreads(): void {
   spawnFailed = false;
 }
 
+/** How long the main thread spins for a worker to finish before it sleeps (see SPIN_MS). */
+const MAIN_SPIN_MS = Math.min(1, SPIN_MS);
+
 /** Whether the main thread may block in Atomics.wait (not in a browser window). */
 let canBlock = true;
 
 function waitDone(w: WorkerHandle): void {
+  // Spin first (up to MAIN_SPIN_MS): the worker's last unit usually ends within a fraction of a
+  // millisecond, and a main thread asleep in Atomics.wait wakes tens of microseconds late.
+  const until = MAIN_SPIN_MS > 0 ? performance.now() + MAIN_SPIN_MS : 0;
   for (let spins = 0; ; spins++) {
     const d = Atomics.load(w.ctl, JobField.done);
     if (d === w.seq) return;
-    if (spins < 2000 || !canBlock) continue;
+    if (spins < 2000 || !canBlock || ((spins & 63) !== 0 ? true : performance.now() < until))
+      continue;
     try {
       Atomics.wait(w.ctl, JobField.done, d, 50);
     } catch {
@@ -609,7 +617,7 @@ function runOnThreads(
     w.seq = (w.seq + 1) | 0 || 1;
     Atomics.store(w.ctl, JobField.claim, -w.seq);
     Atomics.store(w.ctl, JobField.seq, w.seq);
-    Atomics.notify(w.ctl, JobField.seq);
+    if (Atomics.load(w.ctl, JobField.sleeping) !== 0) Atomics.notify(w.ctl, JobField.seq);
   }
   job[JobField.pack] = packs[0];
   job[JobField.thread] = 0;

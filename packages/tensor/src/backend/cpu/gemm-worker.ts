@@ -10,7 +10,7 @@
 import { runDotUnits } from "./dot-job.js";
 import { runMapUnits } from "./map-job.js";
 import { ModuleField, runModuleUnits, type ThreadModuleExports } from "./module-job.js";
-import { JobField, JobKind, runUnits, SLOT_INTS } from "./sgemm-job.js";
+import { JobField, JobKind, runUnits, SLOT_INTS, SPIN_MS } from "./sgemm-job.js";
 import type { SgemmExports } from "./sgemm-module.js";
 import type { DotKernels } from "./simd-dot-module.js";
 import type { GeluKernels } from "./simd-gelu-module.js";
@@ -55,7 +55,16 @@ function serve({ memory, module, geluModule, dotModule, threadModules, slot }: I
   Atomics.store(ctl, JobField.ready, 1);
   let seen = Atomics.load(ctl, JobField.seq);
   for (;;) {
-    Atomics.wait(ctl, JobField.seq, seen);
+    // spin for the next job before sleeping (see SPIN_MS)
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(ctl, JobField.seq) === seen && performance.now() < until);
+    if (Atomics.load(ctl, JobField.seq) === seen) {
+      // announce the sleep, then look once more: a job published before the main thread could
+      // see the flag is caught here; one published after it is notified
+      Atomics.store(ctl, JobField.sleeping, 1);
+      if (Atomics.load(ctl, JobField.seq) === seen) Atomics.wait(ctl, JobField.seq, seen);
+      Atomics.store(ctl, JobField.sleeping, 0);
+    }
     seen = Atomics.load(ctl, JobField.seq);
     // Too late (the main thread withdrew this job and finished it alone) or a job that was
     // superseded while we read seq: skip it; a newer seq wakes the wait at once.

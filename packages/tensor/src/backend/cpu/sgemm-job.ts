@@ -79,6 +79,11 @@ export const JobField = {
    * at kTab[chunk start] + 4 p + wTab[t]): its panels are packed by the transposing packers.
    */
   kContiguous: 31,
+  /**
+   * 1 while the worker sleeps in Atomics.wait (or is about to), 0 while it runs a job or spins
+   * waiting for the next one: the main thread notifies only a sleeping worker.
+   */
+  sleeping: 32,
 } as const;
 
 /**
@@ -86,10 +91,26 @@ export const JobField = {
  * or the tiles of a batch-summed dot product (dot-job.ts).
  */
 export const JobKind = { sgemm: 0, gelu: 1, dot: 2, module: 3 } as const;
-/** Int32 slots per thread control block (128 bytes: no two threads share a cache line pair). */
-export const SLOT_INTS = 32;
+/** Int32 slots per thread control block (256 bytes: no two threads share a cache line pair). */
+export const SLOT_INTS = 64;
 /** Int32 index (in the memory) of the shared unit counter: slot 0, which no worker uses. */
 export const COUNTER_INDEX = 0;
+
+/**
+ * How long a gemm worker spins for its next job before it sleeps (env MODEWISE_SPIN_MS, 5 by
+ * default; 0 sleeps at once). Jobs of a training step come tens to hundreds of microseconds
+ * apart; waking a sleeping worker costs the main thread a notify (a system call, ~40 us a job
+ * on a virtual machine, where it wakes a virtual CPU) and the worker joins late. (OpenMP
+ * runtimes spin likewise before they block, e.g. KMP_BLOCKTIME, 200 ms by default.) The main
+ * thread, waiting for a worker's last unit, spins min(1, this) ms before it sleeps. A spinning
+ * thread holds its core; an idle program stops spinning after this long.
+ */
+export const SPIN_MS = ((): number => {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const v = Number(env?.MODEWISE_SPIN_MS ?? 5);
+  return Number.isFinite(v) && v >= 0 ? Math.min(v, 1000) : 5;
+})();
 
 /** The equal K chunk length used for a K-term product (depends on K only). */
 export function kChunk(K: number): number {
