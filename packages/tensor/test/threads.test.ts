@@ -25,6 +25,7 @@ import {
   geluWithGradF32,
   getNumThreads,
   setNumThreads,
+  setSumWasm,
   setThreadSchedule,
   sgemm,
   threadsReady,
@@ -230,6 +231,32 @@ describe("gemm threads", { timeout: 60_000 }, () => {
     expect(mismatches).toBe(0);
     // The worker took part (dynamic units go to whoever asks; over 400 products it asks).
     expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
+  });
+
+  it("float32 sums of runs (a bias gradient over [20, 128, 1024]) on the threads: the JavaScript tree's bits", async () => {
+    const x = tidy(() =>
+      mul(tensor(random(20 * 128 * 1024, 51), { shape: [20, 128, 1024], dtype: "float32" }), 1),
+    );
+    const run = () => tidy(() => sum(x, [0, 2]).dataSync() as Float32Array);
+    setNumThreads(1);
+    const one = run();
+    setNumThreads(2);
+    expect(await threadsReady(10000)).toBe(2);
+    setThreadSchedule("static");
+    let two: Float32Array;
+    try {
+      const done0 = workerUnitsDone()[0];
+      two = run();
+      expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
+    } finally {
+      setThreadSchedule("dynamic");
+    }
+    const wasWasm = setSumWasm(false);
+    const js = run();
+    setSumWasm(wasWasm);
+    expect(sameBits(one, two)).toBe(true);
+    expect(sameBits(one, js)).toBe(true);
+    dispose(x);
   });
 
   it("jobs that find the worker asleep (gaps longer than its spin) still wake it, static units", async () => {

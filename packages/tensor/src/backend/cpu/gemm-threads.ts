@@ -134,7 +134,20 @@ export function sgemmRuntime(): SgemmRuntime | null {
       // Shared memory refused (e.g. a browser page that is not cross-origin isolated): try plain.
     }
   }
+  if (runtime !== null) for (const hook of runtimeHooks.splice(0)) hook();
   return runtime;
+}
+
+const runtimeHooks: (() => void)[] = [];
+
+/**
+ * Runs `hook` once the runtime exists (now, if it does): kernels of this package that want the
+ * gemm threads build and register their modules there, before any worker starts (workers
+ * instantiate the modules registered by then), without creating the runtime at import.
+ */
+export function onRuntimeStart(hook: () => void): void {
+  if (runtime) hook();
+  else runtimeHooks.push(hook);
 }
 
 /**

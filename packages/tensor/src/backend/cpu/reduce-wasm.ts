@@ -18,7 +18,13 @@ import {
   memorySpec,
   Op,
 } from "../../wasm/assembler.js";
-import { ensureBytes, sgemmRuntime } from "./gemm-threads.js";
+import {
+  ensureBytes,
+  onRuntimeStart,
+  registerThreadModule,
+  runModuleJob,
+  sgemmRuntime,
+} from "./gemm-threads.js";
 import {
   instantiateOnResidentMemory,
   noteInPlace,
@@ -27,7 +33,12 @@ import {
 } from "./resident.js";
 import { SgemmArena } from "./sgemm.js";
 
+/** Int32 entries of a runs unit's argument block: [src, count, run, dst, per]. */
+const UNIT_ARGS = 5;
+
 interface SumKernels {
+  /** runs over runs [u per, min(count, (u + 1) per)) of the job at `args` (see UNIT_ARGS). */
+  unit(u: number, args: number): void;
   /** Pairwise sum of the len floats at a (reduce.ts pairwiseSumContiguous's tree). */
   pairwise(a: number, len: number): number;
   /** dst[o] = pairwise(src + o run floats, run) for o < count (dst: float64). */
@@ -159,6 +170,46 @@ function runsBody(): FunctionBody {
   return b;
 }
 
+/** unit(u, args): runs(src + 4 o0 run, n, run, dst + 8 o0), o0 = u per, n = min(per, count - o0). */
+function unitBody(): FunctionBody {
+  const b = new FunctionBody(2);
+  const [src, count, run, dst, per] = Array.from({ length: UNIT_ARGS }, () => b.local(I32));
+  const o0 = b.local(I32);
+  const n = b.local(I32);
+  [src, count, run, dst, per].forEach((local, i) => {
+    b.get(1);
+    b.emit(Op.i32Load, 2, 4 * i);
+    b.set(local);
+  });
+  b.get(0);
+  b.get(per);
+  b.emit(Op.i32Mul);
+  b.set(o0);
+  b.get(count);
+  b.get(o0);
+  b.emit(Op.i32Sub);
+  b.tee(n);
+  b.get(per);
+  b.emit(Op.i32GtS, Op.if, 0x40);
+  b.get(per);
+  b.set(n);
+  b.emit(Op.end);
+  b.get(src);
+  b.get(o0);
+  b.get(run);
+  b.emit(Op.i32Mul);
+  b.i32Const(2);
+  b.emit(Op.i32Shl, Op.i32Add);
+  b.get(n);
+  b.get(run);
+  b.get(dst);
+  b.get(o0);
+  b.i32Const(3);
+  b.emit(Op.i32Shl, Op.i32Add);
+  b.emit(Op.call, 1);
+  return b;
+}
+
 /** rowsLeaf(src, start, len, inner, acc). */
 function rowsLeafBody(): FunctionBody {
   const b = new FunctionBody(5);
@@ -236,7 +287,10 @@ function addToBody(): FunctionBody {
 }
 
 let kernels: SumKernels | null | undefined;
+let threadIndex = -1;
 let enabled = true;
+// Made when the sgemm runtime starts, before the workers do, so that they have it too.
+onRuntimeStart(() => void sumKernels());
 
 function sumKernels(): SumKernels | null {
   if (kernels !== undefined) return kernels;
@@ -250,12 +304,14 @@ function sumKernels(): SumKernels | null {
         { params: [I32, I32, I32, I32], results: [] },
         { params: [I32, I32, I32, I32, I32], results: [] },
         { params: [I32, I32, I32], results: [] },
+        { params: [I32, I32], results: [] },
       ],
       functions: [
         { type: 0, body: pairwiseBody() },
         { type: 1, body: runsBody() },
         { type: 2, body: rowsLeafBody() },
         { type: 3, body: addToBody() },
+        { type: 4, body: unitBody() },
       ],
       ...memorySpec(memory),
       exports: [
@@ -263,10 +319,16 @@ function sumKernels(): SumKernels | null {
         { name: "runs", kind: "func", index: 1 },
         { name: "rowsLeaf", kind: "func", index: 2 },
         { name: "addTo", kind: "func", index: 3 },
+        { name: "unit", kind: "func", index: 4 },
       ],
     });
-    const instance = instantiateOnResidentMemory(new WebAssembly.Module(bytes));
-    kernels = instance === null ? null : (instance.exports as unknown as SumKernels);
+    const module = new WebAssembly.Module(bytes);
+    const instance = instantiateOnResidentMemory(module);
+    if (instance !== null) {
+      kernels = instance.exports as unknown as SumKernels;
+      // the gemm workers take runs of large sums (module jobs)
+      threadIndex = registerThreadModule(module);
+    }
   } catch {
     kernels = null; // the JavaScript loops serve
   }
@@ -303,8 +365,14 @@ export function pairwiseRunsF32(
   if (rt === null) return null;
   const arena = new SgemmArena();
   const dst = arena.take(8 * count);
+  const args = arena.take(4 * UNIT_ARGS);
   if (!ensureBytes(rt, arena.end)) return null;
-  u.k.runs(u.at, count, run, dst);
+  // Units of at least 16K floats (~7 us), about 8 per thread: runs are independent, each
+  // summed whole by one thread with its tree, so the bits do not depend on the split.
+  const per = Math.max(1, Math.ceil(16384 / run), Math.ceil(count / 16));
+  new Int32Array(rt.memory.buffer, args, UNIT_ARGS).set([u.at, count, run, dst, per]);
+  // work: ~2 multiply-add equivalents an element (the threads take sums of ~0.5 M floats up)
+  runModuleJob(threadIndex, u.k.unit, Math.ceil(count / per), args, 2 * count * run);
   noteInPlace("sum");
   return new Float64Array(rt.memory.buffer, dst, count).slice();
 }
