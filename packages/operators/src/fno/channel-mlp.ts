@@ -6,7 +6,6 @@
  */
 import { type Activation, activationFn, init, Module, Parameter } from "@modewise/nn";
 import {
-  add,
   type Generator,
   matmul,
   type RealFloatDType,
@@ -21,8 +20,8 @@ export function pointwise(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
     const [b, c, ...spatial] = x.shape;
     const s = spatial.reduce((p, q) => p * q, 1);
     const w = reshape(weight, [weight.shape[0], c]);
-    let y = matmul(w, reshape(x, [b, c, s]));
-    if (bias !== undefined) y = add(y, reshape(bias, [weight.shape[0], 1]));
+    // the bias rides in the product (added in its last pass over the output on the CPU)
+    const y = matmul(w, reshape(x, [b, c, s]), { bias });
     return reshape(y, [b, weight.shape[0], ...spatial]);
   });
 }

@@ -6,7 +6,7 @@
  * gradient (comparisons, argmax). The mapped type makes the compiler demand an entry per kernel.
  */
 import type { Backend, TensorInfo } from "../backend/backend.js";
-import { batchMatMulSum } from "../backend/cpu/matmul.js";
+import { batchMatMulBias, batchMatMulSum } from "../backend/cpu/matmul.js";
 import { isComplex } from "../dtype.js";
 import { ENGINE } from "../engine.js";
 import { NotImplementedError } from "../errors.js";
@@ -315,6 +315,48 @@ function hasBatchSumKernel(t: Tensor): boolean {
 
 function runBatchSum(p: Tensor, q: Tensor, tP: boolean, tQ: boolean): Tensor {
   return ENGINE.runAnyKernel(BATCH_SUM, [p, q], { transposeA: tP, transposeB: tQ }, "grad(matmul)");
+}
+
+/**
+ * "BatchMatMulBias": op(A) @ op(B) + bias[i] on every row i of each product (bias [M], real
+ * dtypes), one CPU kernel (the bias added in the product's last pass over C). Registered here
+ * on first use; null where the backend has no such kernel (matmul then adds the bias as an op).
+ * Its gradient is matmul's for A and B, and for the bias the sum of dy over every axis but the
+ * rows, as the separate add's (unbroadcast to [M, 1]): the same ops, the same bits.
+ */
+const MATMUL_BIAS = "BatchMatMulBias";
+let matmulBiasRegistered = false;
+
+export function fusedMatmulBias(
+  a: Tensor,
+  b: Tensor,
+  bias: Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+): Tensor | null {
+  if (!matmulBiasRegistered) {
+    matmulBiasRegistered = true;
+    ENGINE.registerKernel(
+      MATMUL_BIAS,
+      "cpu",
+      batchMatMulBias as (i: readonly TensorInfo[], a: unknown, b: Backend) => TensorInfo,
+      Object.keys(GRADIENTS),
+    );
+    ENGINE.registerGradient(MATMUL_BIAS, (dy, [p, q, c], y, attrs, needs) => {
+      const [dP, dQ] = matmulGrad(
+        dy,
+        [p, q],
+        y,
+        attrs as KernelAttrs["BatchMatMul"],
+        needs.slice(0, 2),
+      );
+      const rows = dy.shape[dy.rank - 2];
+      const dC = needs[2] !== false ? reshape(unbroadcast(dy, [rows, 1]), c.shape) : null;
+      return [dP, dQ, dC];
+    });
+  }
+  if (!ENGINE.hasCustomKernel(MATMUL_BIAS, a.backend.name)) return null;
+  return ENGINE.runAnyKernel(MATMUL_BIAS, [a, b, bias], { transposeA, transposeB }, "matmul");
 }
 
 const secondOrder = (name: string) => (): never => {

@@ -1,9 +1,10 @@
 /** Matrix products: matmul with numpy semantics, and einsum lowered to transpose + batched matmul. */
-import { isFloat, promoteTypes } from "../dtype.js";
+import { isComplex, isFloat, promoteTypes } from "../dtype.js";
 import { DTypeError, ShapeError, show, ValueError } from "../errors.js";
+import { fusedMatmulBias } from "../grads/index.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { mul } from "./elementwise.js";
+import { add, mul } from "./elementwise.js";
 import { cast, op, run, type TensorLike, toTensor } from "./op.js";
 import { sum } from "./reduction.js";
 import { broadcastTo, reshape, transpose } from "./shape.js";
@@ -11,12 +12,16 @@ import { broadcastTo, reshape, transpose } from "./shape.js";
 /**
  * numpy.matmul: 1-D operands are promoted to matrices (and the added axis removed after),
  * leading axes broadcast as a batch. Complex operands give complex products.
+ * `bias` ([M] or [M, 1], M the product's rows; not with a 1-D `a`): added to row i of every
+ * product, `matmul(a, b) + bias[:, None]` (a channel MLP's W x + b over [batch, C, L]). On the
+ * CPU a real product adds it in its last pass over the output (no separate pass), with the bits
+ * of the separate add.
  */
 export const matmul = op(
   (
     a: TensorLike,
     b: TensorLike,
-    opts: { transposeA?: boolean; transposeB?: boolean } = {},
+    opts: { transposeA?: boolean; transposeB?: boolean; bias?: TensorLike } = {},
   ): Tensor => {
     let A = toTensor(a, "matmul", "a");
     let B = toTensor(b, "matmul", "b", A.dtype);
@@ -45,7 +50,34 @@ export const matmul = op(
       );
     }
     broadcastShapes(A.shape.slice(0, -2), B.shape.slice(0, -2), "matmul", ["a", "b"]);
-    let out = run("BatchMatMul", [A, B], { transposeA: tA, transposeB: tB }, "matmul");
+    let out: Tensor;
+    if (opts.bias !== undefined) {
+      const M = tA ? A.shape[A.rank - 1] : A.shape[A.rank - 2];
+      let bias = toTensor(opts.bias, "matmul", "bias", dtype);
+      if (
+        vecA ||
+        bias.size !== M ||
+        bias.rank < 1 ||
+        bias.rank > 2 ||
+        (bias.rank === 2 && bias.shape[1] !== 1)
+      )
+        throw new ShapeError(
+          "matmul",
+          "bias",
+          vecA
+            ? "no bias with a 1-D a (a product with one row: add it instead)"
+            : `[${M}] or [${M}, 1] (one value per row of the product)`,
+          `[${bias.shape}]`,
+        );
+      bias = cast(bias, dtype, "matmul");
+      const fused = isComplex(dtype) ? null : fusedMatmulBias(A, B, reshape(bias, [M]), tA, tB);
+      out =
+        fused ??
+        add(
+          run("BatchMatMul", [A, B], { transposeA: tA, transposeB: tB }, "matmul"),
+          reshape(bias, [M, 1]),
+        );
+    } else out = run("BatchMatMul", [A, B], { transposeA: tA, transposeB: tB }, "matmul");
     if (vecA || vecB) {
       const s = out.shape.slice();
       if (vecB) s.splice(s.length - 1, 1);

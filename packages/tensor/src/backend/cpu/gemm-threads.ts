@@ -627,6 +627,7 @@ function runOnThreads(
     w.ctl[JobField.cBatchCols] = job[JobField.cBatchCols];
     w.ctl[JobField.cBatchStride] = job[JobField.cBatchStride];
     w.ctl[JobField.kContiguous] = job[JobField.kContiguous];
+    w.ctl[JobField.bias] = job[JobField.bias];
     w.seq = (w.seq + 1) | 0 || 1;
     Atomics.store(w.ctl, JobField.claim, -w.seq);
     Atomics.store(w.ctl, JobField.seq, w.seq);

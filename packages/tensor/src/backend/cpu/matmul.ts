@@ -1,5 +1,5 @@
 import { allocate, isComplex } from "../../dtype.js";
-import { ShapeError } from "../../errors.js";
+import { DTypeError, ShapeError } from "../../errors.js";
 import type { KernelAttrs } from "../../kernels.js";
 import { broadcastShapes, sizeOf } from "../../shape.js";
 import type { TensorInfo } from "../backend.js";
@@ -47,8 +47,34 @@ function foldsInPlace(M: number, N: number, C: Float32Array): boolean {
  */
 export function batchMatMul(
   inputs: readonly TensorInfo[],
+  attrs: KernelAttrs["BatchMatMul"],
+  be: CpuBackend,
+): TensorInfo {
+  return batchProduct(inputs, attrs, be, undefined);
+}
+
+/**
+ * "BatchMatMulBias" (real dtypes): [..., M, K] @ [..., K, N] + bias[i] on every row i of each
+ * product (inputs a, b, bias [M]): a channel MLP's layer y = W x + b in one pass. float32 W @ x[b]
+ * products add the bias in the kernel's last pass over C (simd: sgemm-module.ts's epilogue,
+ * the row-streaming kernel's last pass), other products in a loop after; either way each entry
+ * is fl(y + b), the bits of a separate add.
+ */
+export function batchMatMulBias(
+  inputs: readonly TensorInfo[],
+  attrs: KernelAttrs["BatchMatMul"],
+  be: CpuBackend,
+): TensorInfo {
+  if (isComplex(inputs[0].dtype))
+    throw new DTypeError("BatchMatMulBias", "a", "a real dtype", inputs[0].dtype);
+  return batchProduct(inputs, attrs, be, be.values(inputs[2]) as Floats);
+}
+
+function batchProduct(
+  inputs: readonly TensorInfo[],
   { transposeA, transposeB }: KernelAttrs["BatchMatMul"],
   be: CpuBackend,
+  bias: Floats | undefined,
 ): TensorInfo {
   const [a, b] = inputs;
   const { M, K, N } = productDims(a.shape, b.shape, transposeA, transposeB);
@@ -86,6 +112,7 @@ export function batchMatMul(
       ob === null &&
       out instanceof Float32Array &&
       (M <= FOLD_MAX_ROWS || foldsInPlace(M, N, out)) &&
+      (bias === undefined || bias instanceof Float32Array) &&
       sgemmSharedA(
         M,
         N,
@@ -99,19 +126,27 @@ export function batchMatMul(
         0,
         transposeA,
         transposeB,
+        bias,
       )
     )
       return info; // one A for the whole batch (W @ x): one product, the batch in its columns
     if (nb > 1 && oa === null && sizeOf(batchB) === 1 && !transposeA) {
       // One B for the whole batch (x @ W): the batch folds into M, one product packs B once.
       product(nb * M, 0, 0, 0, false, transposeB);
-      return info;
-    }
-    for (let i = 0; i < nb; i++) {
-      const ia = oa ? oa[i] : i;
-      const ib = ob ? ob[i] : i;
-      product(M, ia * M * K, ib * K * N, i * M * N, transposeA, transposeB);
-    }
+    } else
+      for (let i = 0; i < nb; i++) {
+        const ia = oa ? oa[i] : i;
+        const ib = ob ? ob[i] : i;
+        product(M, ia * M * K, ib * K * N, i * M * N, transposeA, transposeB);
+      }
+    // the bias after the products: out[i, j] + bias[i], rounded to out's dtype on store
+    // (float32: the float64 sum of two float32 rounded once is their correctly rounded sum)
+    if (bias !== undefined)
+      for (let o = 0, at = 0; o < nb; o++)
+        for (let i = 0; i < M; i++) {
+          const v = bias[i];
+          for (let j = 0; j < N; j++, at++) out[at] += v;
+        }
     return info;
   }
   // Complex: B is read transposed in place by the packing; a transposed A is copied once per batch.

@@ -80,6 +80,11 @@ export const JobField = {
    */
   kContiguous: 31,
   /**
+   * Byte address of a per-row bias (Mp floats, padded) added to C with the last K chunk, or 0
+   * (none).
+   */
+  bias: 33,
+  /**
    * 1 while the worker sleeps in Atomics.wait (or is about to), 0 while it runs a job or spins
    * waiting for the next one: the main thread notifies only a sleeping worker.
    */
@@ -186,6 +191,10 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
   const batchStride = slot[JobField.cBatchStride];
   const packA = slot[JobField.kContiguous] & 1 ? x.packAT : x.packA;
   const packB = slot[JobField.kContiguous] & 2 ? x.packBT : x.packB;
+  const bias = slot[JobField.bias];
+  /** The bias address of row i for K chunk pc (the last chunk only), else 0. */
+  const biasAt = (pc: number, kc: number, i: number): number =>
+    bias !== 0 && pc + kc >= K ? bias + 4 * i : 0;
   /** Byte offset of column j (a multiple of NR) in C's rows. */
   const col = (j: number): number => {
     if (batchCols === 0) return 4 * j;
@@ -206,6 +215,7 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
     j: number,
     count: number,
     acc: number,
+    bias: number,
   ) => {
     for (let q = 0; q < count; ) {
       let run = count - q;
@@ -220,6 +230,7 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
         acc,
         run,
         4 * NR,
+        bias,
       );
       q += run;
     }
@@ -240,7 +251,7 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
         for (let ic = 0; ic < M; ic += SGEMM_MC) {
           const tiles = Math.ceil(Math.min(SGEMM_MC, M - ic) / MR);
           const a = packed + 4 * (pc * Mp + ic * kc);
-          runPanels(kc, tiles, a, pack, cAddr + ic * ldc, j0, count, acc);
+          runPanels(kc, tiles, a, pack, cAddr + ic * ldc, j0, count, acc, biasAt(pc, kc, ic));
         }
       }
     } else {
@@ -254,7 +265,7 @@ export function runUnits(x: SgemmExports, slot: Int32Array, counter: Int32Array)
         const acc = pc > 0 || accumulate !== 0 ? 1 : 0;
         packA(kc, tiles, slot[JobField.aSrc], slot[JobField.aK] + 4 * pc, aW, aDesc, pack);
         const b = packed + 4 * pc * Np;
-        runPanels(kc, tiles, pack, b, c0, 0, Np / NR, acc);
+        runPanels(kc, tiles, pack, b, c0, 0, Np / NR, acc, biasAt(pc, kc, i0));
       }
     }
   }

@@ -3,14 +3,16 @@
  * two table-driven panel packers, assembled by hand (opcodes from the WebAssembly core + SIMD
  * specifications) over an imported memory, shared between threads where the platform allows.
  *
- * micro-kernel `kernel(kc, tiles, a, b, c, ldc, acc)`: for `tiles` consecutive SGEMM_MR-row
+ * micro-kernel `kernel(kc, tiles, a, b, c, ldc, acc, bias)`: for `tiles` consecutive SGEMM_MR-row
  *   panels of packed A (each kc x MR floats, k-major) and one packed B panel (kc x NR floats,
  *   k-major), computes the MR x NR tile sum_p a[p, r] * b[p, :] in f32x4 lanes: row r of the
  *   tile is two f32x4 accumulators updated per k by splat(a_r) * b[0..3] and splat(a_r) *
  *   b[4..7], a separate multiply and add (relaxed/fused madd is not in Node 20 and would make
  *   results machine-dependent). Then C = acc (acc = 0) or C = C + acc (acc = 1), C rows
- *   `ldc` bytes apart. Every element of C is thus the same sequence of float32 operations
- *   whatever the tile, the thread or the split of M and N: results depend on K's blocking only.
+ *   `ldc` bytes apart, and, where `bias` is a byte address (not 0), + bias[r] on row r of the
+ *   tile (the caller passes it with the last K chunk: C = y + b, rounded as a separate add).
+ *   Every element of C is thus the same sequence of float32 operations whatever the tile, the
+ *   thread or the split of M and N: results depend on K's blocking only.
  * packers `packA(kc, panels, src, kTab, wTab, desc, dst)` / `packB(...)`: write `panels` panels
  *   of width W (MR for A, NR for B), k-major: dst[q][p][t] = f32 at src + kTab[p] + wTab[q W + t]
  *   (byte offsets), for t < desc[q] & 255 and 0 beyond (edge panels are zero-padded so the
@@ -72,6 +74,7 @@ export interface SgemmExports {
     c: number,
     ldc: number,
     acc: number,
+    bias: number,
   ): void;
   packA: SgemmPackFn;
   packB: SgemmPackFn;
@@ -89,6 +92,7 @@ export interface SgemmExports {
     acc: number,
     panels: number,
     cStep: number,
+    bias: number,
   ): void;
 }
 
@@ -105,8 +109,9 @@ const i32load = (offset: number) => memOp(Op.i32Load, ALIGN_4, offset);
 const countDown = (x: number) => [...get(x), ...i32(1), SUB, ...tee(x), Op.brIf, 0, Op.end];
 
 function kernelBody(MR: number): FunctionBody {
-  // params 0..6: kc, tiles, a, b, c, ldc, acc
-  const body = new FunctionBody(7);
+  // params 0..7: kc, tiles, a, b, c, ldc, acc, bias
+  const body = new FunctionBody(8);
+  const out = body.local(V128);
   const accBase = body.locals(V128, 2 * MR);
   const b0 = body.local(V128);
   const b1 = body.local(V128);
@@ -158,14 +163,19 @@ function kernelBody(MR: number): FunctionBody {
   for (let r = 0; r < MR; r++) {
     for (let h = 0; h < 2; h++) {
       const v = accBase + 2 * r + h;
-      // address; (acc ? load(C) + v : v); store
+      // address; out = acc ? load(C) + v : v; bias ? out + splat(bias[r]) : out; store
       code.push(...get(cc), ...get(6), Op.if, V128);
       code.push(...get(cc), ...vload(16 * h), ...get(v), ...fadd, Op.else, ...get(v), Op.end);
+      code.push(...set(out), ...get(7), Op.if, V128);
+      code.push(...get(out), ...get(7), ...simdMemOp(Simd.load32Splat, ALIGN_4, 4 * r), ...fadd);
+      code.push(Op.else, ...get(out), Op.end);
       code.push(...vstore(16 * h));
     }
     code.push(...get(cc), ...get(5), ADD, ...set(cc));
   }
   code.push(...get(cc), ...set(4)); // next tile: MR rows of C further down
+  // and MR rows of the bias further (0 stays 0: no bias)
+  code.push(...get(7), ...i32(4 * MR), ADD, ...i32(0), ...get(7), Op.select, ...set(7));
   code.push(...countDown(1));
   body.emit(...code);
   return body;
@@ -179,10 +189,11 @@ function kernelBody(MR: number): FunctionBody {
  * cost about as much as the arithmetic.
  */
 function kernelPanelsBody(): FunctionBody {
-  const body = new FunctionBody(9);
+  // params 0..9: kc, tiles, a, b, c, ldc, acc, panels, cStep, bias
+  const body = new FunctionBody(10);
   const code: number[] = [Op.loop, 0x40];
   for (let i = 0; i < 7; i++) code.push(...get(i));
-  code.push(Op.call, 0);
+  code.push(...get(9), Op.call, 0);
   code.push(...get(3), ...get(0), ...i32(4 * SGEMM_NR), Op.i32Mul, ADD, ...set(3));
   code.push(...get(4), ...get(8), ADD, ...set(4));
   code.push(...countDown(7));
@@ -344,9 +355,13 @@ export function sgemmModuleBytes(
 ): Uint8Array<ArrayBuffer> {
   const sig = { params: new Array<number>(7).fill(I32), results: [] };
   return assembleModule({
-    types: [sig, { params: new Array<number>(9).fill(I32), results: [] }],
+    types: [
+      sig,
+      { params: new Array<number>(10).fill(I32), results: [] },
+      { params: new Array<number>(8).fill(I32), results: [] },
+    ],
     functions: [
-      { type: 0, body: kernelBody(MR) },
+      { type: 2, body: kernelBody(MR) },
       { type: 0, body: packBody(MR) },
       { type: 0, body: packBody(SGEMM_NR) },
       { type: 1, body: kernelPanelsBody() },

@@ -281,9 +281,11 @@ export function runProduct(
   accumulate: boolean,
   fold?: { cols: number; strideFloats: number },
   kContiguous = 0,
+  bias = 0,
 ): void {
   const job = jobScratch;
   job[JobField.kContiguous] = kContiguous;
+  job[JobField.bias] = bias;
   job[JobField.cBatchCols] = fold?.cols ?? 0;
   job[JobField.cBatchStride] = 4 * (fold?.strideFloats ?? 0);
   job[JobField.K] = K;
@@ -408,6 +410,8 @@ interface ProductTarget {
   fold?: { cols: number; strideFloats: number };
   /** Copies the padded block (Np floats per row from c0 in out) to C, instead of copyRows. */
   unfold?: (out: Float32Array, c0: number, Np: number) => void;
+  /** M floats added to the rows of C (row i + bias[i], after the sum: C = y + b). */
+  bias?: Float32Array;
 }
 
 /**
@@ -452,12 +456,18 @@ function indexedProduct(
   const aSrc = aAt >= 0 ? aAt : arena.take(4 * aFloats);
   const bSrc = bAt >= 0 ? bAt : arena.take(4 * bFloats);
   const cAddr = cAt >= 0 ? cAt : arena.take(4 * Mp * Np);
+  const biasAt = target.bias !== undefined ? arena.take(4 * Mp) : 0;
   const scratch = reserveScratch(arena, M, N, K);
   // Tables need at most this much; reserve before filling so the views stay valid.
   if (!ensureBytes(rt, arena.end + tableBytes(K, Mp, Np))) return false;
   const { f32, i32 } = views(rt);
   if (aAt < 0) f32.set(A.subarray(aOff, aOff + aFloats), aSrc >> 2);
   if (bAt < 0) f32.set(B.subarray(bOff, bOff + bFloats), bSrc >> 2);
+  if (target.bias !== undefined) {
+    // padded to whole tiles (the kernel reads a bias for every tile row)
+    f32.set(target.bias.subarray(0, M), biasAt >> 2);
+    f32.fill(0, (biasAt >> 2) + M, (biasAt >> 2) + Mp);
+  }
   const a = aTables ?? operandTables(arena, i32, K, M, SGEMM_MR, aK, aW);
   const b = bTables ?? operandTables(arena, i32, K, N, SGEMM_NR, bK, bW);
   const c0 = cAddr >> 2;
@@ -466,7 +476,23 @@ function indexedProduct(
   else if (aAt >= 0 || bAt >= 0 || cAt >= 0) noteInPlace("sgemm");
   const ldc = fold !== undefined ? fold.cols : Np;
   const kContiguous = (contiguousAlongK(aK, K) ? 1 : 0) | (contiguousAlongK(bK, K) ? 2 : 0);
-  runProduct(rt, scratch, M, N, K, aSrc, a, bSrc, b, cAddr, ldc, accumulate, fold, kContiguous);
+  runProduct(
+    rt,
+    scratch,
+    M,
+    N,
+    K,
+    aSrc,
+    a,
+    bSrc,
+    b,
+    cAddr,
+    ldc,
+    accumulate,
+    fold,
+    kContiguous,
+    biasAt,
+  );
   if (cAt >= 0) return true;
   if (unfold) unfold(views(rt).f32, c0, Np);
   else copyRows(views(rt).f32, c0, Np, C, cOff, N, M, N);
@@ -688,6 +714,7 @@ export function sgemmSharedA(
   cOff: number,
   transA: boolean,
   transB: boolean,
+  bias?: Float32Array,
 ): boolean {
   const rt = sgemmRuntime();
   const NB = nb * N;
@@ -696,7 +723,7 @@ export function sgemmSharedA(
     (M < SGEMM_MR || K <= ROWS_MAX_K) &&
     !transB &&
     rt.rows !== null &&
-    rowsProduct(rt, rt.rows, M, N, K, nb, A, aOff, transA, B, bOff, C, cOff)
+    rowsProduct(rt, rt.rows, M, N, K, nb, A, aOff, transA, B, bOff, C, cOff, bias)
   ) {
     lastSharedAPath = "rows";
     return true;
@@ -725,11 +752,12 @@ export function sgemmSharedA(
     // straddle two batch elements); else row i of the product holds row i of every C_b, one
     // after the other, unfolded on the way out.
     residentAddress(C) >= 0 && M % SGEMM_MR === 0 && N % SGEMM_NR === 0
-      ? { C, cOff, accumulate: false, fold: { cols: N, strideFloats: M * N } }
+      ? { C, cOff, accumulate: false, fold: { cols: N, strideFloats: M * N }, bias }
       : {
           C,
           cOff,
           accumulate: false,
+          bias,
           unfold: (out, c0, Np) => {
             for (let i = 0; i < M; i++)
               for (let bi = 0; bi < nb; bi++) {
@@ -779,6 +807,7 @@ function rowsProduct(
   bOff: number,
   C: Float32Array,
   cOff: number,
+  bias: Float32Array | undefined,
 ): boolean {
   const bIn = residentAddress(B, bOff);
   const cIn = residentAddress(C, cOff);
@@ -795,6 +824,7 @@ function rowsProduct(
   const kc = kChunk(K);
   // the running sums of the second and later K chunks: a segment per unit
   const scratchAt = kc < K ? arena.take(4 * nb * parts * cw) : 0;
+  const biasAt = bias !== undefined ? arena.take(4 * M) : 0;
   const argsAt = arena.take(4 * ROWS_ARGS);
   if (!ensureBytes(rt, arena.end)) return false;
   const { f32, i32 } = views(rt);
@@ -804,8 +834,12 @@ function rowsProduct(
     for (let i = 0; i < M; i++)
       for (let k = 0; k < K; k++) f32[a0 + i * K + k] = A[aOff + k * M + i];
   if (bIn < 0) f32.set(B.subarray(bOff, bOff + nb * K * N), bAt >> 2);
+  if (bias !== undefined) f32.set(bias.subarray(0, M), biasAt >> 2);
   if (bIn >= 0 || cIn >= 0) noteInPlace("rows");
-  i32.set([aAt, bAt, 4 * K * N, cAt, 4 * M * N, M, K, N, kc, parts, cw, scratchAt], argsAt >> 2);
+  i32.set(
+    [aAt, bAt, 4 * K * N, cAt, 4 * M * N, M, K, N, kc, parts, cw, scratchAt, biasAt],
+    argsAt >> 2,
+  );
   runModuleJob(rt.rowsIndex, rows.unit, nb * parts, argsAt, M * N * K * nb);
   if (cIn < 0) C.set(f32.subarray(cAt >> 2, (cAt >> 2) + nb * M * N), cOff);
   return true;

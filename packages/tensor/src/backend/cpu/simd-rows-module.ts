@@ -10,9 +10,10 @@
  *
  *   unit(u, args): batch element b = u / parts, columns [p cw, min(N, (p + 1) cw)) of it for
  *   p = u mod parts; the int32 argument block at `args` holds
- *   [a, b, bBatch, c, cBatch, M, K, N, kc, parts, cw, scratch] (byte addresses, byte strides
- *   between batch elements, sizes, the K chunk length, the column split, and scratch of cw
- *   floats per unit, used only when K > kc).
+ *   [a, b, bBatch, c, cBatch, M, K, N, kc, parts, cw, scratch, bias] (byte addresses, byte
+ *   strides between batch elements, sizes, the K chunk length, the column split, scratch of cw
+ *   floats per unit, used only when K > kc, and M floats of bias added to the rows after the
+ *   sum, or 0).
  *
  * Order: for each row i of A and K chunk, the column segment's running sums are a row in memory
  * (C's own segment for the first chunk), updated by each row k of B in turn: B streams through
@@ -40,7 +41,7 @@ import {
 } from "../../wasm/assembler.js";
 
 /** Int32 entries of a unit's argument block. */
-export const ROWS_ARGS = 12;
+export const ROWS_ARGS = 13;
 
 /** The export of the module (byte addresses in the sgemm memory). */
 export interface RowsKernels {
@@ -51,7 +52,7 @@ function unitBody(): FunctionBody {
   // params: 0 u, 1 args
   const f = new FunctionBody(2);
   const args = Array.from({ length: ROWS_ARGS }, () => f.local(I32));
-  const [a, b, bBatch, c, cBatch, M, K, N, kc, parts, cw, scratch] = args;
+  const [a, b, bBatch, c, cBatch, M, K, N, kc, parts, cw, scratch, bias] = args;
   const [j0, j1, i, k0, k1, k, pb, pd, end, ldb, aRow, cRow, dst] = Array.from({ length: 13 }, () =>
     f.local(I32),
   );
@@ -297,6 +298,42 @@ function unitBody(): FunctionBody {
   f.get(k1);
   f.set(k0);
   f.emit(Op.br, 0, Op.end, Op.end);
+  // a bias: C = C + bias[i] over the segment, after the sum (as a separate add)
+  f.get(bias);
+  f.emit(Op.if, BLOCK_VOID);
+  f.get(bias);
+  f.get(i);
+  f.i32Const(2);
+  f.emit(Op.i32Shl, Op.i32Add);
+  f.emit(...memOp(Op.f32Load, ALIGN_4, 0));
+  f.tee(sf);
+  f.simd(Simd.f32x4Splat);
+  f.set(sv);
+  f.get(cRow);
+  f.get(j0);
+  f.i32Const(2);
+  f.emit(Op.i32Shl, Op.i32Add);
+  f.set(dst);
+  startSegment(cRow);
+  segment(
+    (o) => {
+      f.get(pd);
+      f.get(pd);
+      f.vload(o);
+      f.get(sv);
+      f.simd(Simd.f32x4Add);
+      f.vstore(o);
+    },
+    () => {
+      f.get(pd);
+      f.get(pd);
+      f.emit(...memOp(Op.f32Load, ALIGN_4, 0));
+      f.get(sf);
+      f.emit(Op.f32Add);
+      f.emit(...memOp(Op.f32Store, ALIGN_4, 0));
+    },
+  );
+  f.emit(Op.end);
   f.get(i);
   f.i32Const(1);
   f.emit(Op.i32Add);
