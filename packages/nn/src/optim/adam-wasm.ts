@@ -246,16 +246,9 @@ const FN = { first: 0, second: 2, step: 4, unit: 6 } as const;
  */
 function unitBody(): FunctionBody {
   const f = new FunctionBody(2);
-  const [kind, x, d, prev, out, n, hasPrev, per] = Array.from({ length: ARGS_INTS }, () =>
-    f.local(I32),
-  );
+  const [kind, x, d, prev, out, n, hasPrev, per] = f.i32Args(1, ARGS_INTS);
   const consts = Array.from({ length: 4 }, () => f.local(F64));
   const [start, count, pairs] = [f.local(I32), f.local(I32), f.local(I32)];
-  [kind, x, d, prev, out, n, hasPrev, per].forEach((local, i) => {
-    f.get(1);
-    f.emit(Op.i32Load, 2, 4 * i);
-    f.set(local);
-  });
   consts.forEach((local, i) => {
     f.get(1);
     f.f64load(4 * ARGS_INTS + 8 * i);
@@ -269,12 +262,8 @@ function unitBody(): FunctionBody {
   f.get(n);
   f.get(start);
   f.emit(Op.i32Sub);
-  f.tee(count);
-  f.get(per);
-  f.emit(Op.i32GtS, Op.if, BLOCK_VOID);
-  f.get(per);
   f.set(count);
-  f.emit(Op.end);
+  f.minInto(count, per);
   for (const p of [x, d, prev, out]) {
     f.get(p);
     f.get(start);

@@ -161,15 +161,10 @@ const UNIT_ARGS = 7;
  */
 function unitBody(): FunctionBody {
   const b = new FunctionBody(2);
-  const [u, z, nb, R, m2, bPer, bUnits] = Array.from({ length: UNIT_ARGS }, () => b.local(I32));
+  const [u, z, nb, R, m2, bPer, bUnits] = b.i32Args(1, UNIT_ARGS);
   const j2 = b.local(I32);
   const b0 = b.local(I32);
   const b1 = b.local(I32);
-  [u, z, nb, R, m2, bPer, bUnits].forEach((local, i) => {
-    b.get(1);
-    b.emit(Op.i32Load, 2, 4 * i);
-    b.set(local);
-  });
   b.get(0);
   b.get(bUnits);
   b.emit(Op.i32DivU);
@@ -183,12 +178,7 @@ function unitBody(): FunctionBody {
   b.get(bPer);
   b.emit(Op.i32Add);
   b.set(b1);
-  b.get(b1);
-  b.get(nb);
-  b.emit(Op.i32GtS, Op.if, 0x40);
-  b.get(nb);
-  b.set(b1);
-  b.emit(Op.end);
+  b.minInto(b1, nb);
   for (const x of [u, z, nb, R, m2, j2]) b.get(x);
   b.get(j2);
   b.i32Const(1);

@@ -481,16 +481,11 @@ export interface MixWasm {
 export const UNIT_ARGS = 19;
 function unitBody(): FunctionBody {
   const f = new FunctionBody(2);
-  const args = Array.from({ length: UNIT_ARGS }, () => f.local(I32));
+  const args = f.i32Args(1, UNIT_ARGS);
   const [a, b, c, P, Q, R, K, kPer, signs] = args;
   const [aRaw, bRaw, a0, a1, aS0, aS1, b0, b1, bS0, bS1] = args.slice(9);
   const k = f.local(I32);
   const k1 = f.local(I32);
-  args.forEach((local, i) => {
-    f.get(1);
-    f.emit(Op.i32Load, 2, 4 * i);
-    f.set(local);
-  });
   // k = u kPer; k1 = min(K, k + kPer)
   f.get(0);
   f.get(kPer);
@@ -500,12 +495,7 @@ function unitBody(): FunctionBody {
   f.get(kPer);
   f.emit(Op.i32Add);
   f.set(k1);
-  f.get(k1);
-  f.get(K);
-  f.emit(Op.i32GtS, Op.if, BLOCK_VOID);
-  f.get(K);
-  f.set(k1);
-  f.emit(Op.end);
+  f.minInto(k1, K);
   // pack frequencies k .. k1 - 1 of each operand: src + 8 k, dst + 8 k d0 d1, rows skipping
   // the other K - (k1 - k) frequencies
   for (const [raw, dst, d0, d1, s0, s1] of [

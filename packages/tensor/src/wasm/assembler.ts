@@ -278,6 +278,28 @@ export class FunctionBody {
   f64load(offset: number): void {
     this.emit(...memOp(Op.f64Load, ALIGN_8, offset));
   }
+  /**
+   * Declares `count` i32 locals holding the consecutive int32 at the byte address in local
+   * `from` (a unit's argument block); returns them in order.
+   */
+  i32Args(from: number, count: number): number[] {
+    const locals = Array.from({ length: count }, () => this.local(I32));
+    locals.forEach((local, i) => {
+      this.get(from);
+      this.emit(...memOp(Op.i32Load, ALIGN_4, 4 * i));
+      this.set(local);
+    });
+    return locals;
+  }
+  /** i32 local x = min(x, local limit) (signed). */
+  minInto(x: number, limit: number): void {
+    this.get(x);
+    this.get(limit);
+    this.emit(Op.i32GtS, Op.if, BLOCK_VOID);
+    this.get(limit);
+    this.set(x);
+    this.emit(Op.end);
+  }
 
   /** The code-section entry: size, local declarations (runs of one type), code, end. */
   encode(): number[] {

@@ -173,14 +173,9 @@ function runsBody(): FunctionBody {
 /** unit(u, args): runs(src + 4 o0 run, n, run, dst + 8 o0), o0 = u per, n = min(per, count - o0). */
 function unitBody(): FunctionBody {
   const b = new FunctionBody(2);
-  const [src, count, run, dst, per] = Array.from({ length: UNIT_ARGS }, () => b.local(I32));
+  const [src, count, run, dst, per] = b.i32Args(1, UNIT_ARGS);
   const o0 = b.local(I32);
   const n = b.local(I32);
-  [src, count, run, dst, per].forEach((local, i) => {
-    b.get(1);
-    b.emit(Op.i32Load, 2, 4 * i);
-    b.set(local);
-  });
   b.get(0);
   b.get(per);
   b.emit(Op.i32Mul);
@@ -188,12 +183,8 @@ function unitBody(): FunctionBody {
   b.get(count);
   b.get(o0);
   b.emit(Op.i32Sub);
-  b.tee(n);
-  b.get(per);
-  b.emit(Op.i32GtS, Op.if, 0x40);
-  b.get(per);
   b.set(n);
-  b.emit(Op.end);
+  b.minInto(n, per);
   b.get(src);
   b.get(o0);
   b.get(run);

@@ -51,22 +51,25 @@ export interface RowsKernels {
 function unitBody(): FunctionBody {
   // params: 0 u, 1 args
   const f = new FunctionBody(2);
-  const args = Array.from({ length: ROWS_ARGS }, () => f.local(I32));
-  const [a, b, bBatch, c, cBatch, M, K, N, kc, parts, cw, scratch, bias] = args;
-  const [j0, j1, i, k0, k1, k, pb, pd, end, ldb, aRow, cRow, dst] = Array.from({ length: 13 }, () =>
+  const [a, b, bBatch, c, cBatch, M, K, N, kc, parts, cw, scratch, bias] = f.i32Args(1, ROWS_ARGS);
+  const [j0, j1, i, k0, k1, k, pb, pd, end, ldb, aRow, cRow] = Array.from({ length: 12 }, () =>
     f.local(I32),
   );
   const sv = f.local(V128);
   const sf = f.local(F32);
-  args.forEach((local, x) => {
-    f.get(1);
-    f.emit(Op.i32Load, 2, 4 * x);
-    f.set(local);
-  });
+  const F32_LOAD = memOp(Op.f32Load, ALIGN_4, 0);
+  const F32_STORE = memOp(Op.f32Store, ALIGN_4, 0);
   const mul = (x: number, y: number) => {
     f.get(x);
     f.get(y);
     f.emit(Op.i32Mul);
+  };
+  /** Pushes local x + 4 (local y). */
+  const plusFloats = (x: number, y: number) => {
+    f.get(x);
+    f.get(y);
+    f.i32Const(2);
+    f.emit(Op.i32Shl, Op.i32Add);
   };
   const addBytes = (x: number, floats: number) => {
     f.get(x);
@@ -86,10 +89,27 @@ function unitBody(): FunctionBody {
     f.emit(Op.br, 0, Op.end, Op.end);
   };
   /**
-   * Over the segment's columns (pd from dst, pb alongside, end = dst + 4 (j1 - j0)): 16 floats,
-   * then 4, then 1 at a time, `vector(offset)` / `scalar()` emitting one step at pd / pb.
+   * Over a column segment: pd from `target` (the emitted address), pb from `source` alongside,
+   * end = pd + 4 (j1 - j0); 16 floats, then 4, then 1 at a time, `vector(offset)` / `scalar()`
+   * emitting one step at pd / pb.
    */
-  const segment = (vector: (offset: number) => void, scalar: () => void) => {
+  const segment = (
+    target: () => void,
+    source: () => void,
+    vector: (offset: number) => void,
+    scalar: () => void,
+  ) => {
+    target();
+    f.set(pd);
+    source();
+    f.set(pb);
+    f.get(pd);
+    f.get(j1);
+    f.get(j0);
+    f.emit(Op.i32Sub);
+    f.i32Const(2);
+    f.emit(Op.i32Shl, Op.i32Add);
+    f.set(end);
     whileFits(pd, 64, end, () => {
       for (let v = 0; v < 4; v++) vector(16 * v);
       addBytes(pd, 16);
@@ -105,6 +125,40 @@ function unitBody(): FunctionBody {
       addBytes(pd, 1);
       addBytes(pb, 1);
     });
+  };
+  /** target[j] = target[j] + addend over the segment (the addend emitted per vector / float). */
+  const accumulate = (
+    target: () => void,
+    source: () => void,
+    vectorAddend: (offset: number) => void,
+    scalarAddend: () => void,
+  ) =>
+    segment(
+      target,
+      source,
+      (o) => {
+        f.get(pd);
+        f.get(pd);
+        f.vload(o);
+        vectorAddend(o);
+        f.simd(Simd.f32x4Add);
+        f.vstore(o);
+      },
+      () => {
+        f.get(pd);
+        f.get(pd);
+        f.emit(...F32_LOAD);
+        scalarAddend();
+        f.emit(Op.f32Add, ...F32_STORE);
+      },
+    );
+  /** sf = the float at local base + 4 (local index), sv = it in every lane. */
+  const splatAt = (base: number, index: number) => {
+    plusFloats(base, index);
+    f.emit(...F32_LOAD);
+    f.tee(sf);
+    f.simd(Simd.f32x4Splat);
+    f.set(sv);
   };
   // b += (u / parts) bBatch, c += (u / parts) cBatch
   for (const [base, stride] of [
@@ -129,12 +183,7 @@ function unitBody(): FunctionBody {
   f.get(cw);
   f.emit(Op.i32Add);
   f.set(j1);
-  f.get(j1);
-  f.get(N);
-  f.emit(Op.i32GtS, Op.if, BLOCK_VOID);
-  f.get(N);
-  f.set(j1);
-  f.emit(Op.end);
+  f.minInto(j1, N);
   mul(0, cw);
   f.i32Const(2);
   f.emit(Op.i32Shl);
@@ -146,23 +195,8 @@ function unitBody(): FunctionBody {
   f.i32Const(2);
   f.emit(Op.i32Shl);
   f.set(ldb);
-  const startSegment = (from: number) => {
-    // pd = dst, pb = from + 4 j0, end = dst + 4 (j1 - j0)
-    f.get(dst);
-    f.set(pd);
-    f.get(from);
-    f.get(j0);
-    f.i32Const(2);
-    f.emit(Op.i32Shl, Op.i32Add);
-    f.set(pb);
-    f.get(dst);
-    f.get(j1);
-    f.get(j0);
-    f.emit(Op.i32Sub);
-    f.i32Const(2);
-    f.emit(Op.i32Shl, Op.i32Add);
-    f.set(end);
-  };
+  /** C's segment of row i: cRow + 4 j0. */
+  const cSegment = () => plusFloats(cRow, j0);
 
   // rows i = 0 .. M - 1
   f.i32Const(0);
@@ -193,26 +227,20 @@ function unitBody(): FunctionBody {
   f.get(kc);
   f.emit(Op.i32Add);
   f.set(k1);
-  f.get(k1);
-  f.get(K);
-  f.emit(Op.i32GtS, Op.if, BLOCK_VOID);
-  f.get(K);
-  f.set(k1);
-  f.emit(Op.end);
+  f.minInto(k1, K);
   // The chunk's sums go to C's segment itself for the first chunk (C = acc), else to this
-  // unit's scratch (added to C after): dst = k0 ? scratch : cRow + 4 j0. Zeroed first.
-  f.get(k0);
-  f.emit(Op.if, I32);
-  f.get(scratch);
-  f.emit(Op.else);
-  f.get(cRow);
-  f.get(j0);
-  f.i32Const(2);
-  f.emit(Op.i32Shl, Op.i32Add);
-  f.emit(Op.end);
-  f.set(dst);
-  startSegment(b);
+  // unit's scratch (added to C after). Zeroed first.
+  const sums = () => {
+    f.get(k0);
+    f.emit(Op.if, I32);
+    f.get(scratch);
+    f.emit(Op.else);
+    cSegment();
+    f.emit(Op.end);
+  };
   segment(
+    sums,
+    () => f.i32Const(0),
     (o) => {
       f.get(pd);
       f.simd(Simd.const, ...new Array<number>(16).fill(0));
@@ -220,48 +248,35 @@ function unitBody(): FunctionBody {
     },
     () => {
       f.get(pd);
-      f.emit(Op.f32Const, 0, 0, 0, 0);
-      f.emit(...memOp(Op.f32Store, ALIGN_4, 0));
+      f.emit(Op.f32Const, 0, 0, 0, 0, ...F32_STORE);
     },
   );
-  // for k in k0 .. k1 - 1: dst[j] = dst[j] + a[i, k] b[k, j] over the segment
+  // for k in k0 .. k1 - 1: sums[j] = sums[j] + a[i, k] b[k, j] over the segment
   f.get(k0);
   f.set(k);
   f.emit(Op.loop, BLOCK_VOID);
-  f.get(aRow);
-  f.get(k);
-  f.i32Const(2);
-  f.emit(Op.i32Shl, Op.i32Add);
-  f.emit(...memOp(Op.f32Load, ALIGN_4, 0));
-  f.tee(sf);
-  f.simd(Simd.f32x4Splat);
-  f.set(sv);
-  mul(k, ldb);
-  f.get(b);
-  f.emit(Op.i32Add);
-  f.set(pb); // row k of B_b; startSegment adds 4 j0
-  startSegment(pb);
-  segment(
+  splatAt(aRow, k);
+  accumulate(
+    sums,
+    () => {
+      // row k of B_b, from column j0
+      mul(k, ldb);
+      f.get(b);
+      f.emit(Op.i32Add);
+      f.get(j0);
+      f.i32Const(2);
+      f.emit(Op.i32Shl, Op.i32Add);
+    },
     (o) => {
-      f.get(pd);
-      f.get(pd);
-      f.vload(o);
       f.get(sv);
       f.get(pb);
       f.vload(o);
       f.simd(Simd.f32x4Mul);
-      f.simd(Simd.f32x4Add);
-      f.vstore(o);
     },
     () => {
-      f.get(pd);
-      f.get(pd);
-      f.emit(...memOp(Op.f32Load, ALIGN_4, 0));
       f.get(sf);
       f.get(pb);
-      f.emit(...memOp(Op.f32Load, ALIGN_4, 0));
-      f.emit(Op.f32Mul, Op.f32Add);
-      f.emit(...memOp(Op.f32Store, ALIGN_4, 0));
+      f.emit(...F32_LOAD, Op.f32Mul);
     },
   );
   f.get(k);
@@ -270,28 +285,19 @@ function unitBody(): FunctionBody {
   f.tee(k);
   f.get(k1);
   f.emit(Op.i32LtS, Op.brIf, 0, Op.end);
-  // later chunks: C = C + acc over the segment (pd walks the scratch, pb C's row)
+  // later chunks: C = C + acc over the segment
   f.get(k0);
   f.emit(Op.if, BLOCK_VOID);
-  startSegment(cRow);
-  segment(
+  accumulate(
+    cSegment,
+    () => f.get(scratch),
     (o) => {
       f.get(pb);
-      f.get(pb);
       f.vload(o);
-      f.get(pd);
-      f.vload(o);
-      f.simd(Simd.f32x4Add);
-      f.vstore(o);
     },
     () => {
       f.get(pb);
-      f.get(pb);
-      f.emit(...memOp(Op.f32Load, ALIGN_4, 0));
-      f.get(pd);
-      f.emit(...memOp(Op.f32Load, ALIGN_4, 0));
-      f.emit(Op.f32Add);
-      f.emit(...memOp(Op.f32Store, ALIGN_4, 0));
+      f.emit(...F32_LOAD);
     },
   );
   f.emit(Op.end);
@@ -301,37 +307,12 @@ function unitBody(): FunctionBody {
   // a bias: C = C + bias[i] over the segment, after the sum (as a separate add)
   f.get(bias);
   f.emit(Op.if, BLOCK_VOID);
-  f.get(bias);
-  f.get(i);
-  f.i32Const(2);
-  f.emit(Op.i32Shl, Op.i32Add);
-  f.emit(...memOp(Op.f32Load, ALIGN_4, 0));
-  f.tee(sf);
-  f.simd(Simd.f32x4Splat);
-  f.set(sv);
-  f.get(cRow);
-  f.get(j0);
-  f.i32Const(2);
-  f.emit(Op.i32Shl, Op.i32Add);
-  f.set(dst);
-  startSegment(cRow);
-  segment(
-    (o) => {
-      f.get(pd);
-      f.get(pd);
-      f.vload(o);
-      f.get(sv);
-      f.simd(Simd.f32x4Add);
-      f.vstore(o);
-    },
-    () => {
-      f.get(pd);
-      f.get(pd);
-      f.emit(...memOp(Op.f32Load, ALIGN_4, 0));
-      f.get(sf);
-      f.emit(Op.f32Add);
-      f.emit(...memOp(Op.f32Store, ALIGN_4, 0));
-    },
+  splatAt(bias, i);
+  accumulate(
+    cSegment,
+    () => f.i32Const(0),
+    () => f.get(sv),
+    () => f.get(sf),
   );
   f.emit(Op.end);
   f.get(i);
