@@ -308,3 +308,32 @@ describe("the gemm module validates", () => {
     for (const { bytes } of captured) expect(WebAssembly.validate(bytes)).toBe(true);
   });
 });
+
+describe("unit helpers (argument blocks, ranges)", () => {
+  it("i32Args loads a block, unitRange and minInto give start and min(per, total - start)", () => {
+    // f(u, args) -> start * 1000 + count, with args = [per, total] at byte address `args`
+    const f = new FunctionBody(2);
+    const [per, total] = f.i32Args(1, 2);
+    const [start, count] = f.unitRange(0, per, total);
+    f.get(start);
+    f.i32Const(1000);
+    f.emit(Op.i32Mul);
+    f.get(count);
+    f.emit(Op.i32Add);
+    const bytes = assembleModule({
+      types: [{ params: [I32, I32], results: [I32] }],
+      functions: [{ type: 0, body: f }],
+      memory: { minPages: 1 },
+      exports: [
+        { name: "f", kind: "func", index: 0 },
+        { name: "memory", kind: "memory", index: 0 },
+      ],
+    });
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    const mem = new Int32Array((exports.memory as WebAssembly.Memory).buffer);
+    mem.set([7, 30], 16); // per 7, total 30 at byte 64
+    const call = exports.f as (u: number, args: number) => number;
+    // units of 7 out of 30: 0-6, 7-13, 14-20, 21-27, 28-29
+    expect([0, 1, 2, 3, 4].map((u) => call(u, 64))).toEqual([7, 7007, 14007, 21007, 28002]);
+  });
+});

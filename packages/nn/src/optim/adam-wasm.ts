@@ -248,22 +248,14 @@ function unitBody(): FunctionBody {
   const f = new FunctionBody(2);
   const [kind, x, d, prev, out, n, hasPrev, per] = f.i32Args(1, ARGS_INTS);
   const consts = Array.from({ length: 4 }, () => f.local(F64));
-  const [start, count, pairs] = [f.local(I32), f.local(I32), f.local(I32)];
+  const pairs = f.local(I32);
   consts.forEach((local, i) => {
     f.get(1);
     f.f64load(4 * ARGS_INTS + 8 * i);
     f.set(local);
   });
   // start = u per; count = min(per, n - start); pointers advanced to start
-  f.get(0);
-  f.get(per);
-  f.emit(Op.i32Mul);
-  f.set(start);
-  f.get(n);
-  f.get(start);
-  f.emit(Op.i32Sub);
-  f.set(count);
-  f.minInto(count, per);
+  const [start, count] = f.unitRange(0, per, n);
   for (const p of [x, d, prev, out]) {
     f.get(p);
     f.get(start);

@@ -291,6 +291,24 @@ export class FunctionBody {
     });
     return locals;
   }
+  /**
+   * The range of unit `u` (a local) of `per` items (a local) out of `total` (a local): declares
+   * and returns locals [start, count], start = u per, count = min(per, total - start).
+   */
+  unitRange(u: number, per: number, total: number): [number, number] {
+    const start = this.local(I32);
+    const count = this.local(I32);
+    this.get(u);
+    this.get(per);
+    this.emit(Op.i32Mul);
+    this.set(start);
+    this.get(total);
+    this.get(start);
+    this.emit(Op.i32Sub);
+    this.set(count);
+    this.minInto(count, per);
+    return [start, count];
+  }
   /** i32 local x = min(x, local limit) (signed). */
   minInto(x: number, limit: number): void {
     this.get(x);

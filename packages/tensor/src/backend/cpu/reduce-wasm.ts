@@ -174,17 +174,7 @@ function runsBody(): FunctionBody {
 function unitBody(): FunctionBody {
   const b = new FunctionBody(2);
   const [src, count, run, dst, per] = b.i32Args(1, UNIT_ARGS);
-  const o0 = b.local(I32);
-  const n = b.local(I32);
-  b.get(0);
-  b.get(per);
-  b.emit(Op.i32Mul);
-  b.set(o0);
-  b.get(count);
-  b.get(o0);
-  b.emit(Op.i32Sub);
-  b.set(n);
-  b.minInto(n, per);
+  const [o0, n] = b.unitRange(0, per, count);
   b.get(src);
   b.get(o0);
   b.get(run);
