@@ -80,15 +80,15 @@ export const JobField = {
    */
   kContiguous: 31,
   /**
-   * Byte address of a per-row bias (Mp floats, padded) added to C with the last K chunk, or 0
-   * (none).
-   */
-  bias: 33,
-  /**
    * 1 while the worker sleeps in Atomics.wait (or is about to), 0 while it runs a job or spins
    * waiting for the next one: the main thread notifies only a sleeping worker.
    */
   sleeping: 32,
+  /**
+   * Byte address of a per-row bias (Mp floats, padded) added to C with the last K chunk, or 0
+   * (none).
+   */
+  bias: 33,
 } as const;
 
 /**
