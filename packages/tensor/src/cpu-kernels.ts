@@ -21,13 +21,16 @@ import { DeviceError, ShapeError, ValueError } from "./errors.js";
 import { sizeOf } from "./shape.js";
 
 /**
- * Other packages' WebAssembly kernels on the gemm threads: `registerThreadModule(module)` (at
- * load time; the module imports the resident memory and exports `unit(u, args)`) and
- * `runModuleJob(index, here, units, args, work)`, which calls `unit` on units 0 .. units - 1
+ * Other packages' WebAssembly kernels on the gemm threads: `registerThreadModule(module)` (the
+ * module imports the resident memory and exports `unit(u, args)`; register from an
+ * `onRuntimeStart(hook)` hook, which runs when the CPU kernels' runtime starts, before any
+ * worker: workers instantiate the modules registered by then, and nothing is created at import)
+ * and `runModuleJob(index, here, units, args, work)`, which calls `unit` on units 0 .. units - 1
  * from every thread that has the module (`here` is the calling thread's instance).
  */
 export {
   getNumThreads,
+  onRuntimeStart,
   registerThreadModule,
   runModuleJob,
   setNumThreads,

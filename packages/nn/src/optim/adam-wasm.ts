@@ -14,6 +14,7 @@
 import {
   allocResident,
   instantiateOnResidentMemory,
+  onRuntimeStart,
   registerThreadModule,
   residentAddress,
   residentMemoryImport,
@@ -337,8 +338,8 @@ let enabled = true;
 
 /**
  * The kernels over the resident memory, or null where there is none (or they failed). Made
- * when this module loads, so that the gemm workers (started by the first large product)
- * instantiate it too and take units of large updates.
+ * when the CPU kernels' runtime starts (onRuntimeStart), before the gemm workers do, so that
+ * they instantiate it too and take units of large updates.
  */
 function adamKernels(): AdamWasmKernels | null {
   if (kernels !== undefined) return kernels;
@@ -382,7 +383,7 @@ function adamKernels(): AdamWasmKernels | null {
   }
   return kernels;
 }
-adamKernels();
+onRuntimeStart(() => void adamKernels());
 
 let lastPath: "wasm" | "js" | null = null;
 

@@ -10,6 +10,7 @@
 import {
   allocResident,
   instantiateOnResidentMemory,
+  onRuntimeStart,
   registerThreadModule,
   residentAddress,
   residentMemoryImport,
@@ -200,8 +201,8 @@ interface CombineKernels {
 let kernels: CombineKernels | null | undefined;
 
 /**
- * The module over the resident memory, made at import (as spectral-mix.ts's) so that the gemm
- * workers, which start with the first large product, instantiate it too.
+ * The module over the resident memory, made when the CPU kernels' runtime starts (as
+ * spectral-mix.ts's), before the gemm workers do, so that they instantiate it too.
  */
 function kernel(): CombineKernels | null {
   if (kernels !== undefined) return kernels;
@@ -235,7 +236,7 @@ function kernel(): CombineKernels | null {
   }
   return kernels;
 }
-kernel();
+onRuntimeStart(() => void kernel());
 
 /**
  * Z from U in place where both are resident (see the file comment); false (nothing written)

@@ -44,6 +44,7 @@ import {
 import {
   allocResident,
   freeResident,
+  onRuntimeStart,
   residentAddress,
   runModuleJob,
 } from "@modewise/tensor/cpu-kernels";
@@ -100,9 +101,10 @@ function outputShape(variant: Variant, s0: readonly number[], s1: readonly numbe
   return [s0[1], s1[1], s0[2]]; // x [B, I, K], g [B, O, K]
 }
 
-// Compile the resident kernels now: they register with the gemm threads, which must happen
-// before the first large product starts the workers (workers started earlier run no mixes).
-residentMixWasm();
+// Compile the resident kernels when the CPU kernels' runtime starts: they register with the
+// gemm threads, which must happen before the first large product starts the workers (workers
+// started earlier run no mixes).
+onRuntimeStart(() => void residentMixWasm());
 
 let lastPath: "resident" | "copy" | null = null;
 
