@@ -57,6 +57,8 @@ export { setSumWasm } from "./backend/cpu/reduce-wasm.js";
  *   `instantiateOnResidentMemory(module)` instantiates a module whose memory import (env.mem) is
  *   declared as `residentMemoryImport()` says, over that memory. Such kernels read their inputs
  *   and write their (resident) outputs in place, and touch no other address.
+ *   `instantiateThreadModule(build)` does both and registers the module with the gemm threads
+ *   (from an `onRuntimeStart` hook), for `runModuleJob`.
  * - Scratch that a kernel keeps between calls: `allocResident(length)` (null where there is no
  *   resident memory: use a plain array) and `freeResident(a)` (once). Allocate before running
  *   products, never from inside one.
@@ -64,6 +66,7 @@ export { setSumWasm } from "./backend/cpu/reduce-wasm.js";
 export {
   type InPlaceKernel,
   instantiateOnResidentMemory,
+  instantiateThreadModule,
   type ResidentStats,
   residentAddress,
   residentAlloc as allocResident,

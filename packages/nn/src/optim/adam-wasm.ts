@@ -13,11 +13,9 @@
  */
 import {
   allocResident,
-  instantiateOnResidentMemory,
+  instantiateThreadModule,
   onRuntimeStart,
-  registerThreadModule,
   residentAddress,
-  residentMemoryImport,
   runModuleJob,
 } from "@modewise/tensor/cpu-kernels";
 import {
@@ -344,43 +342,35 @@ let enabled = true;
 function adamKernels(): AdamWasmKernels | null {
   if (kernels !== undefined) return kernels;
   kernels = null;
-  const memory = residentMemoryImport();
-  if (memory === null) return null;
-  try {
-    const module = new WebAssembly.Module(adamModuleBytes(memory));
-    const instance = instantiateOnResidentMemory(module);
-    const args = allocResident(ARGS_BYTES / 4);
-    if (instance === null || args === null) return null;
-    const unit = instance.exports.unit as (u: number, args: number) => void;
-    const threadIndex = registerThreadModule(module);
-    const at = residentAddress(args);
-    const ints = new Int32Array(args.buffer, at, ARGS_INTS);
-    const floats = new Float64Array(args.buffer, at + 4 * ARGS_INTS, 4);
-    const run = (
-      kind: number,
-      pointers: readonly [number, number, number, number],
-      n: number,
-      hasPrev: number,
-      constants: readonly [number, number, number, number],
-    ) => {
-      const per = perUnit(n);
-      ints.set([kind, ...pointers, n, hasPrev, per]);
-      floats.set(constants);
-      // Work in multiply-add equivalents: the step's square root and two divisions cost ~16
-      // (the threads take tensors of ~64K elements and up: an FNO's spectral weights)
-      runModuleJob(threadIndex, unit, Math.ceil(n / per), at, 16 * n);
-    };
-    kernels = {
-      first: (x, d, prev, out, n, hasPrev, beta, c, sign, l2) =>
-        run(Kind.first, [x, d, prev, out], n, hasPrev, [beta, c, sign, l2]),
-      second: (x, d, prev, out, n, hasPrev, beta, c, sign, l2) =>
-        run(Kind.second, [x, d, prev, out], n, hasPrev, [beta, c, sign, l2]),
-      step: (x, m, v, out, n, decay, stepSize, bc2, eps) =>
-        run(Kind.step, [x, m, v, out], n, 0, [decay, stepSize, bc2, eps]),
-    };
-  } catch {
-    kernels = null; // the JavaScript loops serve
-  }
+  const made = instantiateThreadModule(adamModuleBytes);
+  const args = made === null ? null : allocResident(ARGS_BYTES / 4);
+  if (made === null || args === null) return null; // the JavaScript loops serve
+  const unit = made.exports.unit as (u: number, args: number) => void;
+  const at = residentAddress(args);
+  const ints = new Int32Array(args.buffer, at, ARGS_INTS);
+  const floats = new Float64Array(args.buffer, at + 4 * ARGS_INTS, 4);
+  const run = (
+    kind: number,
+    pointers: readonly [number, number, number, number],
+    n: number,
+    hasPrev: number,
+    constants: readonly [number, number, number, number],
+  ) => {
+    const per = perUnit(n);
+    ints.set([kind, ...pointers, n, hasPrev, per]);
+    floats.set(constants);
+    // Work in multiply-add equivalents: the step's square root and two divisions cost ~16
+    // (the threads take tensors of ~64K elements and up: an FNO's spectral weights)
+    runModuleJob(made.threadIndex, unit, Math.ceil(n / per), at, 16 * n);
+  };
+  kernels = {
+    first: (x, d, prev, out, n, hasPrev, beta, c, sign, l2) =>
+      run(Kind.first, [x, d, prev, out], n, hasPrev, [beta, c, sign, l2]),
+    second: (x, d, prev, out, n, hasPrev, beta, c, sign, l2) =>
+      run(Kind.second, [x, d, prev, out], n, hasPrev, [beta, c, sign, l2]),
+    step: (x, m, v, out, n, decay, stepSize, bc2, eps) =>
+      run(Kind.step, [x, m, v, out], n, 0, [decay, stepSize, bc2, eps]),
+  };
   return kernels;
 }
 onRuntimeStart(() => void adamKernels());

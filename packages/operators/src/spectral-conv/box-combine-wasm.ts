@@ -9,11 +9,9 @@
  */
 import {
   allocResident,
-  instantiateOnResidentMemory,
+  instantiateThreadModule,
   onRuntimeStart,
-  registerThreadModule,
   residentAddress,
-  residentMemoryImport,
   runModuleJob,
 } from "@modewise/tensor/cpu-kernels";
 import {
@@ -207,10 +205,8 @@ let kernels: CombineKernels | null | undefined;
 function kernel(): CombineKernels | null {
   if (kernels !== undefined) return kernels;
   kernels = null;
-  const memory = residentMemoryImport();
-  if (memory === null) return null;
-  try {
-    const bytes = assembleModule({
+  const made = instantiateThreadModule((memory) =>
+    assembleModule({
       types: [
         { params: new Array<number>(9).fill(I32), results: [] },
         { params: [I32, I32], results: [] },
@@ -221,19 +217,15 @@ function kernel(): CombineKernels | null {
       ],
       ...memorySpec(memory),
       exports: [{ name: "unit", kind: "func", index: 1 }],
-    });
-    const module = new WebAssembly.Module(bytes);
-    const instance = instantiateOnResidentMemory(module);
-    const scratch = allocResident(UNIT_ARGS);
-    if (instance === null || scratch === null) return null;
-    kernels = {
-      unit: instance.exports.unit as (u: number, args: number) => void,
-      threadIndex: registerThreadModule(module),
-      args: new Int32Array(scratch.buffer, scratch.byteOffset, UNIT_ARGS),
-    };
-  } catch {
-    kernels = null;
-  }
+    }),
+  );
+  const scratch = made === null ? null : allocResident(UNIT_ARGS);
+  if (made === null || scratch === null) return null;
+  kernels = {
+    unit: made.exports.unit as (u: number, args: number) => void,
+    threadIndex: made.threadIndex,
+    args: new Int32Array(scratch.buffer, scratch.byteOffset, UNIT_ARGS),
+  };
   return kernels;
 }
 onRuntimeStart(() => void kernel());

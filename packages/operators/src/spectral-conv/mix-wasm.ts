@@ -17,11 +17,7 @@
  * composes einsums instead.
  */
 
-import {
-  instantiateOnResidentMemory,
-  registerThreadModule,
-  residentMemoryImport,
-} from "@modewise/tensor/cpu-kernels";
+import { instantiateThreadModule } from "@modewise/tensor/cpu-kernels";
 import {
   assembleModule,
   BLOCK_VOID,
@@ -652,22 +648,16 @@ let residentCached: ResidentMixWasm | null | undefined;
  */
 export function residentMixWasm(): ResidentMixWasm | null {
   if (residentCached !== undefined) return residentCached;
-  residentCached = null;
-  const memory = residentMemoryImport();
-  if (memory === null) return null;
-  try {
-    const module = new WebAssembly.Module(mixModuleBytes(memory));
-    const inst = instantiateOnResidentMemory(module);
-    if (inst !== null)
-      residentCached = {
-        dotsF32: inst.exports.dotsF32 as Dots,
-        packF32: inst.exports.packF32 as Dots,
-        unit: inst.exports.unit as (u: number, args: number) => void,
-        // the gemm workers instantiate it too and take frequencies of large mixes
-        threadIndex: registerThreadModule(module),
-      };
-  } catch {
-    residentCached = null;
-  }
+  // the gemm workers instantiate it too and take frequencies of large mixes
+  const made = instantiateThreadModule(mixModuleBytes);
+  residentCached =
+    made === null
+      ? null
+      : {
+          dotsF32: made.exports.dotsF32 as Dots,
+          packF32: made.exports.packF32 as Dots,
+          unit: made.exports.unit as (u: number, args: number) => void,
+          threadIndex: made.threadIndex,
+        };
   return residentCached;
 }

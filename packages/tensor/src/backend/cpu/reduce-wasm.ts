@@ -18,19 +18,8 @@ import {
   memorySpec,
   Op,
 } from "../../wasm/assembler.js";
-import {
-  ensureBytes,
-  onRuntimeStart,
-  registerThreadModule,
-  runModuleJob,
-  sgemmRuntime,
-} from "./gemm-threads.js";
-import {
-  instantiateOnResidentMemory,
-  noteInPlace,
-  residentAddress,
-  residentMemoryImport,
-} from "./resident.js";
+import { ensureBytes, onRuntimeStart, runModuleJob, sgemmRuntime } from "./gemm-threads.js";
+import { instantiateThreadModule, noteInPlace, residentAddress } from "./resident.js";
 import { SgemmArena } from "./sgemm.js";
 
 /** Int32 entries of a runs unit's argument block: [src, count, run, dst, per]. */
@@ -275,11 +264,9 @@ onRuntimeStart(() => void sumKernels());
 
 function sumKernels(): SumKernels | null {
   if (kernels !== undefined) return kernels;
-  kernels = null;
-  const memory = residentMemoryImport();
-  if (memory === null) return null;
-  try {
-    const bytes = assembleModule({
+  // the gemm workers take runs of large sums (module jobs); null: the JavaScript loops serve
+  const made = instantiateThreadModule((memory) =>
+    assembleModule({
       types: [
         { params: [I32, I32], results: [F64] },
         { params: [I32, I32, I32, I32], results: [] },
@@ -302,17 +289,10 @@ function sumKernels(): SumKernels | null {
         { name: "addTo", kind: "func", index: 3 },
         { name: "unit", kind: "func", index: 4 },
       ],
-    });
-    const module = new WebAssembly.Module(bytes);
-    const instance = instantiateOnResidentMemory(module);
-    if (instance !== null) {
-      kernels = instance.exports as unknown as SumKernels;
-      // the gemm workers take runs of large sums (module jobs)
-      threadIndex = registerThreadModule(module);
-    }
-  } catch {
-    kernels = null; // the JavaScript loops serve
-  }
+    }),
+  );
+  kernels = made === null ? null : (made.exports as unknown as SumKernels);
+  threadIndex = made?.threadIndex ?? -1;
   return kernels;
 }
 

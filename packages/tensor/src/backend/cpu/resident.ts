@@ -23,6 +23,7 @@ import {
   CONTROL_BYTES,
   ensureBytes,
   MAX_PAGES,
+  registerThreadModule,
   type SgemmRuntime,
   sgemmRuntime,
 } from "./gemm-threads.js";
@@ -154,6 +155,29 @@ export function instantiateOnResidentMemory(
 ): WebAssembly.Instance | null {
   const rt = sharedRuntime();
   return rt === null ? null : new WebAssembly.Instance(module, { env: { mem: rt.memory } });
+}
+
+/**
+ * A module over the resident memory that the gemm threads run too (module jobs): `build` gets
+ * the memory import to declare (residentMemoryImport) and returns the module's bytes; the module
+ * is instantiated here (instantiateOnResidentMemory) and registered with the threads
+ * (registerThreadModule; threadIndex -1 where there are none). Null where there is no resident
+ * memory or the module fails. Call it from an onRuntimeStart hook, before the workers start.
+ */
+export function instantiateThreadModule(
+  build: (memory: { shared: true; maxPages: number }) => Uint8Array<ArrayBuffer>,
+): { exports: WebAssembly.Exports; threadIndex: number } | null {
+  const memory = residentMemoryImport();
+  if (memory === null) return null;
+  try {
+    const module = new WebAssembly.Module(build(memory));
+    const instance = instantiateOnResidentMemory(module);
+    return instance === null
+      ? null
+      : { exports: instance.exports, threadIndex: registerThreadModule(module) };
+  } catch {
+    return null;
+  }
 }
 
 /** Where a kernel's scratch may start: above every block. */
