@@ -5,14 +5,9 @@
  */
 import { Adam, AdamW, lastAdamPath, Parameter, setAdamWasm } from "@modewise/nn";
 import { add, astype, Generator, memory, type Tensor, tidy } from "@modewise/tensor";
-import {
-  getNumThreads,
-  setNumThreads,
-  setThreadSchedule,
-  threadsReady,
-  workerUnitsDone,
-} from "@modewise/tensor/cpu-kernels";
+import { getNumThreads, setNumThreads } from "@modewise/tensor/cpu-kernels";
 import { describe, expect, it } from "vitest";
+import { onOneAndTwoThreads } from "./helpers.js";
 
 const U32 = 2 ** -24;
 
@@ -142,22 +137,13 @@ describe("Adam float32 on the gemm threads (large tensors: units of a module job
       }
     };
     try {
-      setNumThreads(1);
-      const one = run(true);
-      setNumThreads(2);
-      expect(await threadsReady(10000)).toBe(2);
-      setThreadSchedule("static");
-      const done0 = workerUnitsDone()[0];
-      const two = run(true);
-      expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
-      setThreadSchedule("dynamic");
+      const { one, two, dynamic } = await onOneAndTwoThreads(() => run(true));
       const js = run(false);
-      for (const other of [two, js])
+      for (const other of [two, dynamic, js])
         for (let i = 0; i < one.length; i++)
           if (!Object.is(one[i], other[i]))
             throw new Error(`element ${i}: ${one[i]} vs ${other[i]}`);
     } finally {
-      setThreadSchedule("dynamic");
       setNumThreads(threads);
     }
   });

@@ -5,7 +5,12 @@
 import { readFileSync } from "node:fs";
 import { type DType, type Tensor, tensor } from "@modewise/tensor";
 
-export { checkGrad, expectClose, randomTensor } from "../../tensor/test/helpers.js";
+export {
+  checkGrad,
+  expectClose,
+  onOneAndTwoThreads,
+  randomTensor,
+} from "../../tensor/test/helpers.js";
 
 /** A tensor as the fixture scripts write it: flat row-major data, complex interleaved. */
 export interface JsonTensor {

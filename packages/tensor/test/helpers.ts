@@ -18,6 +18,12 @@ import {
   tensor,
   tidy,
 } from "@modewise/tensor";
+import {
+  setNumThreads,
+  setThreadSchedule,
+  threadsReady,
+  workerUnitsDone,
+} from "@modewise/tensor/cpu-kernels";
 import { expect } from "vitest";
 
 /** mulberry32: a small deterministic generator of values in [-1, 1). */
@@ -141,5 +147,31 @@ export function expectClose(
         `element ${i}: got ${v}, expected ${e} (|err| ${err.toExponential(2)} > ${atol} + ${rtol}*|expected|)`,
       );
     }
+  }
+}
+
+/**
+ * `run()` on one thread, then on two with the static schedule (where the worker computes its
+ * own units: it must take at least `minWorkerUnits`), then on two with the dynamic schedule
+ * (the default, restored after). Returns the three results for bitwise comparison; leaves two
+ * threads set.
+ */
+export async function onOneAndTwoThreads<T>(
+  run: () => T,
+  minWorkerUnits = 1,
+): Promise<{ one: T; two: T; dynamic: T }> {
+  setNumThreads(1);
+  const one = run();
+  setNumThreads(2);
+  expect(await threadsReady(10000)).toBe(2);
+  setThreadSchedule("static");
+  try {
+    const done0 = workerUnitsDone()[0];
+    const two = run();
+    expect(workerUnitsDone()[0]).toBeGreaterThanOrEqual(done0 + minWorkerUnits);
+    setThreadSchedule("dynamic");
+    return { one, two, dynamic: run() };
+  } finally {
+    setThreadSchedule("dynamic");
   }
 }

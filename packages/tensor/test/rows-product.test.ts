@@ -15,11 +15,9 @@ import {
   residentStats,
   setNumThreads,
   setResidentFloat32,
-  setThreadSchedule,
-  threadsReady,
-  workerUnitsDone,
 } from "@modewise/tensor/cpu-kernels";
 import { afterAll, describe, expect, it } from "vitest";
+import { onOneAndTwoThreads } from "./helpers.js";
 
 /** The packed sgemm's arithmetic for C_b = op(W) @ x_b, emulated exactly in float32. */
 function emulate(
@@ -165,23 +163,15 @@ describe("row-streaming product (M < 4 or K <= 4)", () => {
   }, async () => {
     const threads = getNumThreads();
     try {
-      setNumThreads(1);
-      const one = SHAPES.map(([M, K, N, nb, tW]) => product(M, K, N, nb, tW, 3).got);
-      setNumThreads(2);
-      expect(await threadsReady(10000)).toBe(2);
-      setThreadSchedule("static");
-      const done0 = workerUnitsDone()[0];
-      const two = SHAPES.map(([M, K, N, nb, tW]) => product(M, K, N, nb, tW, 3).got);
       // static schedule: the worker takes units 1, 3, ... of every threaded rows job
-      expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
-      setThreadSchedule("dynamic");
-      const dynamic = SHAPES.map(([M, K, N, nb, tW]) => product(M, K, N, nb, tW, 3).got);
+      const { one, two, dynamic } = await onOneAndTwoThreads(() =>
+        SHAPES.map(([M, K, N, nb, tW]) => product(M, K, N, nb, tW, 3).got),
+      );
       one.forEach((o, i) => {
         expect(sameBits(o, two[i])).toBe(true);
         expect(sameBits(o, dynamic[i])).toBe(true);
       });
     } finally {
-      setThreadSchedule("dynamic");
       setNumThreads(threads);
     }
   });

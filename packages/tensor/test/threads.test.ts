@@ -32,6 +32,7 @@ import {
   workerUnitsDone,
 } from "@modewise/tensor/cpu-kernels";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { onOneAndTwoThreads } from "./helpers.js";
 
 function random(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -141,17 +142,8 @@ describe("gemm threads", { timeout: 60_000 }, () => {
       expect(cpuKernelInfo().lastGeluCall).toBe("forwardWithGrad");
       return [y, g, y2, d];
     };
-    setNumThreads(1);
-    const one = run();
-    setNumThreads(2);
-    expect(await threadsReady(10000)).toBe(2);
-    setThreadSchedule("static");
-    const done0 = workerUnitsDone()[0];
-    const two = run();
     // static schedule: the worker takes units 1, 3, ... of each of the three jobs
-    expect(workerUnitsDone()[0]).toBeGreaterThanOrEqual(done0 + 3);
-    setThreadSchedule("dynamic");
-    const dynamic = run();
+    const { one, two, dynamic } = await onOneAndTwoThreads(run, 3);
     for (let k = 0; k < 4; k++) {
       expect(sameBits(one[k], two[k])).toBe(true);
       expect(sameBits(one[k], dynamic[k])).toBe(true);
@@ -171,17 +163,8 @@ describe("gemm threads", { timeout: 60_000 }, () => {
         expect(cpuKernelInfo().lastBatchSumPath).toBe("dot");
         return g;
       });
-    setNumThreads(1);
-    const one = run();
-    setNumThreads(2);
-    expect(await threadsReady(10000)).toBe(2);
-    setThreadSchedule("static");
-    const done0 = workerUnitsDone()[0];
-    const two = run();
     // static schedule: the worker takes units 1, 3, ... of the dot job
-    expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
-    setThreadSchedule("dynamic");
-    const dynamic = run();
+    const { one, two, dynamic } = await onOneAndTwoThreads(run);
     expect(sameBits(one, two)).toBe(true);
     expect(sameBits(one, dynamic)).toBe(true);
     dispose([x, dy, w]);
@@ -238,23 +221,12 @@ describe("gemm threads", { timeout: 60_000 }, () => {
       mul(tensor(random(20 * 128 * 1024, 51), { shape: [20, 128, 1024], dtype: "float32" }), 1),
     );
     const run = () => tidy(() => sum(x, [0, 2]).dataSync() as Float32Array);
-    setNumThreads(1);
-    const one = run();
-    setNumThreads(2);
-    expect(await threadsReady(10000)).toBe(2);
-    setThreadSchedule("static");
-    let two: Float32Array;
-    try {
-      const done0 = workerUnitsDone()[0];
-      two = run();
-      expect(workerUnitsDone()[0]).toBeGreaterThan(done0);
-    } finally {
-      setThreadSchedule("dynamic");
-    }
+    const { one, two, dynamic } = await onOneAndTwoThreads(run);
     const wasWasm = setSumWasm(false);
     const js = run();
     setSumWasm(wasWasm);
     expect(sameBits(one, two)).toBe(true);
+    expect(sameBits(one, dynamic)).toBe(true);
     expect(sameBits(one, js)).toBe(true);
     dispose(x);
   });
