@@ -8,7 +8,7 @@
 import type { Backend, TensorInfo } from "../backend/backend.js";
 import { batchMatMulBias, batchMatMulSum } from "../backend/cpu/matmul.js";
 import { isComplex } from "../dtype.js";
-import { ENGINE } from "../engine.js";
+import { type CustomGradFn, ENGINE } from "../engine.js";
 import { NotImplementedError } from "../errors.js";
 import type { KernelAttrs, KernelName, UnaryOp } from "../kernels.js";
 import { complex, conj, imag, polar, real } from "../ops/complex.js";
@@ -286,31 +286,46 @@ function matmulGrad(
 }
 
 /**
+ * A kernel of the CPU backend only, with its gradient, registered with the engine on first use
+ * (the returned function); that function says whether a backend (by name) has it.
+ */
+function cpuOnlyKernel(
+  name: string,
+  kernel: (inputs: readonly TensorInfo[], attrs: never, be: never) => TensorInfo,
+  gradient: CustomGradFn,
+): (backend: string) => boolean {
+  let registered = false;
+  return (backend) => {
+    if (!registered) {
+      registered = true;
+      ENGINE.registerKernel(
+        name,
+        "cpu",
+        kernel as (i: readonly TensorInfo[], a: unknown, b: Backend) => TensorInfo,
+        Object.keys(GRADIENTS),
+      );
+      ENGINE.registerGradient(name, gradient);
+    }
+    return ENGINE.hasCustomKernel(name, backend);
+  };
+}
+
+/**
  * "BatchMatMulBatchSum": C = sum_b op(P_b) op(Q_b) over the (equal) batch axes of P and Q, real
- * dtypes, for the gradient of a weight shared by a batch. A kernel of the CPU backend only
- * (registered here, on first use); elsewhere matmulGrad keeps its product per batch matrix.
+ * dtypes, for the gradient of a weight shared by a batch. A kernel of the CPU backend only;
+ * elsewhere matmulGrad keeps its product per batch matrix.
+ * Its gradient: dP_b = dC op(Q_b)^H, dQ_b = op(P_b)^H dC (dC broadcast over b).
  */
 const BATCH_SUM = "BatchMatMulBatchSum";
-let batchSumRegistered = false;
+const hasBatchSum = cpuOnlyKernel(BATCH_SUM, batchMatMulSum, (dC, [p, q], _c, attrs, needs) => {
+  const { transposeA: tP, transposeB: tQ } = attrs as KernelAttrs["BatchMatMul"];
+  const dP = needs[0] ? mm(dC, q, false, !tQ) : null;
+  const dQ = needs[1] ? mm(p, dC, !tP, false) : null;
+  return [dP && tP ? swapLast(dP) : dP, dQ && tQ ? swapLast(dQ) : dQ];
+});
 
 function hasBatchSumKernel(t: Tensor): boolean {
-  if (!batchSumRegistered) {
-    batchSumRegistered = true;
-    ENGINE.registerKernel(
-      BATCH_SUM,
-      "cpu",
-      batchMatMulSum as (i: readonly TensorInfo[], a: unknown, b: Backend) => TensorInfo,
-      Object.keys(GRADIENTS),
-    );
-    // C = sum_b op(P_b) op(Q_b): dP_b = dC op(Q_b)^H, dQ_b = op(P_b)^H dC (dC broadcast over b)
-    ENGINE.registerGradient(BATCH_SUM, (dC, [p, q], _c, attrs, needs) => {
-      const { transposeA: tP, transposeB: tQ } = attrs as KernelAttrs["BatchMatMul"];
-      const dP = needs[0] ? mm(dC, q, false, !tQ) : null;
-      const dQ = needs[1] ? mm(p, dC, !tP, false) : null;
-      return [dP && tP ? swapLast(dP) : dP, dQ && tQ ? swapLast(dQ) : dQ];
-    });
-  }
-  return ENGINE.hasCustomKernel(BATCH_SUM, t.backend.name);
+  return hasBatchSum(t.backend.name);
 }
 
 function runBatchSum(p: Tensor, q: Tensor, tP: boolean, tQ: boolean): Tensor {
@@ -319,13 +334,28 @@ function runBatchSum(p: Tensor, q: Tensor, tP: boolean, tQ: boolean): Tensor {
 
 /**
  * "BatchMatMulBias": op(A) @ op(B) + bias[i] on every row i of each product (bias [M], real
- * dtypes), one CPU kernel (the bias added in the product's last pass over C). Registered here
- * on first use; null where the backend has no such kernel (matmul then adds the bias as an op).
- * Its gradient is matmul's for A and B, and for the bias the sum of dy over every axis but the
- * rows, as the separate add's (unbroadcast to [M, 1]): the same ops, the same bits.
+ * dtypes), one CPU kernel (the bias added in the product's last pass over C); null where the
+ * backend has no such kernel (matmul then adds the bias as an op). Its gradient is matmul's for
+ * A and B, and for the bias the sum of dy over every axis but the rows, as the separate add's
+ * (unbroadcast to [M, 1]): the same ops, the same bits.
  */
 const MATMUL_BIAS = "BatchMatMulBias";
-let matmulBiasRegistered = false;
+const hasMatmulBias = cpuOnlyKernel(
+  MATMUL_BIAS,
+  batchMatMulBias,
+  (dy, [p, q, c], y, attrs, needs) => {
+    const [dP, dQ] = matmulGrad(
+      dy,
+      [p, q],
+      y,
+      attrs as KernelAttrs["BatchMatMul"],
+      needs.slice(0, 2),
+    );
+    const rows = dy.shape[dy.rank - 2];
+    const dC = needs[2] !== false ? reshape(unbroadcast(dy, [rows, 1]), c.shape) : null;
+    return [dP, dQ, dC];
+  },
+);
 
 export function fusedMatmulBias(
   a: Tensor,
@@ -334,28 +364,7 @@ export function fusedMatmulBias(
   transposeA: boolean,
   transposeB: boolean,
 ): Tensor | null {
-  if (!matmulBiasRegistered) {
-    matmulBiasRegistered = true;
-    ENGINE.registerKernel(
-      MATMUL_BIAS,
-      "cpu",
-      batchMatMulBias as (i: readonly TensorInfo[], a: unknown, b: Backend) => TensorInfo,
-      Object.keys(GRADIENTS),
-    );
-    ENGINE.registerGradient(MATMUL_BIAS, (dy, [p, q, c], y, attrs, needs) => {
-      const [dP, dQ] = matmulGrad(
-        dy,
-        [p, q],
-        y,
-        attrs as KernelAttrs["BatchMatMul"],
-        needs.slice(0, 2),
-      );
-      const rows = dy.shape[dy.rank - 2];
-      const dC = needs[2] !== false ? reshape(unbroadcast(dy, [rows, 1]), c.shape) : null;
-      return [dP, dQ, dC];
-    });
-  }
-  if (!ENGINE.hasCustomKernel(MATMUL_BIAS, a.backend.name)) return null;
+  if (!hasMatmulBias(a.backend.name)) return null;
   return ENGINE.runAnyKernel(MATMUL_BIAS, [a, b, bias], { transposeA, transposeB }, "matmul");
 }
 
